@@ -1,0 +1,132 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+
+extension APIService {
+    func listUnits(_ input: Operations.ListUnits.Input) async throws -> Operations.ListUnits.Output {
+        let actor = try RequestIdentity.require()
+        return .ok(.init(body: .json(try await store.units(visibleTo: actor).map(Components.Schemas.Unit.init))))
+    }
+
+    func createUnit(_ input: Operations.CreateUnit.Input) async throws -> Operations.CreateUnit.Output {
+        let actor = try RequestIdentity.require(Self.adminOnly, "管理单位")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        if let parentId = body.parentId { try await requireVisibleUnit(parentId, actor) }
+        let unit = try await store.createUnit(name: body.name, kind: try domain(body.kind), parentId: body.parentId, code: body.code,
+                                              regionCode: body.regionCode)
+        return .created(.init(body: .json(.init(unit))))
+    }
+
+    func updateUnit(_ input: Operations.UpdateUnit.Input) async throws -> Operations.UpdateUnit.Output {
+        let actor = try RequestIdentity.require(Self.adminOnly, "管理单位")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        try await requireVisibleUnit(input.path.id, actor)
+        try await store.setUnitActive(id: input.path.id, active: body.active)
+        return .noContent(.init())
+    }
+
+    func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
+        let actor = try RequestIdentity.require([.admin, .auditor], "查看用户")
+        return .ok(.init(body: .json(try await store.users(visibleTo: actor).map(Components.Schemas.User.init))))
+    }
+
+    func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
+        let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        try await requireVisibleUnit(body.unitId, actor)
+        let user = try await store.createUser(username: body.username, displayName: body.displayName, password: body.password,
+                                              role: try domain(body.role), unitId: body.unitId)
+        return .created(.init(body: .json(.init(user))))
+    }
+
+    func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
+        let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        try await requireVisibleUser(input.path.id, actor)
+        try await store.setUserActive(id: input.path.id, active: body.active)
+        return .noContent(.init())
+    }
+
+    func resetPassword(_ input: Operations.ResetPassword.Input) async throws -> Operations.ResetPassword.Output {
+        let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        try await requireVisibleUser(input.path.id, actor)
+        try await store.resetPassword(userId: input.path.id, password: body.password)
+        return .noContent(.init())
+    }
+
+    func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {
+        let actor = try RequestIdentity.require(Self.adminOnly, "管理对接密钥")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        try await requireVisibleUser(input.path.id, actor)
+        let key = try await store.createAPIKey(userId: input.path.id, name: body.name)
+        return .created(.init(body: .json(.init(key: key))))
+    }
+
+    func listCategories(_ input: Operations.ListCategories.Input) async throws -> Operations.ListCategories.Output {
+        _ = try RequestIdentity.require()
+        return .ok(.init(body: .json(try await store.categories().map {
+            .init(code: $0.code, name: $0.name, level: $0.level, parentCode: $0.parentCode, description: $0.description)
+        })))
+    }
+
+    func listSLAPolicies(_ input: Operations.ListSLAPolicies.Input) async throws -> Operations.ListSLAPolicies.Output {
+        _ = try RequestIdentity.require()
+        return .ok(.init(body: .json(try await store.slaPolicies().map(Components.Schemas.SLAPolicy.init))))
+    }
+
+    func createSLAPolicy(_ input: Operations.CreateSLAPolicy.Input) async throws -> Operations.CreateSLAPolicy.Output {
+        _ = try RequestIdentity.require(Self.adminOnly, "管理时限策略")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: 0))
+        return .created(.init(body: .json(.init(saved))))
+    }
+
+    func updateSLAPolicy(_ input: Operations.UpdateSLAPolicy.Input) async throws -> Operations.UpdateSLAPolicy.Output {
+        _ = try RequestIdentity.require(Self.adminOnly, "管理时限策略")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard input.path.id > 0 else { throw HotlineError.notFound("时限策略") }
+        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: input.path.id))
+        return .ok(.init(body: .json(.init(saved))))
+    }
+
+    func deleteSLAPolicy(_ input: Operations.DeleteSLAPolicy.Input) async throws -> Operations.DeleteSLAPolicy.Output {
+        _ = try RequestIdentity.require(Self.adminOnly, "管理时限策略")
+        try await store.deleteSLAPolicy(id: input.path.id)
+        return .noContent(.init())
+    }
+
+    func getCalendar(_ input: Operations.GetCalendar.Input) async throws -> Operations.GetCalendar.Output {
+        _ = try RequestIdentity.require()
+        let year = input.path.year
+        guard (2000...2100).contains(year) else { throw HotlineError.invalid("year", "年份须在2000到2100之间") }
+        let calendar = try await store.calendar()
+        return .ok(.init(body: .json(.init(
+            year: year, days: calendar.recordedDays(in: year).map(Components.Schemas.CalendarDay.init),
+            exceptions: calendar.exceptions(in: year).map(Components.Schemas.CalendarDay.init)))))
+    }
+
+    func setCalendarDay(_ input: Operations.SetCalendarDay.Input) async throws -> Operations.SetCalendarDay.Output {
+        _ = try RequestIdentity.require(Self.adminOnly, "维护工作日历")
+        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
+        try await store.setCalendarDay(CalendarDay(date: date, kind: try domain(body.kind), name: body.name))
+        return .noContent(.init())
+    }
+
+    func deleteCalendarDay(_ input: Operations.DeleteCalendarDay.Input) async throws -> Operations.DeleteCalendarDay.Output {
+        _ = try RequestIdentity.require(Self.adminOnly, "维护工作日历")
+        guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
+        try await store.removeCalendarDay(date)
+        return .noContent(.init())
+    }
+
+    /// An admin manages only units within their own center's tree.
+    private func requireVisibleUnit(_ id: Int64, _ actor: Actor) async throws {
+        guard try await store.units(visibleTo: actor).contains(where: { $0.id == id }) else { throw HotlineError.notFound("单位") }
+    }
+
+    private func requireVisibleUser(_ id: Int64, _ actor: Actor) async throws {
+        guard try await store.users(visibleTo: actor).contains(where: { $0.id == id }) else { throw HotlineError.notFound("用户") }
+    }
+}

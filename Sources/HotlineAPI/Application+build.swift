@@ -1,0 +1,65 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Hummingbird
+import Logging
+import Metrics
+import OpenAPIHummingbird
+import Prometheus
+import ServiceLifecycle
+
+/// The pieces of a running Hotline that commands and tests reach into.
+public struct HotlineRuntime: Sendable {
+    public let store: Store
+    public let database: Database
+    public let configuration: AppConfiguration
+}
+
+/// Opens the database, migrates it and loads reference data on first run.
+public func openRuntime(_ configuration: AppConfiguration, clock: WallClock = .system, logger: Logger) async throws -> HotlineRuntime {
+    let database = try await Database.open(url: configuration.databaseURL, logger: logger)
+    let cipher = try FieldCipher(masterKey: try configuration.loadFieldKey(logger: logger))
+    let store = Store(database: database, cipher: cipher, clock: clock, bcryptCost: UInt8(clamping: configuration.bcryptCost),
+                      sessionLifetime: TimeInterval(configuration.sessionHours * 3600))
+    return HotlineRuntime(store: store, database: database, configuration: configuration)
+}
+
+/// Prepares the schema and the default reference data; PostgreSQL's pool must be running.
+public func prepare(_ runtime: HotlineRuntime, logger: Logger) async throws {
+    let applied = try await runtime.store.migrate()
+    for migration in applied { logger.info("migrated: \(migration)") }
+    try await runtime.store.seedReferenceData()
+}
+
+/// Builds the router: JSON API under /api/v1, health, hello (for benchmarks) and, when given, Prometheus metrics.
+public func buildRouter(store: Store, clock: WallClock, logger: Logger, metrics: PrometheusCollectorRegistry? = nil) throws -> Router<BasicRequestContext> {
+    let router = Router()
+    if metrics != nil { router.add(middleware: MetricsMiddleware()) }
+    router.get("/health") { _, _ in "ok" }
+    router.get("/hello") { _, _ in "Hello, 12345!" }
+    if let metrics {
+        router.get("/metrics") { _, _ in metrics.emitToString() }
+    }
+    let api = router.group("api/v1").add(middleware: AuthenticationMiddleware(store: store))
+    try APIService(store: store, clock: clock).registerHandlers(
+        on: api, serverURL: URL(string: "/")!, middlewares: [OpenAPIErrorMiddleware(logger: logger)])
+    return router
+}
+
+/// The whole application from a configuration: `hotline serve` and the tests both call this.
+public func buildApplication(
+    runtime: HotlineRuntime, clock: WallClock = .system, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
+    runScanner: Bool = true
+) throws -> some ApplicationProtocol {
+    let config = runtime.configuration
+    let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, metrics: metrics)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Hotline"),
+        logger: logger)
+    app.addServices(DatabaseService(database: runtime.database))
+    if runScanner && config.scanIntervalSeconds > 0 {
+        app.addServices(DeadlineScanner(store: runtime.store, interval: .seconds(config.scanIntervalSeconds), logger: logger))
+    }
+    return app
+}

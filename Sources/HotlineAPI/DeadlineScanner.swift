@@ -1,0 +1,32 @@
+import HotlineStore
+import Logging
+import ServiceLifecycle
+
+/// Runs the deadline scan every `interval` until graceful shutdown.
+public struct DeadlineScanner: Service {
+    let store: Store
+    let interval: Duration
+    let logger: Logger
+
+    public init(store: Store, interval: Duration, logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let result = try await store.scanDeadlines()
+                    if result != Store.ScanResult() {
+                        logger.info("deadline scan: \(result.dueSoon) due soon, \(result.overdue) overdue, \(result.signOverdue) sign overdue")
+                    }
+                } catch {
+                    logger.error("deadline scan failed: \(error)")
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// Who may take an action, and from which statuses.
+public struct ActionRule: Sendable {
+    /// Which side of the ticket an actor must stand on.
+    public enum Party: Sendable {
+        /// Staff of the ticket's own hotline center.
+        case center
+        /// A unit from the main unit down to the unit now holding the ticket.
+        case responsibleUnit
+        /// One of the co-units (协办单位).
+        case coUnit
+        /// Background work only.
+        case system
+    }
+
+    public let from: Set<TicketStatus>
+    public let roles: Set<Role>
+    public let party: Party
+    /// Whether a citizen holding the query code may take it.
+    public let citizen: Bool
+
+    init(from: Set<TicketStatus>, roles: Set<Role>, party: Party, citizen: Bool = false) {
+        self.from = from
+        self.roles = roles
+        self.party = party
+        self.citizen = citizen
+    }
+
+    static let intake: Set<Role> = [.agent, .centerSupervisor]
+    static let supervisor: Set<Role> = [.centerSupervisor]
+    static let unit: Set<Role> = [.unitHandler, .unitAdmin]
+    static let active: Set<TicketStatus> = [.screening, .accepted, .pendingSign, .inProgress, .returnRequested, .replied, .pendingCallback, .evaluated]
+    static let withUnit: Set<TicketStatus> = [.pendingSign, .inProgress, .returnRequested]
+
+    /// The rule table of the lifecycle (DESIGN.md §2).
+    public static func rule(for code: ActionCode) -> ActionRule? {
+        switch code {
+        case .accept: ActionRule(from: [.screening], roles: intake, party: .center)
+        case .reject: ActionRule(from: [.screening, .accepted], roles: intake, party: .center)
+        case .answerOnContact: ActionRule(from: [.screening, .accepted], roles: intake, party: .center)
+        case .dispatch: ActionRule(from: [.accepted], roles: intake, party: .center)
+        case .sign: ActionRule(from: [.pendingSign], roles: unit, party: .responsibleUnit)
+        case .subDispatch: ActionRule(from: [.inProgress], roles: unit, party: .responsibleUnit)
+        case .coInput: ActionRule(from: withUnit, roles: unit, party: .coUnit)
+        case .requestReturn: ActionRule(from: [.pendingSign, .inProgress], roles: unit, party: .responsibleUnit)
+        case .arbitrateReturn: ActionRule(from: [.returnRequested], roles: supervisor, party: .center)
+        case .requestExtension: ActionRule(from: [.inProgress], roles: unit, party: .responsibleUnit)
+        case .decideExtension: ActionRule(from: [.inProgress], roles: supervisor, party: .center)
+        case .reply: ActionRule(from: [.inProgress], roles: unit, party: .responsibleUnit)
+        case .review: ActionRule(from: [.replied], roles: supervisor, party: .center)
+        case .evaluate: ActionRule(from: [.pendingCallback], roles: intake, party: .center, citizen: true)
+        case .close: ActionRule(from: [.pendingCallback, .evaluated], roles: supervisor, party: .center)
+        case .merge: ActionRule(from: [.screening, .accepted, .pendingSign, .inProgress], roles: intake, party: .center)
+        case .markUnreasonableRepeat: ActionRule(from: [.screening, .accepted], roles: supervisor, party: .center)
+        case .supervise: ActionRule(from: active.subtracting([.screening]), roles: supervisor, party: .center)
+        case .markDueSoon, .markOverdue: ActionRule(from: withUnit, roles: [], party: .system)
+        case .markSignOverdue: ActionRule(from: [.pendingSign], roles: [], party: .system)
+        case .create, .mergedFrom, .revealIdentity: nil
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// Who is acting: a signed-in user, an integration, the system itself, or a citizen with a query code.
+public struct Actor: Sendable, Hashable {
+    /// The kinds of actor.
+    public enum Kind: String, Sendable {
+        case user, system, citizen
+    }
+
+    public let kind: Kind
+    public let userId: Int64?
+    public let name: String
+    public let role: Role?
+    public let unitId: Int64?
+    /// Unit ids from the root to the actor's unit, the unit itself last.
+    public let unitPath: [Int64]
+    /// The hotline center whose tickets this actor belongs to.
+    public let centerId: Int64?
+
+    public init(kind: Kind, userId: Int64?, name: String, role: Role?, unitId: Int64?, unitPath: [Int64], centerId: Int64?) {
+        self.kind = kind
+        self.userId = userId
+        self.name = name
+        self.role = role
+        self.unitId = unitId
+        self.unitPath = unitPath
+        self.centerId = centerId
+    }
+
+    /// A signed-in user.
+    public static func user(id: Int64, name: String, role: Role, unitId: Int64, unitPath: [Int64], centerId: Int64?) -> Actor {
+        Actor(kind: .user, userId: id, name: name, role: role, unitId: unitId, unitPath: unitPath, centerId: centerId)
+    }
+
+    /// The deadline scanner and other background work.
+    public static let system = Actor(kind: .system, userId: nil, name: "系统", role: nil, unitId: nil, unitPath: [], centerId: nil)
+
+    /// A citizen proving ownership with the ticket's query code.
+    public static let citizen = Actor(kind: .citizen, userId: nil, name: "诉求人", role: nil, unitId: nil, unitPath: [], centerId: nil)
+
+    /// Whether a ticket held by `unitPath` lies within this actor's own unit subtree.
+    public func covers(unitPath other: [Int64]) -> Bool {
+        guard let unitId else { return false }
+        return other.contains(unitId)
+    }
+}

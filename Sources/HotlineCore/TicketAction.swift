@@ -1,0 +1,116 @@
+/// Everything that can happen to a ticket after it is recorded.
+public enum TicketAction: Sendable, Equatable {
+    /// 受理: take an online submission out of the screening queue.
+    case accept
+    /// 不予受理: refuse an out-of-scope matter with a reason code.
+    case reject(RejectReason, note: String)
+    /// 直接办结: answer on first contact and close.
+    case answerOnContact(answer: String)
+    /// 派单: hand the ticket to a main unit and optional co-units.
+    case dispatch(main: UnitRef, co: [UnitRef])
+    /// 签收.
+    case sign
+    /// 下派: the holding unit passes the ticket to one of its child units, staying responsible.
+    case subDispatch(to: UnitRef)
+    /// 协办意见: a co-unit gives its input to the main unit.
+    case coInput(text: String)
+    /// 退单: the unit says the ticket is not its responsibility.
+    case requestReturn(reason: String)
+    /// 退单审核: the center approves (re-dispatch) or refuses (the unit keeps it).
+    case arbitrateReturn(approve: Bool, note: String)
+    /// 延期申请.
+    case requestExtension(days: Int, reason: String, progress: String)
+    /// 延期审批.
+    case decideExtension(approve: Bool, note: String)
+    /// 答复.
+    case reply(content: String)
+    /// 审核: approve the reply, or send it back (退回重办).
+    case review(approve: Bool, note: String)
+    /// 回访评价.
+    case evaluate(satisfaction: Satisfaction, resolved: Bool, reasonable: Bool, comment: String)
+    /// 办结归档.
+    case close(note: String)
+    /// 重复件合并: fold this ticket into another open one.
+    case merge(into: Int64, note: String)
+    /// 无理重复诉求: close a repeated unreasonable request.
+    case markUnreasonableRepeat(note: String)
+    /// 督办.
+    case supervise(level: SupervisionLevel, method: SupervisionMethod, note: String)
+    /// 临期: the scanner saw the reply deadline approach.
+    case markDueSoon
+    /// 超期: the scanner saw the reply deadline pass.
+    case markOverdue
+    /// 签收超期.
+    case markSignOverdue
+
+    /// The stable code of this action, as stored in history and used by the API.
+    public var code: ActionCode {
+        switch self {
+        case .accept: .accept
+        case .reject: .reject
+        case .answerOnContact: .answerOnContact
+        case .dispatch: .dispatch
+        case .sign: .sign
+        case .subDispatch: .subDispatch
+        case .coInput: .coInput
+        case .requestReturn: .requestReturn
+        case .arbitrateReturn: .arbitrateReturn
+        case .requestExtension: .requestExtension
+        case .decideExtension: .decideExtension
+        case .reply: .reply
+        case .review: .review
+        case .evaluate: .evaluate
+        case .close: .close
+        case .merge: .merge
+        case .markUnreasonableRepeat: .markUnreasonableRepeat
+        case .supervise: .supervise
+        case .markDueSoon: .markDueSoon
+        case .markOverdue: .markOverdue
+        case .markSignOverdue: .markSignOverdue
+        }
+    }
+}
+
+/// Stable codes for every history event, lifecycle actions and the rest.
+public enum ActionCode: String, Labelled {
+    case create, accept, reject, answerOnContact, dispatch, sign, subDispatch, coInput, requestReturn, arbitrateReturn
+    case requestExtension, decideExtension, reply, review, evaluate, close, merge, mergedFrom, markUnreasonableRepeat
+    case supervise, markDueSoon, markOverdue, markSignOverdue, revealIdentity
+
+    public var label: String {
+        switch self {
+        case .create: "登记"
+        case .accept: "受理"
+        case .reject: "不予受理"
+        case .answerOnContact: "直接答复办结"
+        case .dispatch: "派单"
+        case .sign: "签收"
+        case .subDispatch: "下派"
+        case .coInput: "协办意见"
+        case .requestReturn: "申请退单"
+        case .arbitrateReturn: "退单审核"
+        case .requestExtension: "申请延期"
+        case .decideExtension: "延期审批"
+        case .reply: "答复"
+        case .review: "答复审核"
+        case .evaluate: "回访评价"
+        case .close: "办结"
+        case .merge: "合并至其他工单"
+        case .mergedFrom: "合并重复件"
+        case .markUnreasonableRepeat: "无理重复诉求"
+        case .supervise: "督办"
+        case .markDueSoon: "临期预警"
+        case .markOverdue: "超期"
+        case .markSignOverdue: "签收超期"
+        case .revealIdentity: "查看诉求人信息"
+        }
+    }
+
+    /// Whether the citizen sees this event when tracking progress.
+    public var isPublic: Bool {
+        switch self {
+        case .create, .accept, .reject, .answerOnContact, .dispatch, .sign, .reply, .evaluate, .close, .merge: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import PostgresKit
+import SQLKit
+import SQLiteKit
+import ServiceLifecycle
+
+/// The SQL dialects Hotline runs on.
+public enum Dialect: String, Sendable {
+    case sqlite, postgres
+}
+
+/// A database connection source: one embedded SQLite file, or a PostgreSQL server.
+///
+/// SQLite is used through one writer and one reader connection in WAL mode, each serialized;
+/// PostgreSQL through PostgresNIO's connection pool, which must be running as a service.
+public final class Database: Sendable {
+    public let dialect: Dialect
+    public let logger: Logger
+    private let backend: Backend
+
+    private enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, writerLock: AsyncLock, reader: SQLiteConnection, readerLock: AsyncLock)
+        case postgres(PostgresClient)
+    }
+
+    private init(dialect: Dialect, backend: Backend, logger: Logger) {
+        self.dialect = dialect
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Opens `url`: a `postgres://` URL, or a SQLite file path (`sqlite://path` or a bare path).
+    public static func open(url: String, logger: Logger) async throws -> Database {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return try openPostgres(url: url, logger: logger)
+        }
+        var path = url
+        if path.hasPrefix("sqlite://") { path.removeFirst("sqlite://".count) }
+        return try await openSQLite(path: path, logger: logger)
+    }
+
+    private static func openSQLite(path: String, logger: Logger) async throws -> Database {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger).get()
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
+            _ = try await writer.query(pragma).get()
+        }
+        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger).get()
+        for pragma in ["PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000", "PRAGMA query_only=ON"] {
+            _ = try await reader.query(pragma).get()
+        }
+        return Database(
+            dialect: .sqlite,
+            backend: .sqlite(writer: writer, writerLock: AsyncLock(), reader: reader, readerLock: AsyncLock()),
+            logger: logger)
+    }
+
+    private static func openPostgres(url: String, logger: Logger) throws -> Database {
+        guard let components = URLComponents(string: url), let host = components.host else {
+            throw HotlineStoreError.badURL(url)
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
+        configuration.options.maximumConnections = 20
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return Database(dialect: .postgres, backend: .postgres(client), logger: logger)
+    }
+
+    /// Runs the PostgreSQL pool until cancelled; returns at once for SQLite.
+    public func run() async {
+        if case .postgres(let client) = backend { await client.run() }
+    }
+
+    /// Runs `body` in one transaction: all of it commits, or none of it.
+    public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite(let writer, let lock, _, _):
+            return try await lock.withLock {
+                let db = writer.sql(queryLogLevel: nil)
+                try await db.raw("BEGIN IMMEDIATE").run()
+                return try await Self.finish(db, body)
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                let db = connection.sql(queryLogLevel: nil)
+                try await db.raw("BEGIN").run()
+                return try await Self.finish(db, body)
+            }
+        }
+    }
+
+    /// Runs read-only work; on SQLite it does not wait for writers.
+    public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        switch backend {
+        case .sqlite(_, _, let reader, let lock):
+            return try await lock.withLock { try await body(reader.sql(queryLogLevel: nil)) }
+        case .postgres(let client):
+            return try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
+        }
+    }
+
+    private static func finish<R>(_ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    /// Closes SQLite connections (PostgreSQL closes when its run task is cancelled).
+    public func close() async {
+        if case .sqlite(let writer, _, let reader, _) = backend {
+            try? await writer.close().get()
+            try? await reader.close().get()
+        }
+    }
+}
+
+/// Runs the database pool as a service so that it starts first and stops last.
+public struct DatabaseService: Service {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown { await database.run() }
+    }
+}
+
+/// Store-level failures that are not domain errors.
+public enum HotlineStoreError: Error, CustomStringConvertible {
+    case badURL(String)
+    case migration(String)
+
+    public var description: String {
+        switch self {
+        case .badURL(let url): "cannot read the database URL \(url)"
+        case .migration(let message): "migration failed: \(message)"
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import SQLKit
+
+/// The schema, one numbered migration per change; a released migration is never edited.
+enum Migrations {
+    struct Migration: Sendable {
+        let version: Int
+        let name: String
+        let statements: @Sendable (Dialect) -> [String]
+    }
+
+    static func id(_ dialect: Dialect) -> String {
+        dialect == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "organisation, users and auth") { d in
+            [
+                """
+                CREATE TABLE units (id \(id(d)), parent_id BIGINT REFERENCES units(id), name TEXT NOT NULL, kind TEXT NOT NULL,
+                  code TEXT, region_code TEXT, path TEXT NOT NULL, center_id BIGINT, active BOOLEAN NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX units_path ON units(path)",
+                "CREATE INDEX units_parent ON units(parent_id)",
+                """
+                CREATE TABLE users (id \(id(d)), username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, password_hash TEXT NOT NULL,
+                  role TEXT NOT NULL, unit_id BIGINT NOT NULL REFERENCES units(id), active BOOLEAN NOT NULL, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE sessions (token_hash TEXT PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users(id),
+                  created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE api_keys (id \(id(d)), name TEXT NOT NULL, key_hash TEXT NOT NULL UNIQUE,
+                  user_id BIGINT NOT NULL REFERENCES users(id), created_at BIGINT NOT NULL, revoked_at BIGINT)
+                """,
+            ]
+        },
+        Migration(version: 2, name: "categories, SLA policies, calendar") { d in
+            [
+                """
+                CREATE TABLE categories (code TEXT PRIMARY KEY, name TEXT NOT NULL, level BIGINT NOT NULL, parent_code TEXT,
+                  description TEXT, active BOOLEAN NOT NULL)
+                """,
+                "CREATE INDEX categories_parent ON categories(parent_code)",
+                """
+                CREATE TABLE sla_policies (id \(id(d)), name TEXT NOT NULL, ticket_type TEXT, urgency TEXT, channel TEXT,
+                  category_prefix TEXT, difficult BOOLEAN, sign_amount BIGINT NOT NULL, sign_unit TEXT NOT NULL,
+                  reply_amount BIGINT NOT NULL, reply_unit TEXT NOT NULL)
+                """,
+                "CREATE TABLE calendar_days (day TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL)",
+            ]
+        },
+        Migration(version: 3, name: "tickets, history, outbox") { d in
+            [
+                """
+                CREATE TABLE tickets (id \(id(d)), number TEXT NOT NULL UNIQUE, query_code_enc TEXT NOT NULL,
+                  center_id BIGINT NOT NULL REFERENCES units(id), channel TEXT NOT NULL, type TEXT NOT NULL, urgency TEXT NOT NULL,
+                  difficult BOOLEAN NOT NULL, title TEXT NOT NULL, content TEXT NOT NULL, category_code TEXT,
+                  address TEXT, region_code TEXT, latitude DOUBLE PRECISION, longitude DOUBLE PRECISION,
+                  requester_kind TEXT NOT NULL, requester_name_enc TEXT, requester_phone_enc TEXT, requester_phone_hash TEXT,
+                  requester_id_enc TEXT, enterprise_name TEXT, credit_code TEXT, confidential BOOLEAN NOT NULL, attachments TEXT NOT NULL,
+                  status TEXT NOT NULL, resume_status TEXT, main_unit_id BIGINT, handling_unit_id BIGINT, co_unit_ids TEXT NOT NULL,
+                  responsible_unit_ids TEXT NOT NULL, returned_unit_ids TEXT NOT NULL,
+                  dispatched_at BIGINT, signed_at BIGINT, sign_due_at BIGINT, reply_due_at BIGINT, due_soon_at BIGINT,
+                  due_soon_marked BOOLEAN NOT NULL, overdue_marked BOOLEAN NOT NULL, sign_overdue_marked BOOLEAN NOT NULL,
+                  return_count BIGINT NOT NULL, extension_count BIGINT NOT NULL, redo_count BIGINT NOT NULL,
+                  send_back_count BIGINT NOT NULL, supervision_count BIGINT NOT NULL, pending_extension_days BIGINT,
+                  escalated BOOLEAN NOT NULL, unreasonable_repeat BOOLEAN NOT NULL, merged_into_id BIGINT,
+                  answer TEXT, reply TEXT, replied_at BIGINT, satisfaction TEXT, resolved BOOLEAN, evaluation_reasonable BOOLEAN,
+                  evaluation_comment TEXT, reject_reason TEXT, closed_at BIGINT,
+                  created_by BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, version BIGINT NOT NULL)
+                """,
+                "CREATE INDEX tickets_center_status ON tickets(center_id, status)",
+                "CREATE INDEX tickets_phone ON tickets(requester_phone_hash)",
+                "CREATE INDEX tickets_created ON tickets(created_at)",
+                "CREATE INDEX tickets_reply_due ON tickets(status, reply_due_at)",
+                "CREATE INDEX tickets_due_soon ON tickets(status, due_soon_at)",
+                """
+                CREATE TABLE ticket_units (ticket_id BIGINT NOT NULL REFERENCES tickets(id), unit_id BIGINT NOT NULL REFERENCES units(id),
+                  unit_path TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (ticket_id, unit_id, role))
+                """,
+                "CREATE INDEX ticket_units_unit ON ticket_units(unit_id)",
+                "CREATE INDEX ticket_units_path ON ticket_units(unit_path)",
+                """
+                CREATE TABLE ticket_events (seq BIGINT PRIMARY KEY, ticket_id BIGINT REFERENCES tickets(id), at BIGINT NOT NULL,
+                  actor_id BIGINT, actor_name TEXT NOT NULL, action TEXT NOT NULL, from_status TEXT, to_status TEXT, note TEXT,
+                  details TEXT NOT NULL, public BOOLEAN NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)
+                """,
+                "CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, seq)",
+                "CREATE TABLE audit_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, hash TEXT NOT NULL)",
+                "INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '\(String(repeating: "0", count: 64))')",
+                """
+                CREATE TABLE outbox (id \(id(d)), event_seq BIGINT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,
+                  created_at BIGINT NOT NULL, delivered_at BIGINT)
+                """,
+                """
+                CREATE TABLE supervisions (id \(id(d)), ticket_id BIGINT NOT NULL REFERENCES tickets(id), level TEXT NOT NULL,
+                  method TEXT NOT NULL, reason TEXT NOT NULL, automatic BOOLEAN NOT NULL, created_by BIGINT, created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX supervisions_ticket ON supervisions(ticket_id)",
+                """
+                CREATE TABLE idempotency_keys (principal TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+                  ticket_id BIGINT NOT NULL REFERENCES tickets(id), created_at BIGINT NOT NULL, PRIMARY KEY (principal, key))
+                """,
+                "CREATE TABLE ticket_day_counters (day TEXT PRIMARY KEY, last BIGINT NOT NULL)",
+            ]
+        },
+    ]
+
+    /// Applies every migration not yet applied, each in its own transaction.
+    static func run(on database: Database, now: Date) async throws -> [String] {
+        try await database.transaction { db in
+            try await db.raw("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)").run()
+        }
+        var applied: [String] = []
+        for migration in all {
+            let done = try await database.transaction { db in
+                // Take the head row lock first on PostgreSQL so that two nodes migrating at once take turns.
+                if database.dialect == .postgres { try await db.raw("LOCK TABLE schema_migrations IN EXCLUSIVE MODE").run() }
+                let existing = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
+                guard existing == nil else { return false }
+                for statement in migration.statements(database.dialect) {
+                    try await db.raw("\(unsafeRaw: statement)").run()
+                }
+                try await db.raw("""
+                    INSERT INTO schema_migrations (version, name, applied_at)
+                    VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: now.millis))
+                    """).run()
+                return true
+            }
+            if done { applied.append("\(migration.version) \(migration.name)") }
+        }
+        return applied
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, as the store keeps instants.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(millis: Int64) {
+        self.init(timeIntervalSince1970: TimeInterval(millis) / 1000)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import HotlineCore
+
+/// A unit of the organisation tree.
+public struct Unit: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var parentId: Int64?
+    public var name: String
+    public var kind: UnitKind
+    public var code: String?
+    public var regionCode: String?
+    /// Unit ids from the root to this unit, itself last.
+    public var path: [Int64]
+    public var centerId: Int64?
+    public var active: Bool
+
+    /// What the lifecycle needs to know of it.
+    public var ref: UnitRef { UnitRef(id: id, name: name, kind: kind, path: path, centerId: centerId, active: active) }
+
+    /// `/1/5/17/`: the form kept in SQL so that a subtree is one prefix match.
+    var pathText: String { Unit.pathText(path) }
+
+    static func pathText(_ path: [Int64]) -> String { "/" + path.map { String($0) }.joined(separator: "/") + "/" }
+
+    static func parsePath(_ text: String) -> [Int64] { text.split(separator: "/").compactMap { Int64($0) } }
+}
+
+/// A user account.
+public struct User: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var username: String
+    public var displayName: String
+    public var role: Role
+    public var unitId: Int64
+    public var active: Bool
+
+    public init(id: Int64, username: String, displayName: String, role: Role, unitId: Int64, active: Bool) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.role = role
+        self.unitId = unitId
+        self.active = active
+    }
+}
+
+/// A ticket as the store keeps it, identity decrypted; callers mask it before showing it.
+public struct TicketRecord: Sendable {
+    public var state: TicketState
+    public var number: String
+    public var title: String
+    public var content: String
+    public var location: Location
+    public var requester: Requester
+    public var confidential: Bool
+    public var attachments: [AttachmentMeta]
+    public var createdBy: Int64?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var version: Int64
+}
+
+/// A ticket just recorded, with the query code the citizen needs to track it (shown once).
+public struct CreatedTicket: Sendable {
+    public var ticket: TicketRecord
+    public var queryCode: String
+    /// True when an earlier request with the same idempotency key created it.
+    public var replayed: Bool
+}
+
+/// One entry of a ticket's history.
+public struct TicketEvent: Sendable, Hashable {
+    public var seq: Int64
+    public var ticketId: Int64?
+    public var at: Date
+    public var actorId: Int64?
+    public var actorName: String
+    public var action: ActionCode
+    public var fromStatus: TicketStatus?
+    public var toStatus: TicketStatus?
+    public var note: String?
+    public var details: [String: [String]]
+    public var isPublic: Bool
+}
+
+/// A supervision (督办) record.
+public struct Supervision: Sendable, Hashable {
+    public var id: Int64
+    public var ticketId: Int64
+    public var level: SupervisionLevel
+    public var method: SupervisionMethod
+    public var reason: String
+    public var automatic: Bool
+    public var createdAt: Date
+}
+
+/// Filters for the ticket list; nil means "any".
+public struct TicketFilter: Sendable {
+    public var statuses: [TicketStatus] = []
+    public var unitId: Int64?
+    public var categoryCode: String?
+    public var channel: Channel?
+    public var type: TicketType?
+    public var dueSoon: Bool = false
+    public var overdue: Bool = false
+    public var escalated: Bool = false
+    public var createdFrom: Date?
+    public var createdTo: Date?
+    public var text: String?
+    public var phone: String?
+    /// Return tickets with ids below this (the cursor of the previous page).
+    public var before: Int64?
+    public var limit: Int = 50
+
+    public init() {}
+}
+
+/// One page of tickets and the cursor of the next one.
+public struct TicketPage: Sendable {
+    public var tickets: [TicketRecord]
+    public var nextCursor: Int64?
+}

@@ -1,0 +1,245 @@
+import Crypto
+import Foundation
+import HotlineCore
+import HummingbirdBcrypt
+import SQLKit
+
+/// Units, users, sessions and API keys.
+extension Store {
+    static func unit(from row: any SQLRow) throws -> Unit {
+        guard let kind = UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
+            throw HotlineError(.internalFailure, "corrupt_row", "单位数据损坏")
+        }
+        return Unit(
+            id: try row.decode(column: "id", as: Int64.self), parentId: try row.decode(column: "parent_id", as: Int64?.self),
+            name: try row.decode(column: "name", as: String.self), kind: kind, code: try row.decode(column: "code", as: String?.self),
+            regionCode: try row.decode(column: "region_code", as: String?.self),
+            path: Unit.parsePath(try row.decode(column: "path", as: String.self)),
+            centerId: try row.decode(column: "center_id", as: Int64?.self), active: try row.decode(column: "active", as: Bool.self))
+    }
+
+    func unit(_ id: Int64, _ db: any SQLDatabase) async throws -> Unit? {
+        try await db.raw("SELECT * FROM units WHERE id = \(bind: id)").first().map(Self.unit(from:))
+    }
+
+    /// One unit.
+    public func unit(id: Int64) async throws -> Unit? {
+        try await database.read { db in try await self.unit(id, db) }
+    }
+
+    /// Adds a unit under `parentId` (a root must be a center).
+    public func createUnit(name: String, kind: UnitKind, parentId: Int64?, code: String? = nil, regionCode: String? = nil) async throws -> Unit {
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else { throw HotlineError.invalid("name", "单位名称不能为空且不超过100字") }
+        let created = now.millis
+        return try await database.transaction { db in
+            var parent: Unit?
+            if let parentId {
+                guard let found = try await self.unit(parentId, db) else { throw HotlineError.notFound("上级单位") }
+                parent = found
+            } else if kind != .center {
+                throw HotlineError.invalid("parentId", "顶级单位必须是热线中心 (a root unit must be a center)")
+            }
+            guard let row = try await db.raw("""
+                INSERT INTO units (parent_id, name, kind, code, region_code, path, center_id, active, created_at)
+                VALUES (\(bind: parentId), \(bind: name), \(bind: kind.rawValue), \(bind: code), \(bind: regionCode), '/', \(bind: parent?.centerId),
+                  \(bind: true), \(bind: created)) RETURNING id
+                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "创建单位失败") }
+            let id = try row.decode(column: "id", as: Int64.self)
+            let path = (parent?.path ?? []) + [id]
+            let centerId = kind == .center ? id : parent?.centerId
+            try await db.raw("UPDATE units SET path = \(bind: Unit.pathText(path)), center_id = \(bind: centerId) WHERE id = \(bind: id)").run()
+            return Unit(id: id, parentId: parentId, name: name, kind: kind, code: code, regionCode: regionCode, path: path,
+                        centerId: centerId, active: true)
+        }
+    }
+
+    /// Enables or disables a unit; a disabled unit takes no new tickets.
+    public func setUnitActive(id: Int64, active: Bool) async throws {
+        try await database.transaction { db in
+            guard try await db.raw("UPDATE units SET active = \(bind: active) WHERE id = \(bind: id) RETURNING id").first() != nil else {
+                throw HotlineError.notFound("单位")
+            }
+        }
+    }
+
+    /// The units an actor may see: the whole tree of the actor's center.
+    public func units(visibleTo actor: Actor) async throws -> [Unit] {
+        try await database.read { db in
+            guard let centerId = actor.centerId, let center = try await self.unit(centerId, db) else {
+                return try await db.raw("SELECT * FROM units ORDER BY path").all().map(Self.unit(from:))
+            }
+            return try await db.raw("SELECT * FROM units WHERE path LIKE \(bind: center.pathText + "%") ORDER BY id").all().map(Self.unit(from:))
+        }
+    }
+
+    // MARK: Users
+
+    static func user(from row: any SQLRow) throws -> User {
+        guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else {
+            throw HotlineError(.internalFailure, "corrupt_row", "用户数据损坏")
+        }
+        return User(id: try row.decode(column: "id", as: Int64.self), username: try row.decode(column: "username", as: String.self),
+                    displayName: try row.decode(column: "display_name", as: String.self), role: role,
+                    unitId: try row.decode(column: "unit_id", as: Int64.self), active: try row.decode(column: "active", as: Bool.self))
+    }
+
+    /// Adds a user; the password is stored only as a bcrypt hash.
+    public func createUser(username: String, displayName: String, password: String, role: Role, unitId: Int64) async throws -> User {
+        let username = username.trimmingCharacters(in: .whitespaces)
+        guard (3...40).contains(username.count), username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
+            throw HotlineError.invalid("username", "用户名须为3到40位字母、数字或._- (3–40 letters, digits or ._-)")
+        }
+        let displayName = displayName.trimmingCharacters(in: .whitespaces)
+        guard !displayName.isEmpty, displayName.count <= 50 else { throw HotlineError.invalid("displayName", "姓名不能为空且不超过50字") }
+        guard (8...128).contains(password.count) else { throw HotlineError.invalid("password", "密码长度须为8到128位 (8–128 characters)") }
+        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let created = now.millis
+        return try await database.transaction { db in
+            guard let unit = try await self.unit(unitId, db) else { throw HotlineError.notFound("单位") }
+            let centerRoles: Set<Role> = [.agent, .centerSupervisor]
+            let unitRoles: Set<Role> = [.unitHandler, .unitAdmin]
+            let atCenter = unit.kind == .center || unit.kind == .subCenter
+            if centerRoles.contains(role) && !atCenter {
+                throw HotlineError(.unprocessable, "role_unit_mismatch", "话务员和中心审核员须属于热线中心 (center roles belong to a center)")
+            }
+            if unitRoles.contains(role) && unit.kind == .center {
+                throw HotlineError(.unprocessable, "role_unit_mismatch", "承办角色须属于承办单位 (unit roles belong to a handling unit)")
+            }
+            if try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first() != nil {
+                throw HotlineError(.conflict, "username_taken", "用户名已存在 (username taken)")
+            }
+            guard let row = try await db.raw("""
+                INSERT INTO users (username, display_name, password_hash, role, unit_id, active, created_at)
+                VALUES (\(bind: username), \(bind: displayName), \(bind: hash), \(bind: role.rawValue), \(bind: unitId), \(bind: true), \(bind: created))
+                RETURNING id
+                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "创建用户失败") }
+            return User(id: try row.decode(column: "id", as: Int64.self), username: username, displayName: displayName, role: role,
+                        unitId: unitId, active: true)
+        }
+    }
+
+    /// Users of the units an admin can see.
+    public func users(visibleTo actor: Actor) async throws -> [User] {
+        let visible = Set(try await units(visibleTo: actor).map(\.id))
+        return try await database.read { db in
+            try await db.raw("SELECT * FROM users ORDER BY id").all().map(Self.user(from:)).filter { visible.contains($0.unitId) }
+        }
+    }
+
+    /// Disables or enables an account; disabling ends its sessions.
+    public func setUserActive(id: Int64, active: Bool) async throws {
+        try await database.transaction { db in
+            guard try await db.raw("UPDATE users SET active = \(bind: active) WHERE id = \(bind: id) RETURNING id").first() != nil else {
+                throw HotlineError.notFound("用户")
+            }
+            if !active { try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run() }
+        }
+    }
+
+    /// Sets a new password and ends the user's sessions.
+    public func resetPassword(userId: Int64, password: String) async throws {
+        guard (8...128).contains(password.count) else { throw HotlineError.invalid("password", "密码长度须为8到128位 (8–128 characters)") }
+        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        try await database.transaction { db in
+            guard try await db.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userId) RETURNING id").first() != nil else {
+                throw HotlineError.notFound("用户")
+            }
+            try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userId)").run()
+        }
+    }
+
+    // MARK: Authentication
+
+    static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func newToken(prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return prefix + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A signed-in session.
+    public struct Session: Sendable {
+        public var token: String
+        public var expiresAt: Date
+        public var user: User
+    }
+
+    /// Checks a password and opens a session; the same error for an unknown user and a wrong password.
+    public func login(username: String, password: String) async throws -> Session {
+        let row = try await database.read { db in
+            try await db.raw("SELECT * FROM users WHERE username = \(bind: username)").first()
+        }
+        let hash = try row?.decode(column: "password_hash", as: String.self) ?? Self.dummyHash
+        let valid = Bcrypt.verify(password, hash: hash)
+        guard let row, valid else { throw HotlineError.badCredentials }
+        let user = try Self.user(from: row)
+        guard user.active else { throw HotlineError.badCredentials }
+        let token = Self.newToken(prefix: "hl_")
+        let expires = now.addingTimeInterval(sessionLifetime)
+        let created = now.millis
+        try await database.transaction { db in
+            try await db.raw("""
+                INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+                VALUES (\(bind: Self.tokenHash(token)), \(bind: user.id), \(bind: created), \(bind: expires.millis))
+                """).run()
+        }
+        return Session(token: token, expiresAt: expires, user: user)
+    }
+
+    /// A valid bcrypt hash of nothing, checked against when the user is unknown so both paths cost the same.
+    static let dummyHash = Bcrypt.hash("hotline-no-such-user", cost: 10)
+
+    /// Ends a session.
+    public func logout(token: String) async throws {
+        try await database.transaction { db in
+            try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: Self.tokenHash(token))").run()
+        }
+    }
+
+    /// The actor behind a bearer token or API key, or nil when it is unknown, expired or disabled.
+    public func actor(forToken token: String) async throws -> Actor? {
+        let hash = Self.tokenHash(token)
+        let nowMillis = now.millis
+        return try await database.read { db in
+            let row: (any SQLRow)?
+            if token.hasPrefix("hlk_") {
+                row = try await db.raw("""
+                    SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id FROM api_keys k JOIN users u ON u.id = k.user_id
+                    JOIN units un ON un.id = u.unit_id WHERE k.key_hash = \(bind: hash) AND k.revoked_at IS NULL
+                    """).first()
+            } else {
+                row = try await db.raw("""
+                    SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id FROM sessions s JOIN users u ON u.id = s.user_id
+                    JOIN units un ON un.id = u.unit_id WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: nowMillis)
+                    """).first()
+            }
+            guard let row else { return nil }
+            let user = try Self.user(from: row)
+            guard user.active else { return nil }
+            return Actor.user(id: user.id, name: user.displayName, role: user.role, unitId: user.unitId,
+                              unitPath: Unit.parsePath(try row.decode(column: "unit_path", as: String.self)),
+                              centerId: try row.decode(column: "unit_center_id", as: Int64?.self))
+        }
+    }
+
+    /// Issues an API key for an integration user; the key is shown once and stored hashed.
+    public func createAPIKey(userId: Int64, name: String) async throws -> String {
+        let key = Self.newToken(prefix: "hlk_")
+        let created = now.millis
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT * FROM users WHERE id = \(bind: userId)").first() else { throw HotlineError.notFound("用户") }
+            guard try Self.user(from: row).role == .integrationClient else {
+                throw HotlineError(.unprocessable, "not_integration", "只有对接系统账号可以持有API密钥 (API keys belong to integration clients)")
+            }
+            try await db.raw("""
+                INSERT INTO api_keys (name, key_hash, user_id, created_at) VALUES (\(bind: name), \(bind: Self.tokenHash(key)), \(bind: userId), \(bind: created))
+                """).run()
+        }
+        return key
+    }
+}

@@ -1,0 +1,359 @@
+import Foundation
+import HotlineCore
+import SQLKit
+
+/// Recording tickets, reading them within a data scope, and moving them through their life.
+extension Store {
+    // MARK: Create
+
+    /// Records a ticket for `centerId`; a retried request with the same idempotency key returns the first ticket.
+    public func createTicket(_ draft: TicketDraft, centerId: Int64, by actor: Actor, idempotencyKey: String? = nil) async throws -> CreatedTicket {
+        let draft = try draft.validated()
+        if let key = idempotencyKey {
+            guard (1...200).contains(key.count) else { throw HotlineError.invalid("Idempotency-Key", "长度须为1到200 (1–200 characters)") }
+        }
+        let principal = actor.userId.map { "user:\($0)" } ?? actor.kind.rawValue
+        let requestHash = cipher.blindIndex(String(describing: draft) + "|\(centerId)")
+        if let key = idempotencyKey, let earlier = try await replay(principal: principal, key: key, requestHash: requestHash, actor: actor) {
+            return earlier
+        }
+        do {
+            return try await insertTicket(draft, centerId: centerId, actor: actor, principal: principal, key: idempotencyKey, requestHash: requestHash)
+        } catch let error as HotlineError {
+            throw error
+        } catch {
+            // A concurrent retry with the same key won the race: answer with its ticket.
+            if let key = idempotencyKey, let earlier = try await replay(principal: principal, key: key, requestHash: requestHash, actor: actor) {
+                return earlier
+            }
+            throw error
+        }
+    }
+
+    private func replay(principal: String, key: String, requestHash: String, actor: Actor) async throws -> CreatedTicket? {
+        let found = try await database.read { db -> (String, Int64)? in
+            guard let row = try await db.raw("SELECT request_hash, ticket_id FROM idempotency_keys WHERE principal = \(bind: principal) AND key = \(bind: key)").first()
+            else { return nil }
+            return (try row.decode(column: "request_hash", as: String.self), try row.decode(column: "ticket_id", as: Int64.self))
+        }
+        guard let (hash, ticketId) = found else { return nil }
+        guard hash == requestHash else {
+            throw HotlineError(.unprocessable, "idempotency_key_reused", "该幂等键已用于另一请求 (this Idempotency-Key was used for a different request)")
+        }
+        let row = try await database.read { db in try await self.ticketRow(ticketId, db) }
+        guard let row else { throw HotlineError.notFound("工单") }
+        return CreatedTicket(ticket: try record(row), queryCode: try cipher.decrypt(row.queryCodeEnc), replayed: true)
+    }
+
+    private func insertTicket(_ draft: TicketDraft, centerId: Int64, actor: Actor, principal: String, key: String?, requestHash: String) async throws -> CreatedTicket {
+        let at = now
+        let queryCode = TicketNumber.newQueryCode()
+        let status: TicketStatus = draft.channel.startsInScreening ? .screening : .accepted
+        let newRow = TicketRow(
+            id: nil, number: "", queryCodeEnc: try cipher.encrypt(queryCode), centerId: centerId, channel: draft.channel.rawValue,
+            type: draft.type.rawValue, urgency: draft.urgency.rawValue, difficult: false, title: draft.title, content: draft.content,
+            categoryCode: draft.categoryCode, address: draft.location.address, regionCode: draft.location.regionCode,
+            latitude: draft.location.latitude, longitude: draft.location.longitude, requesterKind: draft.requester.kind.rawValue,
+            requesterNameEnc: try draft.requester.name.map(cipher.encrypt), requesterPhoneEnc: try draft.requester.phone.map(cipher.encrypt),
+            requesterPhoneHash: draft.requester.phone.map(cipher.blindIndex), requesterIdEnc: try draft.requester.idNumber.map(cipher.encrypt),
+            enterpriseName: draft.requester.enterpriseName, creditCode: draft.requester.creditCode, confidential: draft.confidential,
+            attachments: Self.json(draft.attachments), status: status.rawValue, resumeStatus: nil, mainUnitId: nil, handlingUnitId: nil,
+            coUnitIds: "", responsibleUnitIds: "", returnedUnitIds: "", dispatchedAt: nil, signedAt: nil, signDueAt: nil, replyDueAt: nil,
+            dueSoonAt: nil, dueSoonMarked: false, overdueMarked: false, signOverdueMarked: false, returnCount: 0, extensionCount: 0,
+            redoCount: 0, sendBackCount: 0, supervisionCount: 0, pendingExtensionDays: nil, escalated: false, unreasonableRepeat: false,
+            mergedIntoId: nil, answer: nil, reply: nil, repliedAt: nil, satisfaction: nil, resolved: nil, evaluationReasonable: nil,
+            evaluationComment: nil, rejectReason: nil, closedAt: nil, createdBy: actor.userId, createdAt: at.millis, updatedAt: at.millis,
+            version: 1)
+        let saved = try await database.transaction { db in
+            var row = newRow
+            guard let center = try await self.unit(centerId, db), center.kind == .center || center.kind == .subCenter, center.active else {
+                throw HotlineError(.unprocessable, "unknown_center", "热线中心不存在 (no such hotline center)")
+            }
+            if let code = draft.categoryCode, !(try await self.categoryExists(code, db)) {
+                throw HotlineError(.unprocessable, "unknown_category", "分类编码\(code)不存在 (no category \(code))")
+            }
+            let day = CivilDate(at)
+            guard let counter = try await db.raw("""
+                INSERT INTO ticket_day_counters (day, last) VALUES (\(bind: TicketNumber.dayKey(day)), 1)
+                ON CONFLICT (day) DO UPDATE SET last = ticket_day_counters.last + 1 RETURNING last
+                """).first() else { throw HotlineError(.internalFailure, "counter_failed", "工单编号生成失败") }
+            row.number = TicketNumber.make(on: day, sequence: try counter.decode(column: "last", as: Int64.self))
+            let inserted = try await db.insert(into: "tickets").model(row, with: TicketRow.encoder).returning("id").first()
+            guard let id = try inserted?.decode(column: "id", as: Int64.self) else {
+                throw HotlineError(.internalFailure, "insert_failed", "工单保存失败")
+            }
+            row.id = id
+            var details: [String: [String]] = ["channel": [draft.channel.rawValue], "type": [draft.type.rawValue], "urgency": [draft.urgency.rawValue]]
+            if let code = draft.categoryCode { details["categoryCode"] = [code] }
+            try await self.appendEvent(db, ticketId: id, number: row.number, actor: actor,
+                                       draft: EventDraft(action: .create, fromStatus: nil, toStatus: status, note: nil, details: details), at: at)
+            if let key {
+                try await db.raw("""
+                    INSERT INTO idempotency_keys (principal, key, request_hash, ticket_id, created_at)
+                    VALUES (\(bind: principal), \(bind: key), \(bind: requestHash), \(bind: id), \(bind: at.millis))
+                    """).run()
+            }
+            return row
+        }
+        return CreatedTicket(ticket: try record(saved), queryCode: queryCode, replayed: false)
+    }
+
+    // MARK: Read
+
+    func ticketRow(_ id: Int64, _ db: any SQLDatabase, lock: Bool = false) async throws -> TicketRow? {
+        try await db.raw("SELECT * FROM tickets WHERE id = \(bind: id)\(unsafeRaw: lock ? forUpdate : "")").first()?
+            .decode(model: TicketRow.self, with: TicketRow.decoder)
+    }
+
+    func record(_ row: TicketRow) throws -> TicketRecord {
+        TicketRecord(
+            state: try row.state(), number: row.number, title: row.title, content: row.content,
+            location: Location(address: row.address, regionCode: row.regionCode, latitude: row.latitude, longitude: row.longitude),
+            requester: Requester(
+                kind: RequesterKind(rawValue: row.requesterKind) ?? .person, name: try row.requesterNameEnc.map(cipher.decrypt),
+                phone: try row.requesterPhoneEnc.map(cipher.decrypt), idNumber: try row.requesterIdEnc.map(cipher.decrypt),
+                enterpriseName: row.enterpriseName, creditCode: row.creditCode),
+            confidential: row.confidential,
+            attachments: (try? JSONDecoder().decode([AttachmentMeta].self, from: Data(row.attachments.utf8))) ?? [],
+            createdBy: row.createdBy, createdAt: Date(millis: row.createdAt), updatedAt: Date(millis: row.updatedAt), version: row.version)
+    }
+
+    /// The SQL condition limiting tickets `t` to what `actor` may see.
+    func scopeCondition(_ actor: Actor, _ db: any SQLDatabase) async throws -> SQLQueryString {
+        switch actor.kind {
+        case .system: return "1 = 1"
+        case .citizen: return "1 = 0"
+        case .user:
+            guard let role = actor.role else { return "1 = 0" }
+            if role.seesWholeCenter {
+                guard let centerId = actor.centerId, let center = try await unit(centerId, db) else { return "1 = 0" }
+                return "t.center_id IN (SELECT id FROM units WHERE path LIKE \(bind: center.pathText + "%"))"
+            }
+            guard !actor.unitPath.isEmpty else { return "1 = 0" }
+            return "EXISTS (SELECT 1 FROM ticket_units tu WHERE tu.ticket_id = t.id AND tu.unit_path LIKE \(bind: Unit.pathText(actor.unitPath) + "%"))"
+        }
+    }
+
+    /// Loads a ticket the actor may see, else 404 (another unit's ticket does not exist for you).
+    func visibleRow(_ id: Int64, _ actor: Actor, _ db: any SQLDatabase, lock: Bool = false) async throws -> TicketRow {
+        let scope = try await scopeCondition(actor, db)
+        let visible = try await db.raw("SELECT t.id FROM tickets t WHERE t.id = \(bind: id) AND \(scope)").first()
+        guard visible != nil, let row = try await ticketRow(id, db, lock: lock) else { throw HotlineError.notFound("工单") }
+        return row
+    }
+
+    /// One ticket, if the actor may see it.
+    public func ticket(id: Int64, for actor: Actor) async throws -> TicketRecord {
+        try record(try await database.read { db in try await self.visibleRow(id, actor, db) })
+    }
+
+    /// One ticket by its number, if the actor may see it.
+    public func ticket(number: String, for actor: Actor) async throws -> TicketRecord {
+        let id = try await database.read { db in
+            try await db.raw("SELECT id FROM tickets WHERE number = \(bind: number)").first()?.decode(column: "id", as: Int64.self)
+        }
+        guard let id else { throw HotlineError.notFound("工单") }
+        return try await ticket(id: id, for: actor)
+    }
+
+    /// A ticket's history, oldest first.
+    public func history(ticketId: Int64, for actor: Actor) async throws -> [TicketEvent] {
+        try await database.read { db in
+            _ = try await self.visibleRow(ticketId, actor, db)
+            return try await db.raw("SELECT * FROM ticket_events WHERE ticket_id = \(bind: ticketId) ORDER BY seq").all().map(Self.event(from:))
+        }
+    }
+
+    /// Supervisions opened on a ticket.
+    public func supervisions(ticketId: Int64, for actor: Actor) async throws -> [Supervision] {
+        try await database.read { db in
+            _ = try await self.visibleRow(ticketId, actor, db)
+            return try await db.raw("SELECT * FROM supervisions WHERE ticket_id = \(bind: ticketId) ORDER BY id").all().map { row in
+                Supervision(
+                    id: try row.decode(column: "id", as: Int64.self), ticketId: ticketId,
+                    level: SupervisionLevel(rawValue: try row.decode(column: "level", as: String.self)) ?? .center,
+                    method: SupervisionMethod(rawValue: try row.decode(column: "method", as: String.self)) ?? .automatic,
+                    reason: try row.decode(column: "reason", as: String.self), automatic: try row.decode(column: "automatic", as: Bool.self),
+                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
+            }
+        }
+    }
+
+    /// Tickets matching `filter` within the actor's scope, newest first, one page at a time.
+    public func tickets(matching filter: TicketFilter, for actor: Actor) async throws -> TicketPage {
+        let limit = min(max(filter.limit, 1), 200)
+        let nowMillis = now.millis
+        let phoneHash = try filter.phone.map { cipher.blindIndex(try TicketDraft.normalizedPhone($0)) }
+        let rows = try await database.read { db in
+            var conditions: [SQLQueryString] = [try await self.scopeCondition(actor, db)]
+            if !filter.statuses.isEmpty {
+                conditions.append("t.status IN (\(binds: filter.statuses.map(\.rawValue)))")
+            }
+            if let unitId = filter.unitId {
+                conditions.append("EXISTS (SELECT 1 FROM ticket_units fu WHERE fu.ticket_id = t.id AND fu.unit_id = \(bind: unitId))")
+            }
+            if let code = filter.categoryCode { conditions.append("t.category_code LIKE \(bind: code + "%")") }
+            if let channel = filter.channel { conditions.append("t.channel = \(bind: channel.rawValue)") }
+            if let type = filter.type { conditions.append("t.type = \(bind: type.rawValue)") }
+            let running = TicketStatus.allCases.filter(\.isWithUnit).map(\.rawValue)
+            if filter.dueSoon {
+                conditions.append("t.status IN (\(binds: running)) AND t.due_soon_at <= \(bind: nowMillis) AND t.reply_due_at > \(bind: nowMillis)")
+            }
+            if filter.overdue { conditions.append("t.status IN (\(binds: running)) AND t.reply_due_at <= \(bind: nowMillis)") }
+            if filter.escalated { conditions.append("t.escalated = \(bind: true)") }
+            if let from = filter.createdFrom { conditions.append("t.created_at >= \(bind: from.millis)") }
+            if let to = filter.createdTo { conditions.append("t.created_at < \(bind: to.millis)") }
+            if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                conditions.append("(t.title LIKE \(bind: pattern) ESCAPE '\\' OR t.content LIKE \(bind: pattern) ESCAPE '\\' OR t.number = \(bind: text))")
+            }
+            if let phoneHash { conditions.append("t.requester_phone_hash = \(bind: phoneHash)") }
+            if let before = filter.before { conditions.append("t.id < \(bind: before)") }
+            let query: SQLQueryString = "SELECT t.* FROM tickets t WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.id DESC LIMIT \(literal: limit + 1)"
+            return try await db.raw(query).all().map { try $0.decode(model: TicketRow.self, with: TicketRow.decoder) }
+        }
+        let page = try rows.prefix(limit).map(record)
+        return TicketPage(tickets: page, nextCursor: rows.count > limit ? page.last?.state.id : nil)
+    }
+
+    // MARK: Lifecycle
+
+    /// Takes one lifecycle action on a ticket, as one transaction.
+    public func perform(_ input: ActionInput, onTicket id: Int64, by actor: Actor) async throws -> TicketRecord {
+        let at = now
+        let row = try await database.transaction { db in
+            let row = try await self.visibleRow(id, actor, db, lock: true)
+            var units: [Int64: UnitRef] = [:]
+            for unitId in input.unitIds {
+                if let unit = try await self.unit(unitId, db) { units[unitId] = unit.ref }
+            }
+            let action = try input.action(units: units)
+            if case .merge(let targetId, _) = action {
+                return try await self.merge(row, into: targetId, action: action, actor: actor, at: at, db)
+            }
+            return try await self.transition(row, action: action, actor: actor, at: at, db)
+        }
+        return try record(row)
+    }
+
+    /// Applies the lifecycle to a locked row and writes the ticket, units, event and supervision.
+    func transition(_ row: TicketRow, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> TicketRow {
+        let state = try row.state()
+        let lifecycle = try await lifecycle(db)
+        let result = try lifecycle.apply(action, to: state, by: actor, at: at)
+        var updated = row
+        updated.apply(result.ticket)
+        updated.version = row.version + 1
+        updated.updatedAt = at.millis
+        let changed = try await db.update("tickets").set(model: updated, with: TicketRow.encoder)
+            .where("id", .equal, row.id).where("version", .equal, row.version).returning("id").first()
+        guard changed != nil else { throw HotlineError.concurrentUpdate }
+        if result.ticket.mainUnitId != state.mainUnitId || result.ticket.coUnitIds != state.coUnitIds
+            || result.ticket.responsibleUnitIds != state.responsibleUnitIds {
+            try await syncTicketUnits(result.ticket, db)
+        }
+        try await appendEvent(db, ticketId: state.id, number: row.number, actor: actor, draft: result.event, at: at)
+        if let supervision = result.supervision {
+            try await db.raw("""
+                INSERT INTO supervisions (ticket_id, level, method, reason, automatic, created_by, created_at)
+                VALUES (\(bind: state.id), \(bind: supervision.level.rawValue), \(bind: supervision.method.rawValue), \(bind: supervision.reason),
+                  \(bind: supervision.method == .automatic), \(bind: actor.userId), \(bind: at.millis))
+                """).run()
+        }
+        return updated
+    }
+
+    private func merge(_ row: TicketRow, into targetId: Int64, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> TicketRow {
+        guard let target = try await ticketRow(targetId, db, lock: true) else {
+            throw HotlineError(.unprocessable, "invalid_merge", "目标工单不存在 (no target ticket)")
+        }
+        try Lifecycle.checkMergeTarget(try target.state(), for: try row.state())
+        let merged = try await transition(row, action: action, actor: actor, at: at, db)
+        let targetState = try target.state()
+        try await appendEvent(db, ticketId: targetId, number: target.number, actor: actor, draft: EventDraft(
+            action: .mergedFrom, fromStatus: targetState.status, toStatus: targetState.status, note: "合并重复件 \(row.number)",
+            details: ["mergedTicket": [row.number]]), at: at)
+        return merged
+    }
+
+    /// Rewrites which units hold the ticket, for data-scope queries.
+    func syncTicketUnits(_ state: TicketState, _ db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM ticket_units WHERE ticket_id = \(bind: state.id)").run()
+        var entries: [(Int64, String)] = []
+        if let main = state.mainUnitId { entries.append((main, "main")) }
+        entries += state.coUnitIds.map { ($0, "co") }
+        entries += state.responsibleUnitIds.filter { $0 != state.mainUnitId }.map { ($0, "handler") }
+        for (unitId, role) in entries {
+            guard let unit = try await unit(unitId, db) else { continue }
+            try await db.raw("""
+                INSERT INTO ticket_units (ticket_id, unit_id, unit_path, role) VALUES (\(bind: state.id), \(bind: unitId), \(bind: unit.pathText), \(bind: role))
+                """).run()
+        }
+    }
+
+    // MARK: Identity
+
+    /// The requester's identity in clear, for an actor allowed to see it; each reveal is recorded in the audit chain.
+    public func revealIdentity(ticketId: Int64, by actor: Actor) async throws -> Requester {
+        guard let role = actor.role, role.mayRevealIdentity else {
+            throw HotlineError.forbidden("当前角色无权查看诉求人信息 (your role may not reveal identity)")
+        }
+        let at = now
+        let row = try await database.transaction { db in
+            let row = try await self.visibleRow(ticketId, actor, db)
+            if row.confidential && !role.seesWholeCenter {
+                throw HotlineError.forbidden("保密工单不向承办单位显示诉求人信息 (a confidential ticket hides identity from units)")
+            }
+            try await self.appendEvent(db, ticketId: ticketId, number: row.number, actor: actor, draft: EventDraft(
+                action: .revealIdentity, fromStatus: nil, toStatus: nil, note: nil, details: [:]), at: at)
+            return row
+        }
+        return try record(row).requester
+    }
+
+    // MARK: Citizens
+
+    private func citizenRow(number: String, queryCode: String, _ db: any SQLDatabase, lock: Bool = false) async throws -> TicketRow {
+        guard TicketNumber.isWellFormed(number),
+            let row = try await db.raw("SELECT * FROM tickets WHERE number = \(bind: number)\(unsafeRaw: lock ? forUpdate : "")").first()?
+                .decode(model: TicketRow.self, with: TicketRow.decoder),
+            let code = try? cipher.decrypt(row.queryCodeEnc),
+            Self.constantTimeEqual(code, queryCode.uppercased())
+        else { throw HotlineError.notFound("工单") }
+        return row
+    }
+
+    /// What a citizen sees with the ticket number and query code: the ticket and its public history.
+    public func publicTicket(number: String, queryCode: String) async throws -> (TicketRecord, [TicketEvent]) {
+        try await database.read { db in
+            let row = try await self.citizenRow(number: number, queryCode: queryCode, db)
+            let events = try await db.raw("""
+                SELECT * FROM ticket_events WHERE ticket_id = \(bind: row.id) AND public = \(bind: true) ORDER BY seq
+                """).all().map(Self.event(from:))
+            return (try self.record(row), events)
+        }
+    }
+
+    /// The citizen rates the reply (once, while the ticket waits for callback).
+    public func citizenEvaluate(number: String, queryCode: String, satisfaction: Satisfaction, resolved: Bool, comment: String) async throws -> TicketRecord {
+        let at = now
+        let row = try await database.transaction { db in
+            let row = try await self.citizenRow(number: number, queryCode: queryCode, db, lock: true)
+            let action = TicketAction.evaluate(satisfaction: satisfaction, resolved: resolved, reasonable: satisfaction == .dissatisfied, comment: comment)
+            return try await self.transition(row, action: action, actor: .citizen, at: at, db)
+        }
+        return try record(row)
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "[]"
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import HotlineCore
+import Logging
+import SQLKit
+
+/// Everything Hotline keeps, on SQLite or PostgreSQL: all SQL of the product lives in this module.
+public final class Store: Sendable {
+    public let database: Database
+    let cipher: FieldCipher
+    let clock: WallClock
+    let bcryptCost: UInt8
+    let sessionLifetime: TimeInterval
+
+    public init(database: Database, cipher: FieldCipher, clock: WallClock = .system, bcryptCost: UInt8 = 10,
+                sessionLifetime: TimeInterval = 12 * 3600) {
+        self.database = database
+        self.cipher = cipher
+        self.clock = clock
+        self.bcryptCost = bcryptCost
+        self.sessionLifetime = sessionLifetime
+    }
+
+    public var dialect: Dialect { database.dialect }
+    var now: Date { clock.now() }
+
+    /// Brings the schema up to date; returns the migrations it applied.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await Migrations.run(on: database, now: now)
+    }
+
+    /// The lifecycle with the current calendar and SLA policies, read inside `db`.
+    func lifecycle(_ db: any SQLDatabase) async throws -> Lifecycle {
+        Lifecycle(planner: DeadlinePlanner(calendar: try await calendar(db), policies: try await slaPolicies(db)))
+    }
+
+    /// `FOR UPDATE` where the dialect has it; SQLite's single writer makes it unnecessary.
+    var forUpdate: String { dialect == .postgres ? " FOR UPDATE" : "" }
+}
+
+
+extension Dictionary where Key == String, Value == [String] {
+    /// Sorted-key JSON, so the same details always hash alike.
+    var canonicalJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+    }
+
+    init(json: String) {
+        self = (try? JSONDecoder().decode([String: [String]].self, from: Data(json.utf8))) ?? [:]
+    }
+}
