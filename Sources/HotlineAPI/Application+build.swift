@@ -49,13 +49,14 @@ public func buildRouter(store: Store, clock: WallClock, logger: Logger, metrics:
 /// The whole application from a configuration: `hotline serve` and the tests both call this.
 public func buildApplication(
     runtime: HotlineRuntime, clock: WallClock = .system, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
-    runScanner: Bool = true
+    runScanner: Bool = true, onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let config = runtime.configuration
     let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, metrics: metrics)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Hotline"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
         logger: logger)
     app.addServices(DatabaseService(database: runtime.database))
     if runScanner && config.scanIntervalSeconds > 0 {

@@ -25,7 +25,7 @@ public struct DeadlineScanner: Service {
                 } catch {
                     logger.error("deadline scan failed: \(error)")
                 }
-                try await Task.sleep(for: interval)
+                try? await Task.sleep(for: interval)
             }
         }
     }

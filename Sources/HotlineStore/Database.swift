@@ -132,7 +132,11 @@ public struct DatabaseService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { await database.run() }
+        // PostgreSQL's pool runs until cancelled; SQLite has nothing to run but must not end the group early.
+        await cancelWhenGracefulShutdown {
+            await database.run()
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        }
     }
 }
 

@@ -21,6 +21,11 @@ public final class Store: Sendable {
     }
 
     public var dialect: Dialect { database.dialect }
+
+    /// The same store reading time from another clock (seeding history, simulations).
+    public func with(clock: WallClock) -> Store {
+        Store(database: database, cipher: cipher, clock: clock, bcryptCost: bcryptCost, sessionLifetime: sessionLifetime)
+    }
     var now: Date { clock.now() }
 
     /// Brings the schema up to date; returns the migrations it applied.

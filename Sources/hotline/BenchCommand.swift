@@ -1,0 +1,151 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Configuration
+import Foundation
+import HotlineAPI
+import HotlineCore
+import HotlineStore
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// `hotline bench intake`: tickets per second and latency over HTTP on loopback, against a hello-world baseline.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (性能测试)", subcommands: [Intake.self])
+
+    struct Intake: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "intake",
+            abstract: "Create tickets over HTTP with concurrency; report tickets/s and p50/p99, beside GET /hello on the same server")
+
+        @Option(name: .customLong("database-url"), help: "Default: a fresh SQLite file in a temporary folder")
+        var databaseURL: String?
+        @Option(help: "Requests in flight at once") var concurrency = 32
+        @Option(help: "Tickets to create") var requests = 5000
+        @Option(help: "Hello-world requests") var helloRequests = 20000
+
+        func run() async throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            var configuration = AppConfiguration()
+            configuration.databaseURL = databaseURL ?? folder.appendingPathComponent("bench.sqlite").path
+            configuration.keyFile = folder.appendingPathComponent("bench.key").path
+            configuration.port = 0
+            configuration.scanIntervalSeconds = 0
+            configuration.bcryptCost = 4
+            var logger = Logger(label: "hotline-bench")
+            logger.logLevel = .error
+            let runtime = try await openRuntime(configuration, logger: logger)
+            let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+            let app = try buildApplication(runtime: runtime, logger: logger, runScanner: false) { port in
+                if let port { portContinuation.yield(port) }
+            }
+            let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+            let server = Task { try await group.run() }
+            var ports = portStream.makeAsyncIterator()
+            guard let port = await ports.next() else { throw ValidationError("server did not start") }
+            try await prepare(runtime, logger: logger)
+            let center = try await runtime.store.createUnit(name: "压测中心", kind: .center, parentId: nil)
+            _ = try await runtime.store.createUser(username: "bench-agent-\(center.id)", displayName: "压测话务员", password: "bench-password",
+                                                   role: .agent, unitId: center.id)
+            let base = "http://127.0.0.1:\(port)"
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+            do {
+                let token = try await login(client, base, username: "bench-agent-\(center.id)")
+                print("Hotline intake benchmark — \(runtime.database.dialect.rawValue), concurrency \(concurrency), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+                _ = try await measure(client, count: 200, concurrency: concurrency) { _ in Self.hello(base) }
+                let hello = try await measure(client, count: helloRequests, concurrency: concurrency) { _ in Self.hello(base) }
+                report("GET /hello", hello)
+                let intake = try await measure(client, count: requests, concurrency: concurrency) { i in Self.ticket(base, token: token, index: i) }
+                report("POST /api/v1/tickets", intake)
+                print(String(format: "intake / hello = %.2f", intake.rate / hello.rate))
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            try await client.shutdown()
+            await group.triggerGracefulShutdown()
+            _ = try? await server.value
+            await runtime.database.close()
+        }
+
+        struct Result {
+            var count: Int
+            var seconds: Double
+            var latencies: [Double]
+            var failures: Int
+            var rate: Double { Double(count) / seconds }
+            func percentile(_ p: Double) -> Double {
+                let sorted = latencies.sorted()
+                guard !sorted.isEmpty else { return 0 }
+                return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+            }
+        }
+
+        func report(_ name: String, _ r: Result) {
+            print(String(format: "%-22@ %7d req  %6.2f s  %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  failures %d",
+                         name as NSString, r.count, r.seconds, r.rate, r.percentile(0.5) * 1000, r.percentile(0.99) * 1000, r.failures))
+        }
+
+        static func hello(_ base: String) -> HTTPClientRequest { HTTPClientRequest(url: base + "/hello") }
+
+        static func ticket(_ base: String, token: String, index: Int) -> HTTPClientRequest {
+            var request = HTTPClientRequest(url: base + "/api/v1/tickets")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Idempotency-Key", value: "bench-\(index)")
+            let body = """
+                {"channel":"phone","type":"complaint","title":"小区路灯不亮 \(index)","content":"东湖区滨江花园北门路灯连续一周不亮，夜间出行不安全，请尽快维修。",
+                 "categoryCode":"030599","location":{"address":"临江市东湖区滨江花园"},
+                 "requester":{"name":"王先生","phone":"138\(String(format: "%08d", index))"}}
+                """
+            request.body = .bytes(ByteBuffer(string: body))
+            return request
+        }
+
+        func login(_ client: HTTPClient, _ base: String, username: String) async throws -> String {
+            var request = HTTPClientRequest(url: base + "/api/v1/auth/login")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"username":"\#(username)","password":"bench-password"}"#))
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            struct Login: Decodable { let token: String }
+            return try JSONDecoder().decode(Login.self, from: Data(body.readableBytesView)).token
+        }
+
+        func measure(_ client: HTTPClient, count: Int, concurrency: Int, _ make: @escaping @Sendable (Int) -> HTTPClientRequest) async throws -> Result {
+            let started = ContinuousClock.now
+            let perWorker = (count + concurrency - 1) / concurrency
+            let outcomes = try await withThrowingTaskGroup(of: ([Double], Int).self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var latencies: [Double] = []
+                        var failures = 0
+                        for i in (worker * perWorker)..<min(count, (worker + 1) * perWorker) {
+                            let start = ContinuousClock.now
+                            let response = try await client.execute(make(i), timeout: .seconds(30))
+                            _ = try await response.body.collect(upTo: 1 << 20)
+                            if response.status.code >= 300 { failures += 1 }
+                            let elapsed = ContinuousClock.now - start
+                            latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                        }
+                        return (latencies, failures)
+                    }
+                }
+                var all: [([Double], Int)] = []
+                for try await outcome in group { all.append(outcome) }
+                return all
+            }
+            let elapsed = ContinuousClock.now - started
+            return Result(
+                count: count, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                latencies: outcomes.flatMap(\.0), failures: outcomes.map(\.1).reduce(0, +))
+        }
+    }
+}

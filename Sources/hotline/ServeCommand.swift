@@ -1,0 +1,137 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import HotlineAPI
+import HotlineCore
+import HotlineStore
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+/// `hotline serve`: migrate, optionally seed the demo city, and serve the API.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the Hotline server (运行服务)")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to listen on (config http.host)")
+    var host: String?
+
+    @Option(help: "Port to listen on (config http.port)")
+    var port: Int?
+
+    @Flag(help: "Load the demo city 临江市 first if the database has none")
+    var demo = false
+
+    func run() async throws {
+        var extra: [String: ConfigContent] = [:]
+        if let host { extra["http.host"] = .string(host) }
+        if let port { extra["http.port"] = .int(port) }
+        let configuration = global.configuration(extra: extra)
+        let logger = global.logger(configuration)
+        let runtime = try await openRuntime(configuration, logger: logger)
+        do {
+            try await serve(runtime, configuration, logger)
+            await runtime.database.close()
+        } catch {
+            await runtime.database.close()
+            throw error
+        }
+    }
+
+    func serve(_ runtime: HotlineRuntime, _ configuration: AppConfiguration, _ logger: Logger) async throws {
+        let pool = Task { await runtime.database.run() }
+        var demoSummary: DemoSeeder.Summary?
+        do {
+            try await prepare(runtime, logger: logger)
+            if demo, !(try await DemoSeeder.isSeeded(runtime.store)) {
+                print("正在生成演示城市（临江市）… / seeding the demo city …")
+                demoSummary = try await DemoSeeder(store: runtime.store, now: Date()).run()
+            }
+            pool.cancel()
+        } catch {
+            pool.cancel()
+            throw error
+        }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let app = try buildApplication(runtime: runtime, logger: logger, metrics: registry)
+        let url = "http://\(configuration.host):\(configuration.port)"
+        print("""
+
+            Hotline 12345 is running: \(url)
+              JSON API   \(url)/api/v1   (contract: openapi.yaml)
+              Health     \(url)/health     Metrics \(url)/metrics
+              Database   \(configuration.databaseURL)
+            """)
+        if demo { printDemoAccounts(demoSummary) }
+        try await app.runService()
+    }
+
+    func printDemoAccounts(_ summary: DemoSeeder.Summary?) {
+        print("""
+
+            演示账号 / demo accounts (password for all: \(DemoSeeder.password)):
+              admin 系统管理员 · agent 话务员 · supervisor 审核督办员 · housing 住建局承办人 · housing-admin 住建局管理员
+              donghu 东湖区承办人 · donghu-street 东湖街道承办人 · kbeditor 知识库编辑 · auditor 审计员 · police110 对接系统
+            Log in:  curl -s -X POST http://127.0.0.1:\(port ?? 8080)/api/v1/auth/login -H 'Content-Type: application/json' -d '{"username":"agent","password":"\(DemoSeeder.password)"}'
+            """)
+        if let summary {
+            print("  110 platform API key (shown once): \(summary.apiKey)")
+            let total = summary.ticketsByStatus.values.reduce(0, +)
+            print("  \(total) demo tickets: " + summary.ticketsByStatus.sorted { $0.value > $1.value }.map { "\($0.key.label) \($0.value)" }.joined(separator: ", "))
+        }
+    }
+}
+
+/// `hotline migrate`: bring the schema up to date.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Create or update the database schema (数据库迁移)")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        try await global.withRuntime(prepareSchema: false) { runtime, logger in
+            let applied = try await runtime.store.migrate()
+            try await runtime.store.seedReferenceData()
+            print(applied.isEmpty ? "schema is up to date" : applied.map { "applied migration \($0)" }.joined(separator: "\n"))
+        }
+    }
+}
+
+/// `hotline seed demo`.
+struct SeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "seed", abstract: "Load sample data (演示数据)", subcommands: [Demo.self])
+
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "demo", abstract: "Load the demo city 临江市: units, a user for every role, ~1,000 tickets in every status")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "How many tickets to create")
+        var tickets = 1000
+
+        @Option(help: "A title,text,label CSV of real messages to use as ticket texts (e.g. ../shared/data/gov-messages/labeled-train.csv)")
+        var messages: String?
+
+        func run() async throws {
+            let texts = try messages.map { DemoSeeder.messages(fromCSV: try String(contentsOfFile: $0, encoding: .utf8)) } ?? []
+            let count = tickets
+            try await global.withRuntime { runtime, _ in
+                guard !(try await DemoSeeder.isSeeded(runtime.store)) else {
+                    print("the demo city is already loaded")
+                    return
+                }
+                let started = Date()
+                let summary = try await DemoSeeder(store: runtime.store, now: Date(), ticketCount: count, messages: texts).run()
+                print("demo city loaded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+                print("accounts (password \(DemoSeeder.password)):")
+                for account in summary.accounts { print("  \(account.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \(account.role.label)  \(account.unit)") }
+                print("110 platform API key: \(summary.apiKey)")
+                for (status, n) in summary.ticketsByStatus.sorted(by: { $0.value > $1.value }) { print("  \(status.label) (\(status.rawValue)): \(n)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@testable import HotlineCore
+
+/// Every action from every status for every role, against the rules written out here as the specification.
+@Suite("Lifecycle rule table")
+struct LifecycleTableTests {
+    /// The specification (DESIGN.md §2): from which statuses each action may start, and who may take it.
+    static let spec: [ActionCode: (from: Set<TicketStatus>, roles: Set<Role>)] = [
+        .accept: ([.screening], [.agent, .centerSupervisor]),
+        .reject: ([.screening, .accepted], [.agent, .centerSupervisor]),
+        .answerOnContact: ([.screening, .accepted], [.agent, .centerSupervisor]),
+        .dispatch: ([.accepted], [.agent, .centerSupervisor]),
+        .sign: ([.pendingSign], [.unitHandler, .unitAdmin]),
+        .subDispatch: ([.inProgress], [.unitHandler, .unitAdmin]),
+        .coInput: ([.pendingSign, .inProgress, .returnRequested], [.unitHandler, .unitAdmin]),
+        .requestReturn: ([.pendingSign, .inProgress], [.unitHandler, .unitAdmin]),
+        .arbitrateReturn: ([.returnRequested], [.centerSupervisor]),
+        .requestExtension: ([.inProgress], [.unitHandler, .unitAdmin]),
+        .decideExtension: ([.inProgress], [.centerSupervisor]),
+        .reply: ([.inProgress], [.unitHandler, .unitAdmin]),
+        .review: ([.replied], [.centerSupervisor]),
+        .evaluate: ([.pendingCallback], [.agent, .centerSupervisor]),
+        .close: ([.pendingCallback, .evaluated], [.centerSupervisor]),
+        .merge: ([.screening, .accepted, .pendingSign, .inProgress], [.agent, .centerSupervisor]),
+        .markUnreasonableRepeat: ([.screening, .accepted], [.centerSupervisor]),
+        .supervise: ([.accepted, .pendingSign, .inProgress, .returnRequested, .replied, .pendingCallback, .evaluated], [.centerSupervisor]),
+    ]
+
+    static let systemSpec: [ActionCode: Set<TicketStatus>] = [
+        .markDueSoon: [.pendingSign, .inProgress, .returnRequested],
+        .markOverdue: [.pendingSign, .inProgress, .returnRequested],
+        .markSignOverdue: [.pendingSign],
+    ]
+
+    static func sample(_ code: ActionCode) -> TicketAction {
+        switch code {
+        case .accept: .accept
+        case .reject: .reject(.litigation, note: "")
+        case .answerOnContact: .answerOnContact(answer: "请到政务服务中心办理")
+        case .dispatch: .dispatch(main: Org.other, co: [])
+        case .sign: .sign
+        case .subDispatch: .subDispatch(to: Org.child)
+        case .coInput: .coInput(text: "已配合现场核查")
+        case .requestReturn: .requestReturn(reason: "不属于本单位职责")
+        case .arbitrateReturn: .arbitrateReturn(approve: true, note: "")
+        case .requestExtension: .requestExtension(days: 3, reason: "需多部门会商", progress: "已现场查看")
+        case .decideExtension: .decideExtension(approve: true, note: "")
+        case .reply: .reply(content: "已处理完毕")
+        case .review: .review(approve: true, note: "")
+        case .evaluate: .evaluate(satisfaction: .satisfied, resolved: true, reasonable: false, comment: "")
+        case .close: .close(note: "")
+        case .merge: .merge(into: 99, note: "")
+        case .markUnreasonableRepeat: .markUnreasonableRepeat(note: "同一诉求已答复仍反复来电")
+        case .supervise: .supervise(level: .center, method: .phone, note: "请加快办理")
+        case .markDueSoon: .markDueSoon
+        case .markOverdue: .markOverdue
+        case .markSignOverdue: .markSignOverdue
+        case .create, .mergedFrom, .revealIdentity: .accept
+        }
+    }
+
+    /// The actor of `role` standing on the right side of the ticket for `code`.
+    static func actor(_ role: Role, for code: ActionCode) -> Actor {
+        switch role {
+        case .unitHandler, .unitAdmin: Org.user(role, at: code == .coInput ? Org.co : Org.main)
+        default: Org.user(role)
+        }
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let code: ActionCode
+        let status: TicketStatus
+        let role: Role
+        var testDescription: String { "\(code.rawValue) from \(status.rawValue) by \(role.rawValue)" }
+    }
+
+    static let cases: [Case] = spec.keys.sorted { $0.rawValue < $1.rawValue }.flatMap { code in
+        TicketStatus.allCases.flatMap { status in Role.allCases.map { Case(code: code, status: status, role: $0) } }
+    }
+
+    @Test("user actions", arguments: cases)
+    func userAction(_ c: Case) {
+        let (from, roles) = Self.spec[c.code]!
+        let ticket = Org.ticket(c.status, pendingExtension: c.code == .decideExtension ? 3 : nil)
+        let result = Result { try lifecycle.apply(Self.sample(c.code), to: ticket, by: Self.actor(c.role, for: c.code), at: monday) }
+        switch result {
+        case .success(let transition):
+            #expect(roles.contains(c.role) && from.contains(c.status), "allowed but should not be")
+            #expect(transition.event.action == c.code)
+            #expect(transition.event.fromStatus == c.status)
+        case .failure(let error as HotlineError):
+            if !roles.contains(c.role) {
+                #expect(error.httpStatus == 403, "expected 403, got \(error)")
+            } else if !from.contains(c.status) {
+                #expect(error.httpStatus == 409 && error.code == "invalid_state", "expected 409, got \(error)")
+            } else {
+                Issue.record("refused an allowed action: \(error)")
+            }
+        case .failure(let error):
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    static let systemCases: [Case] = systemSpec.keys.sorted { $0.rawValue < $1.rawValue }.flatMap { code in
+        TicketStatus.allCases.map { Case(code: code, status: $0, role: .admin) }
+    }
+
+    @Test("system marks: only the scanner, only while a unit holds the ticket", arguments: systemCases)
+    func systemAction(_ c: Case) {
+        let ticket = Org.ticket(c.status)
+        let bySystem = Result { try lifecycle.apply(Self.sample(c.code), to: ticket, by: .system, at: monday) }
+        #expect(((try? bySystem.get()) != nil) == Self.systemSpec[c.code]!.contains(c.status))
+        for role in Role.allCases {
+            #expect(throws: HotlineError.self) { try lifecycle.apply(Self.sample(c.code), to: ticket, by: Self.actor(role, for: c.code), at: monday) }
+        }
+    }
+
+    @Test("citizens may only evaluate, and only while waiting for callback")
+    func citizen() {
+        for code in Self.spec.keys {
+            for status in TicketStatus.allCases {
+                let allowed = code == .evaluate && status == .pendingCallback
+                let result = Result { try lifecycle.apply(Self.sample(code), to: Org.ticket(status), by: .citizen, at: monday) }
+                #expect(((try? result.get()) != nil) == allowed, "\(code) from \(status)")
+            }
+        }
+    }
+
+    @Test("terminal statuses take no action at all")
+    func terminal() {
+        for status in TicketStatus.allCases where status.isTerminal {
+            for code in Self.spec.keys {
+                #expect(throws: HotlineError.self) { try lifecycle.apply(Self.sample(code), to: Org.ticket(status), by: Org.supervisor, at: monday) }
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+
+@testable import HotlineCore
+
+@Suite("Identity protection")
+struct SecurityTests {
+    @Test("masking", arguments: [
+        ("13812341234", "138****1234"), ("02088886666", "020****6666"), ("12345", "***45"),
+    ])
+    func maskPhone(phone: String, masked: String) {
+        #expect(Masking.phone(phone) == masked)
+    }
+
+    @Test("names and ID numbers are masked")
+    func maskOthers() {
+        #expect(Masking.name("王小明") == "王**")
+        #expect(Masking.name("李") == "李*")
+        #expect(Masking.idNumber("11010519491231002X") == "110***********002X")
+    }
+
+    @Test("units never see a confidential requester; center staff see masks")
+    func disclosure() {
+        let requester = Requester(name: "王小明", phone: "13812341234", idNumber: "11010519491231002X")
+        let toUnit = requester.disclosed(confidential: true, to: Org.handler)
+        #expect(toUnit.name == nil && toUnit.phone == nil && toUnit.idNumber == nil)
+        let toAgent = requester.disclosed(confidential: true, to: Org.agent)
+        #expect(toAgent.phone == "138****1234" && toAgent.name == "王**")
+        #expect(requester.disclosed(confidential: false, to: Org.handler).phone == "138****1234")
+    }
+
+    @Test("field cipher round-trips, differs each time, and rejects tampering")
+    func cipher() throws {
+        let cipher = try FieldCipher(masterKey: Data(repeating: 7, count: 32))
+        let a = try cipher.encrypt("13812341234")
+        let b = try cipher.encrypt("13812341234")
+        #expect(a != b)
+        #expect(!a.contains("13812341234"))
+        #expect(try cipher.decrypt(a) == "13812341234")
+        var bytes = try #require(Data(base64Encoded: a))
+        bytes[bytes.count - 1] ^= 1
+        #expect(throws: (any Error).self) { try cipher.decrypt(bytes.base64EncodedString()) }
+        #expect(cipher.blindIndex("13812341234") == cipher.blindIndex("13812341234"))
+        let other = try FieldCipher(masterKey: Data(repeating: 8, count: 32))
+        #expect(other.blindIndex("13812341234") != cipher.blindIndex("13812341234"))
+        #expect(throws: HotlineError.self) { try FieldCipher(masterKey: Data(repeating: 1, count: 16)) }
+    }
+
+    func chain(_ count: Int) -> [AuditRecord] {
+        var records: [AuditRecord] = []
+        var previous = AuditChain.genesis
+        for seq in 1...Int64(count) {
+            var r = AuditRecord(seq: seq, ticketId: seq % 3, at: 1_700_000_000_000 + seq, actorId: 1, actorName: "话务员", action: "dispatch",
+                                fromStatus: "accepted", toStatus: "pendingSign", note: "note \(seq)", details: "{}", prevHash: previous, hash: "")
+            r.hash = AuditChain.hash(r, prevHash: previous)
+            previous = r.hash
+            records.append(r)
+        }
+        return records
+    }
+
+    @Test("the audit chain verifies and names the first altered, missing or relinked event")
+    func auditChain() {
+        let records = chain(10)
+        #expect(AuditChain.verify(records) == nil)
+        var altered = records
+        altered[4].note = "changed"
+        #expect(AuditChain.verify(altered)?.seq == 5)
+        var removed = records
+        removed.remove(at: 6)
+        #expect(AuditChain.verify(removed)?.seq == 7)
+        var relinked = records
+        relinked[2].prevHash = String(repeating: "f", count: 64)
+        #expect(AuditChain.verify(relinked)?.seq == 3)
+    }
+
+    @Test("field boundaries can't be shifted to forge the same hash")
+    func canonicalHash() {
+        var a = chain(1)[0]
+        var b = a
+        a.note = "ab"
+        a.details = "c"
+        b.note = "a"
+        b.details = "bc"
+        #expect(AuditChain.hash(a, prevHash: AuditChain.genesis) != AuditChain.hash(b, prevHash: AuditChain.genesis))
+    }
+}
+
+@Suite("Ticket drafts")
+struct TicketDraftTests {
+    func draft(_ change: (inout TicketDraft) -> Void = { _ in }) -> TicketDraft {
+        var d = TicketDraft(channel: .phone, type: .complaint, title: " 路灯不亮 ", content: "小区路灯坏了", categoryCode: "030599",
+                            requester: Requester(name: "王先生", phone: "+86 138-1234-1234", idNumber: "11010519491231002x"))
+        change(&d)
+        return d
+    }
+
+    @Test("a good draft is trimmed and normalised")
+    func valid() throws {
+        let d = try draft().validated()
+        #expect(d.title == "路灯不亮")
+        #expect(d.requester.phone == "13812341234")
+        #expect(d.requester.idNumber == "11010519491231002X")
+    }
+
+    @Test("bad fields are refused with the field's name", arguments: [
+        ("title", 0), ("content", 1), ("phone", 2), ("idNumber", 3), ("latitude", 4), ("location", 5), ("creditCode", 6),
+        ("enterpriseName", 7), ("categoryCode", 8), ("title", 9), ("attachments", 10),
+    ])
+    func invalid(field: String, index: Int) {
+        let changes: [(inout TicketDraft) -> Void] = [
+            { $0.title = "  " }, { $0.content = "" }, { $0.requester.phone = "call me" }, { $0.requester.idNumber = "110105194912310021" },
+            { $0.location.latitude = 91; $0.location.longitude = 120 }, { $0.location.latitude = 30 },
+            { $0.requester.creditCode = "123" }, { $0.requester.kind = .enterprise }, { $0.categoryCode = "03x" },
+            { $0.title = String(repeating: "长", count: 201) },
+            { $0.attachments = [AttachmentMeta(name: "a.jpg", contentType: "image/jpeg", size: 60 * 1024 * 1024)] },
+        ]
+        let error = #expect(throws: HotlineError.self) { try draft(changes[index]).validated() }
+        #expect(error?.httpStatus == 400)
+        #expect(error?.message.contains(field) == true)
+    }
+
+    @Test("ticket numbers and query codes")
+    func numbers() throws {
+        #expect(TicketNumber.make(on: try #require(CivilDate("2026-11-22")), sequence: 17) == "20261122000017")
+        let code = TicketNumber.newQueryCode()
+        #expect(code.count == 8 && code.allSatisfy { TicketNumber.alphabet.contains($0) })
+        #expect(TicketNumber.isWellFormed("20261122000017") && !TicketNumber.isWellFormed("2026112200001x"))
+    }
+}
+
+@Suite("Category import")
+struct CategoryImportTests {
+    let header = "level1_code,level1_name,level2_code,level2_name,level3_code,level3_name,description\n"
+
+    @Test("a clean tree imports with parents before children")
+    func clean() throws {
+        let tree = try CategoryImport(csv: header + """
+            01,科教文体,0101,科技事务,010101,科技服务,科技服务相关诉求
+            01,科教文体,0101,科技事务,010199,其他科技事务,
+            99,其他,9901,涉军涉警,990100,,涉军涉警事项
+            """)
+        #expect(tree.problems.isEmpty)
+        #expect(tree.nodes.map(\.code) == ["01", "0101", "010101", "010199", "99", "9901"])
+        #expect(tree.leaves.map(\.code) == ["010101", "010199", "9901"])
+        #expect(tree.nodes.first { $0.code == "9901" }?.description == "涉军涉警事项")
+    }
+
+    @Test("the standard's duplicated code is resolved by path and reported")
+    func duplicateCode() throws {
+        let tree = try CategoryImport(csv: header + """
+            09,民政社区,0904,生活服务,090499,其他生活服务,未列入的其他生活服务
+            09,民政社区,0905,民族宗教,090501,民族管理,
+            09,民政社区,0905,民族宗教,090499,其他民族宗教,未列入的其他民族宗教
+            """)
+        #expect(tree.problems.count == 1)
+        #expect(tree.problems.first?.severity == .resolved)
+        #expect(tree.problems.first?.line == 4)
+        let node = try #require(tree.nodes.first { $0.name == "其他民族宗教" })
+        #expect(node.code == "090599" && node.parentCode == "0905")
+        #expect(tree.nodes.first { $0.code == "090499" }?.name == "其他生活服务")
+    }
+
+    @Test("broken rows are skipped and reported, the rest kept")
+    func brokenRows() throws {
+        let tree = try CategoryImport(csv: header + """
+            01,科教文体,0101,科技事务,010101,科技服务,
+            1,坏编码,0101,科技事务,010102,科研工作,
+            01,科教文体,0201,错位,020101,错位三级,
+            01,科教文体,0101,科技事务,010101,另一个名字,
+            01,科教文体,0101,科技事务,0101AB,字母,
+            """)
+        #expect(tree.nodes.map(\.code) == ["01", "0101", "010101"])
+        #expect(tree.problems.map(\.line) == [3, 4, 5, 6])
+        #expect(tree.problems.allSatisfy { $0.severity == .skipped })
+    }
+
+    @Test("a file without the columns is refused")
+    func badHeader() {
+        #expect(throws: HotlineError.self) { try CategoryImport(csv: "code,name\n01,x\n") }
+        #expect(throws: HotlineError.self) { try CategoryImport(csv: "") }
+    }
+
+    @Test("the bundled DB44/T 2479—2024 tree: 515 leaves, the 090499 clash resolved")
+    func bundled() throws {
+        let tree = try CategoryImport.bundledDefault()
+        #expect(tree.leaves.count == 515)
+        #expect(tree.nodes.filter { $0.level == 1 }.count == 14)
+        #expect(tree.nodes.filter { $0.level == 2 }.count == 99)
+        #expect(tree.problems.count == 1)
+    }
+
+    @Test("CSV quoting, CRLF and BOM")
+    func csv() {
+        #expect(CSV.parse("\u{FEFF}a,b\r\n\"x,\"\"y\"\"\",z\n\n") == [["a", "b"], ["x,\"y\"", "z"]])
+        #expect(CSV.parse("a,\"multi\nline\"") == [["a", "multi\nline"]])
+    }
+}
