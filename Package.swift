@@ -81,6 +81,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "HotlineTestSupport",
+            dependencies: ["HotlineCore", "HotlineStore", .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/HotlineTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HotlineCoreTests",
             dependencies: ["HotlineCore"],
@@ -88,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineStoreTests",
-            dependencies: ["HotlineCore", "HotlineStore"],
+            dependencies: ["HotlineCore", "HotlineStore", "HotlineTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -97,6 +103,7 @@ let package = Package(
                 "HotlineCore",
                 "HotlineStore",
                 "HotlineAPI",
+                "HotlineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -5,7 +5,7 @@ import HotlineStore
 extension APIService {
     func listUnits(_ input: Operations.ListUnits.Input) async throws -> Operations.ListUnits.Output {
         let actor = try RequestIdentity.require()
-        return .ok(.init(body: .json(try await store.units(visibleTo: actor).map(Components.Schemas.Unit.init))))
+        return .ok(.init(body: .json(try await store.units(visibleTo: actor).map(Components.Schemas.OrgUnit.init))))
     }
 
     func createUnit(_ input: Operations.CreateUnit.Input) async throws -> Operations.CreateUnit.Output {

@@ -13,6 +13,12 @@ public struct HotlineRuntime: Sendable {
     public let store: Store
     public let database: Database
     public let configuration: AppConfiguration
+
+    public init(store: Store, database: Database, configuration: AppConfiguration) {
+        self.store = store
+        self.database = database
+        self.configuration = configuration
+    }
 }
 
 /// Opens the database, migrates it and loads reference data on first run.
@@ -49,7 +55,7 @@ public func buildRouter(store: Store, clock: WallClock, logger: Logger, metrics:
 /// The whole application from a configuration: `hotline serve` and the tests both call this.
 public func buildApplication(
     runtime: HotlineRuntime, clock: WallClock = .system, logger: Logger, metrics: PrometheusCollectorRegistry? = nil,
-    runScanner: Bool = true, onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
+    runScanner: Bool = true, runDatabase: Bool = true, onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let config = runtime.configuration
     let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, metrics: metrics)
@@ -58,7 +64,8 @@ public func buildApplication(
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Hotline"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
         logger: logger)
-    app.addServices(DatabaseService(database: runtime.database))
+    // Tests own their database pool and pass `runDatabase: false`.
+    if runDatabase { app.addServices(DatabaseService(database: runtime.database)) }
     if runScanner && config.scanIntervalSeconds > 0 {
         app.addServices(DeadlineScanner(store: runtime.store, interval: .seconds(config.scanIntervalSeconds), logger: logger))
     }

@@ -55,12 +55,12 @@ public struct DemoSeeder {
 
     public func run() async throws -> Summary {
         let center = try await store.createUnit(name: Self.centerName, kind: .center, parentId: nil, code: "LJ12345", regionCode: "330100")
-        var departments: [String: HotlineStore.Unit] = [:]
+        var departments: [String: OrgUnit] = [:]
         for (index, name) in Self.departments.enumerated() {
             departments[name] = try await store.createUnit(name: name, kind: .department, parentId: center.id, code: String(format: "D%02d", index + 1))
         }
-        var districts: [HotlineStore.Unit] = []
-        var streets: [HotlineStore.Unit] = []
+        var districts: [OrgUnit] = []
+        var streets: [OrgUnit] = []
         for (d, district) in ["东湖区", "西山区", "南江区"].enumerated() {
             let unit = try await store.createUnit(name: district, kind: .district, parentId: center.id, regionCode: "33010\(d + 2)")
             districts.append(unit)
@@ -79,7 +79,7 @@ public struct DemoSeeder {
         _ = subCenter
 
         let housing = departments["市住房和城乡建设局"]!
-        let accountSpecs: [(String, String, Role, HotlineStore.Unit)] = [
+        let accountSpecs: [(String, String, Role, OrgUnit)] = [
             ("admin", "系统管理员", .admin, center), ("agent", "话务员小李", .agent, center), ("agent2", "话务员小王", .agent, center),
             ("supervisor", "审核督办员老张", .centerSupervisor, center), ("housing", "住建局承办人", .unitHandler, housing),
             ("housing-admin", "住建局管理员", .unitAdmin, housing), ("donghu", "东湖区承办人", .unitHandler, districts[0]),

@@ -66,8 +66,8 @@ extension Components.Schemas.User {
     }
 }
 
-extension Components.Schemas.Unit {
-    init(_ unit: HotlineStore.Unit) {
+extension Components.Schemas.OrgUnit {
+    init(_ unit: OrgUnit) {
         self.init(id: unit.id, parentId: unit.parentId, name: unit.name, kind: convert(unit.kind), kindLabel: unit.kind.label, code: unit.code,
                   regionCode: unit.regionCode, path: unit.path, centerId: unit.centerId, active: unit.active)
     }

@@ -8,9 +8,9 @@ struct TicketStories {
     let agent: Actor
     let supervisor: Actor
     let handlers: [Int64: Actor]
-    let departments: [String: HotlineStore.Unit]
-    let districts: [HotlineStore.Unit]
-    let streets: [HotlineStore.Unit]
+    let departments: [String: OrgUnit]
+    let districts: [OrgUnit]
+    let streets: [OrgUnit]
     let streetHandler: Actor
     let centerId: Int64
     let messages: [DemoSeeder.Message]

@@ -2,7 +2,7 @@ import Foundation
 import HotlineCore
 
 /// A unit of the organisation tree.
-public struct Unit: Sendable, Hashable, Codable {
+public struct OrgUnit: Sendable, Hashable, Codable {
     public var id: Int64
     public var parentId: Int64?
     public var name: String
@@ -18,7 +18,7 @@ public struct Unit: Sendable, Hashable, Codable {
     public var ref: UnitRef { UnitRef(id: id, name: name, kind: kind, path: path, centerId: centerId, active: active) }
 
     /// `/1/5/17/`: the form kept in SQL so that a subtree is one prefix match.
-    var pathText: String { Unit.pathText(path) }
+    var pathText: String { OrgUnit.pathText(path) }
 
     static func pathText(_ path: [Int64]) -> String { "/" + path.map { String($0) }.joined(separator: "/") + "/" }
 

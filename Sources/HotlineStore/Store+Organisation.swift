@@ -6,34 +6,34 @@ import SQLKit
 
 /// Units, users, sessions and API keys.
 extension Store {
-    static func unit(from row: any SQLRow) throws -> Unit {
+    static func unit(from row: any SQLRow) throws -> OrgUnit {
         guard let kind = UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
             throw HotlineError(.internalFailure, "corrupt_row", "单位数据损坏")
         }
-        return Unit(
+        return OrgUnit(
             id: try row.decode(column: "id", as: Int64.self), parentId: try row.decode(column: "parent_id", as: Int64?.self),
             name: try row.decode(column: "name", as: String.self), kind: kind, code: try row.decode(column: "code", as: String?.self),
             regionCode: try row.decode(column: "region_code", as: String?.self),
-            path: Unit.parsePath(try row.decode(column: "path", as: String.self)),
+            path: OrgUnit.parsePath(try row.decode(column: "path", as: String.self)),
             centerId: try row.decode(column: "center_id", as: Int64?.self), active: try row.decode(column: "active", as: Bool.self))
     }
 
-    func unit(_ id: Int64, _ db: any SQLDatabase) async throws -> Unit? {
+    func unit(_ id: Int64, _ db: any SQLDatabase) async throws -> OrgUnit? {
         try await db.raw("SELECT * FROM units WHERE id = \(bind: id)").first().map(Self.unit(from:))
     }
 
     /// One unit.
-    public func unit(id: Int64) async throws -> Unit? {
+    public func unit(id: Int64) async throws -> OrgUnit? {
         try await database.read { db in try await self.unit(id, db) }
     }
 
     /// Adds a unit under `parentId` (a root must be a center).
-    public func createUnit(name: String, kind: UnitKind, parentId: Int64?, code: String? = nil, regionCode: String? = nil) async throws -> Unit {
+    public func createUnit(name: String, kind: UnitKind, parentId: Int64?, code: String? = nil, regionCode: String? = nil) async throws -> OrgUnit {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw HotlineError.invalid("name", "单位名称不能为空且不超过100字") }
         let created = now.millis
         return try await database.transaction { db in
-            var parent: Unit?
+            var parent: OrgUnit?
             if let parentId {
                 guard let found = try await self.unit(parentId, db) else { throw HotlineError.notFound("上级单位") }
                 parent = found
@@ -48,8 +48,8 @@ extension Store {
             let id = try row.decode(column: "id", as: Int64.self)
             let path = (parent?.path ?? []) + [id]
             let centerId = kind == .center ? id : parent?.centerId
-            try await db.raw("UPDATE units SET path = \(bind: Unit.pathText(path)), center_id = \(bind: centerId) WHERE id = \(bind: id)").run()
-            return Unit(id: id, parentId: parentId, name: name, kind: kind, code: code, regionCode: regionCode, path: path,
+            try await db.raw("UPDATE units SET path = \(bind: OrgUnit.pathText(path)), center_id = \(bind: centerId) WHERE id = \(bind: id)").run()
+            return OrgUnit(id: id, parentId: parentId, name: name, kind: kind, code: code, regionCode: regionCode, path: path,
                         centerId: centerId, active: true)
         }
     }
@@ -64,7 +64,7 @@ extension Store {
     }
 
     /// The units an actor may see: the whole tree of the actor's center.
-    public func units(visibleTo actor: Actor) async throws -> [Unit] {
+    public func units(visibleTo actor: Actor) async throws -> [OrgUnit] {
         try await database.read { db in
             guard let centerId = actor.centerId, let center = try await self.unit(centerId, db) else {
                 return try await db.raw("SELECT * FROM units ORDER BY path").all().map(Self.unit(from:))
@@ -222,7 +222,7 @@ extension Store {
             let user = try Self.user(from: row)
             guard user.active else { return nil }
             return Actor.user(id: user.id, name: user.displayName, role: user.role, unitId: user.unitId,
-                              unitPath: Unit.parsePath(try row.decode(column: "unit_path", as: String.self)),
+                              unitPath: OrgUnit.parsePath(try row.decode(column: "unit_path", as: String.self)),
                               centerId: try row.decode(column: "unit_center_id", as: Int64?.self))
         }
     }

@@ -78,7 +78,7 @@ extension Store {
                 ON CONFLICT (day) DO UPDATE SET last = ticket_day_counters.last + 1 RETURNING last
                 """).first() else { throw HotlineError(.internalFailure, "counter_failed", "工单编号生成失败") }
             row.number = TicketNumber.make(on: day, sequence: try counter.decode(column: "last", as: Int64.self))
-            let inserted = try await db.insert(into: "tickets").model(row, with: TicketRow.encoder).returning("id").first()
+            let inserted = try await db.insert(into: "tickets").model(row, with: TicketRow.insertEncoder).returning("id").first()
             guard let id = try inserted?.decode(column: "id", as: Int64.self) else {
                 throw HotlineError(.internalFailure, "insert_failed", "工单保存失败")
             }
@@ -130,7 +130,7 @@ extension Store {
                 return "t.center_id IN (SELECT id FROM units WHERE path LIKE \(bind: center.pathText + "%"))"
             }
             guard !actor.unitPath.isEmpty else { return "1 = 0" }
-            return "EXISTS (SELECT 1 FROM ticket_units tu WHERE tu.ticket_id = t.id AND tu.unit_path LIKE \(bind: Unit.pathText(actor.unitPath) + "%"))"
+            return "EXISTS (SELECT 1 FROM ticket_units tu WHERE tu.ticket_id = t.id AND tu.unit_path LIKE \(bind: OrgUnit.pathText(actor.unitPath) + "%"))"
         }
     }
 

@@ -66,7 +66,10 @@ struct TicketRow: Codable, Sendable {
     var updatedAt: Int64
     var version: Int64
 
+    /// For updates: a nil field is written as NULL.
     static let encoder = SQLQueryEncoder(keyEncodingStrategy: .convertToSnakeCase, nilEncodingStrategy: .asNil)
+    /// For inserts: nil fields (the id above all) are left out, so PostgreSQL's sequence fills the id.
+    static let insertEncoder = SQLQueryEncoder(keyEncodingStrategy: .convertToSnakeCase)
     static let decoder = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
 
     static func ids(_ text: String) -> [Int64] {

@@ -1,0 +1,59 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+
+/// A small city for tests: a center with two departments (one with a section), a district, and another city's center.
+public struct TestCity: Sendable {
+    public let center: OrgUnit
+    public let housing: OrgUnit
+    public let section: OrgUnit
+    public let transport: OrgUnit
+    public let district: OrgUnit
+    public let otherCenter: OrgUnit
+    public let otherDepartment: OrgUnit
+
+    public let agent: Actor
+    public let supervisor: Actor
+    public let housingHandler: Actor
+    public let housingHandler2: Actor
+    public let sectionHandler: Actor
+    public let transportHandler: Actor
+    public let districtHandler: Actor
+    public let auditor: Actor
+    public let admin: Actor
+    public let otherAgent: Actor
+    public let otherHandler: Actor
+
+    public static let password = "test-password"
+
+    public static func make(_ store: Store) async throws -> TestCity {
+        let center = try await store.createUnit(name: "测试市12345热线中心", kind: .center, parentId: nil)
+        let housing = try await store.createUnit(name: "市住建局", kind: .department, parentId: center.id)
+        let section = try await store.createUnit(name: "住建局物业科", kind: .department, parentId: housing.id)
+        let transport = try await store.createUnit(name: "市交通局", kind: .department, parentId: center.id)
+        let district = try await store.createUnit(name: "东湖区", kind: .district, parentId: center.id)
+        let otherCenter = try await store.createUnit(name: "邻市12345热线中心", kind: .center, parentId: nil)
+        let otherDepartment = try await store.createUnit(name: "邻市住建局", kind: .department, parentId: otherCenter.id)
+        func user(_ name: String, _ role: Role, _ unit: OrgUnit) async throws -> Actor {
+            let user = try await store.createUser(username: name, displayName: name, password: password, role: role, unitId: unit.id)
+            return Actor.user(id: user.id, name: name, role: role, unitId: unit.id, unitPath: unit.path, centerId: unit.centerId)
+        }
+        return TestCity(
+            center: center, housing: housing, section: section, transport: transport, district: district, otherCenter: otherCenter,
+            otherDepartment: otherDepartment,
+            agent: try await user("agent", .agent, center), supervisor: try await user("supervisor", .centerSupervisor, center),
+            housingHandler: try await user("housing", .unitHandler, housing), housingHandler2: try await user("housing2", .unitHandler, housing),
+            sectionHandler: try await user("section", .unitHandler, section), transportHandler: try await user("transport", .unitHandler, transport),
+            districtHandler: try await user("district", .unitHandler, district), auditor: try await user("auditor", .auditor, center),
+            admin: try await user("admin", .admin, center), otherAgent: try await user("other-agent", .agent, otherCenter),
+            otherHandler: try await user("other-housing", .unitHandler, otherDepartment))
+    }
+
+    /// A typical phone complaint.
+    public static func draft(title: String = "小区路灯不亮", phone: String = "13812341234", channel: Channel = .phone,
+                             confidential: Bool = false) -> TicketDraft {
+        TicketDraft(channel: channel, type: .complaint, title: title, content: "滨江花园北门路灯连续一周不亮，夜间出行不安全。",
+                    categoryCode: "030599", location: Location(address: "东湖区滨江花园"),
+                    requester: Requester(name: "王小明", phone: phone, idNumber: "11010519491231002X"), confidential: confidential)
+    }
+}
