@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(
@@ -54,10 +56,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HotlineWeb",
+            dependencies: [
+                "HotlineCore",
+                "HotlineStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Public")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HotlineAPI",
             dependencies: [
                 "HotlineCore",
                 "HotlineStore",
+                "HotlineWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -103,6 +119,7 @@ let package = Package(
                 "HotlineCore",
                 "HotlineStore",
                 "HotlineAPI",
+                "HotlineWeb",
                 "HotlineTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -11,7 +11,7 @@ extension APIService {
     func createUnit(_ input: Operations.CreateUnit.Input) async throws -> Operations.CreateUnit.Output {
         let actor = try RequestIdentity.require(Self.adminOnly, "管理单位")
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        if let parentId = body.parentId { try await requireVisibleUnit(parentId, actor) }
+        if let parentId = body.parentId { try await store.requireVisibleUnit(parentId, actor) }
         let unit = try await store.createUnit(name: body.name, kind: try domain(body.kind), parentId: body.parentId, code: body.code,
                                               regionCode: body.regionCode)
         return .created(.init(body: .json(.init(unit))))
@@ -20,7 +20,7 @@ extension APIService {
     func updateUnit(_ input: Operations.UpdateUnit.Input) async throws -> Operations.UpdateUnit.Output {
         let actor = try RequestIdentity.require(Self.adminOnly, "管理单位")
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await requireVisibleUnit(input.path.id, actor)
+        try await store.requireVisibleUnit(input.path.id, actor)
         try await store.setUnitActive(id: input.path.id, active: body.active)
         return .noContent(.init())
     }
@@ -33,7 +33,7 @@ extension APIService {
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
         let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await requireVisibleUnit(body.unitId, actor)
+        try await store.requireVisibleUnit(body.unitId, actor)
         let user = try await store.createUser(username: body.username, displayName: body.displayName, password: body.password,
                                               role: try domain(body.role), unitId: body.unitId)
         return .created(.init(body: .json(.init(user))))
@@ -42,7 +42,7 @@ extension APIService {
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
         let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await requireVisibleUser(input.path.id, actor)
+        try await store.requireVisibleUser(input.path.id, actor)
         try await store.setUserActive(id: input.path.id, active: body.active)
         return .noContent(.init())
     }
@@ -50,7 +50,7 @@ extension APIService {
     func resetPassword(_ input: Operations.ResetPassword.Input) async throws -> Operations.ResetPassword.Output {
         let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await requireVisibleUser(input.path.id, actor)
+        try await store.requireVisibleUser(input.path.id, actor)
         try await store.resetPassword(userId: input.path.id, password: body.password)
         return .noContent(.init())
     }
@@ -58,7 +58,7 @@ extension APIService {
     func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {
         let actor = try RequestIdentity.require(Self.adminOnly, "管理对接密钥")
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await requireVisibleUser(input.path.id, actor)
+        try await store.requireVisibleUser(input.path.id, actor)
         let key = try await store.createAPIKey(userId: input.path.id, name: body.name)
         return .created(.init(body: .json(.init(key: key))))
     }
@@ -119,14 +119,5 @@ extension APIService {
         guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
         try await store.removeCalendarDay(date)
         return .noContent(.init())
-    }
-
-    /// An admin manages only units within their own center's tree.
-    private func requireVisibleUnit(_ id: Int64, _ actor: Actor) async throws {
-        guard try await store.units(visibleTo: actor).contains(where: { $0.id == id }) else { throw HotlineError.notFound("单位") }
-    }
-
-    private func requireVisibleUser(_ id: Int64, _ actor: Actor) async throws {
-        guard try await store.users(visibleTo: actor).contains(where: { $0.id == id }) else { throw HotlineError.notFound("用户") }
     }
 }

@@ -120,20 +120,10 @@ extension APIService {
 extension Components.Schemas.PublicTicket {
     init(_ record: TicketRecord, _ events: [TicketEvent]) {
         let s = record.state
-        let answer = s.reply ?? s.answer
         self.init(
             number: record.number, status: convert(s.status), statusLabel: s.status.label, title: record.title,
-            reply: s.status == .pendingCallback || s.status == .evaluated || s.status == .closed ? answer : nil,
+            reply: record.publicReply,
             canEvaluate: s.status == .pendingCallback, createdAt: record.createdAt, closedAt: s.closedAt,
-            history: events.map { .init(at: $0.at, action: $0.action.rawValue, actionLabel: $0.action.label, note: Self.publicNote($0)) })
-    }
-
-    /// Citizens see replies, answers and refusal reasons, never internal remarks.
-    static func publicNote(_ event: TicketEvent) -> String? {
-        switch event.action {
-        case .reply, .answerOnContact, .reject: event.note
-        case .dispatch: event.details["mainUnit"].map { "已转\($0.joined())办理" }
-        default: nil
-        }
+            history: events.map { .init(at: $0.at, action: $0.action.rawValue, actionLabel: $0.action.label, note: $0.publicNote) })
     }
 }

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import HotlineCore
+import HotlineWeb
 import Logging
 
 /// Hotline's settings, read from the command line, then the environment, then these defaults.
@@ -23,6 +24,10 @@ public struct AppConfiguration: Sendable {
     public var scanIntervalSeconds = 60
     /// `log.level`.
     public var logLevel = Logger.Level.info
+    /// `files.directory`: where uploaded photos and documents are kept.
+    public var filesDirectory = "data/files"
+    /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`.
+    public var web = WebSettings()
 
     public init() {}
 
@@ -37,6 +42,11 @@ public struct AppConfiguration: Sendable {
         sessionHours = reader.int(forKey: "auth.sessionHours", default: sessionHours)
         scanIntervalSeconds = reader.int(forKey: "scanner.intervalSeconds", default: scanIntervalSeconds)
         logLevel = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? logLevel
+        filesDirectory = reader.string(forKey: "files.directory", default: filesDirectory)
+        web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
+        web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
+        web.portalCenterId = reader.int(forKey: "portal.centerId").map { Int64($0) }
+        web.portalSubmissionsPerHour = reader.int(forKey: "portal.submissionsPerHour", default: web.portalSubmissionsPerHour)
     }
 
     /// The standard reader: explicit overrides first (from command-line flags), then environment variables (`DB_URL`…).

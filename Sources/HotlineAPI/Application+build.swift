@@ -6,6 +6,7 @@ import Logging
 import Metrics
 import OpenAPIHummingbird
 import Prometheus
+import HotlineWeb
 import ServiceLifecycle
 
 /// The pieces of a running Hotline that commands and tests reach into.
@@ -26,7 +27,7 @@ public func openRuntime(_ configuration: AppConfiguration, clock: WallClock = .s
     let database = try await Database.open(url: configuration.databaseURL, logger: logger)
     let cipher = try FieldCipher(masterKey: try configuration.loadFieldKey(logger: logger))
     let store = Store(database: database, cipher: cipher, clock: clock, bcryptCost: UInt8(clamping: configuration.bcryptCost),
-                      sessionLifetime: TimeInterval(configuration.sessionHours * 3600))
+                      sessionLifetime: TimeInterval(configuration.sessionHours * 3600), files: try FileVault(directory: configuration.filesDirectory))
     return HotlineRuntime(store: store, database: database, configuration: configuration)
 }
 
@@ -37,15 +38,18 @@ public func prepare(_ runtime: HotlineRuntime, logger: Logger) async throws {
     try await runtime.store.seedReferenceData()
 }
 
-/// Builds the router: JSON API under /api/v1, health, hello (for benchmarks) and, when given, Prometheus metrics.
-public func buildRouter(store: Store, clock: WallClock, logger: Logger, metrics: PrometheusCollectorRegistry? = nil) throws -> Router<BasicRequestContext> {
-    let router = Router()
+/// Builds the router: the web pages, the JSON API under /api/v1, health, hello (for benchmarks) and, when given,
+/// Prometheus metrics.
+public func buildRouter(store: Store, clock: WallClock, logger: Logger, web: WebSettings = WebSettings(),
+                        metrics: PrometheusCollectorRegistry? = nil) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
     if metrics != nil { router.add(middleware: MetricsMiddleware()) }
     router.get("/health") { _, _ in "ok" }
     router.get("/hello") { _, _ in "Hello, 12345!" }
     if let metrics {
         router.get("/metrics") { _, _ in metrics.emitToString() }
     }
+    try WebApp(store: store, clock: clock, settings: web).register(on: router)
     let api = router.group("api/v1").add(middleware: AuthenticationMiddleware(store: store))
     try APIService(store: store, clock: clock).registerHandlers(
         on: api, serverURL: URL(string: "/")!, middlewares: [OpenAPIErrorMiddleware(logger: logger)])
@@ -58,7 +62,7 @@ public func buildApplication(
     runScanner: Bool = true, runDatabase: Bool = true, onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let config = runtime.configuration
-    let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, metrics: metrics)
+    let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, web: config.web, metrics: metrics)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Hotline"),

@@ -52,6 +52,7 @@ public struct ActionRule: Sendable {
         case .merge: ActionRule(from: [.screening, .accepted, .pendingSign, .inProgress], roles: intake, party: .center)
         case .markUnreasonableRepeat: ActionRule(from: [.screening, .accepted], roles: supervisor, party: .center)
         case .supervise: ActionRule(from: active.subtracting([.screening]), roles: supervisor, party: .center)
+        case .markDifficult: ActionRule(from: [.accepted, .pendingSign, .inProgress], roles: supervisor, party: .center)
         case .markDueSoon, .markOverdue: ActionRule(from: withUnit, roles: [], party: .system)
         case .markSignOverdue: ActionRule(from: [.pendingSign], roles: [], party: .system)
         case .create, .mergedFrom, .revealIdentity: nil

@@ -189,6 +189,7 @@ public struct Lifecycle: Sendable {
         case .reply(let content):
             next.reply = try Self.required(content, "content", max: 8000)
             next.repliedAt = now
+            next.sentBack = false
             next.status = .replied
             note = content
         case .review(let approve, let text):
@@ -199,6 +200,7 @@ public struct Lifecycle: Sendable {
                 note = try Self.required(text, "note", max: 2000)
                 next.status = .inProgress
                 next.sendBackCount += 1
+                next.sentBack = true
             }
             details["approved"] = [String(approve)]
         case .evaluate(let satisfaction, let resolved, let reasonable, let comment):
@@ -212,6 +214,7 @@ public struct Lifecycle: Sendable {
             if satisfaction == .dissatisfied && reasonable {
                 next.redoCount += 1
                 next.status = .inProgress
+                next.sentBack = true
                 next.reply = nil
                 setDeadlines(&next, from: now)
                 details["redo"] = [String(next.redoCount)]
@@ -245,6 +248,21 @@ public struct Lifecycle: Sendable {
             next.supervisionCount += 1
             note = why
             supervision = SupervisionDraft(level: level, method: method, reason: why)
+        case .markDifficult(let text):
+            guard !ticket.difficult else {
+                throw HotlineError(.conflict, "already_difficult", "已认定为疑难件 (already marked difficult)")
+            }
+            next.difficult = true
+            note = try Self.required(text, "note", max: 2000)
+            // A dispatched ticket's deadlines are counted again from dispatch under the difficult policy.
+            if let dispatched = ticket.dispatchedAt {
+                let deadlines = planner.deadlines(for: next.deadlineSubject, from: dispatched)
+                next.signDueAt = deadlines.signDueAt
+                next.replyDueAt = deadlines.replyDueAt
+                next.dueSoonAt = deadlines.dueSoonAt
+                next.dueSoonMarked = next.dueSoonMarked && now >= deadlines.dueSoonAt
+                next.overdueMarked = next.overdueMarked && now >= deadlines.replyDueAt
+            }
         case .markDueSoon:
             guard !ticket.dueSoonMarked else { throw Self.alreadyMarked }
             next.dueSoonMarked = true

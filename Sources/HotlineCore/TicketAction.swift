@@ -36,6 +36,8 @@ public enum TicketAction: Sendable, Equatable {
     case markUnreasonableRepeat(note: String)
     /// 督办.
     case supervise(level: SupervisionLevel, method: SupervisionMethod, note: String)
+    /// 认定疑难件: the center marks the matter difficult, which gives it the difficult deadline policy.
+    case markDifficult(note: String)
     /// 临期: the scanner saw the reply deadline approach.
     case markDueSoon
     /// 超期: the scanner saw the reply deadline pass.
@@ -64,6 +66,7 @@ public enum TicketAction: Sendable, Equatable {
         case .merge: .merge
         case .markUnreasonableRepeat: .markUnreasonableRepeat
         case .supervise: .supervise
+        case .markDifficult: .markDifficult
         case .markDueSoon: .markDueSoon
         case .markOverdue: .markOverdue
         case .markSignOverdue: .markSignOverdue
@@ -75,7 +78,14 @@ public enum TicketAction: Sendable, Equatable {
 public enum ActionCode: String, Labelled {
     case create, accept, reject, answerOnContact, dispatch, sign, subDispatch, coInput, requestReturn, arbitrateReturn
     case requestExtension, decideExtension, reply, review, evaluate, close, merge, mergedFrom, markUnreasonableRepeat
-    case supervise, markDueSoon, markOverdue, markSignOverdue, revealIdentity
+    case supervise, markDifficult, markDueSoon, markOverdue, markSignOverdue, revealIdentity
+
+    /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
+    public static let clientActions: [ActionCode] = [
+        .accept, .reject, .answerOnContact, .dispatch, .sign, .subDispatch, .coInput, .requestReturn, .arbitrateReturn,
+        .requestExtension, .decideExtension, .reply, .review, .evaluate, .close, .merge, .markUnreasonableRepeat, .supervise,
+        .markDifficult,
+    ]
 
     public var label: String {
         switch self {
@@ -99,6 +109,7 @@ public enum ActionCode: String, Labelled {
         case .mergedFrom: "合并重复件"
         case .markUnreasonableRepeat: "无理重复诉求"
         case .supervise: "督办"
+        case .markDifficult: "认定疑难件"
         case .markDueSoon: "临期预警"
         case .markOverdue: "超期"
         case .markSignOverdue: "签收超期"

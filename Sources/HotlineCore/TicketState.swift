@@ -60,6 +60,8 @@ public struct TicketState: Sendable, Equatable {
     /// Flagged for escalated supervision (three redos or three units returning it).
     public var escalated: Bool
     public var unreasonableRepeat: Bool
+    /// 退回重办: the reply was sent back in review or the citizen's dissatisfaction sent it back; cleared by the next reply.
+    public var sentBack: Bool
     public var mergedIntoId: Int64?
 
     public var answer: String?
@@ -95,6 +97,7 @@ public struct TicketState: Sendable, Equatable {
         self.supervisionCount = 0
         self.escalated = false
         self.unreasonableRepeat = false
+        self.sentBack = false
     }
 
     /// The facts that pick this ticket's deadline policy.

@@ -2,6 +2,22 @@
 public protocol Labelled: RawRepresentable, CaseIterable, Sendable, Hashable, Codable where RawValue == String {
     /// The Simplified Chinese label shown to users.
     var label: String { get }
+    /// The English label, for the UI's English switch.
+    var englishLabel: String { get }
+}
+
+extension Labelled {
+    /// The code spelled out: `pendingSign` → "Pending sign".
+    public var englishLabel: String {
+        var words = ""
+        for character in rawValue {
+            if character.isUppercase && !words.isEmpty { words += " " + character.lowercased() } else { words.append(character) }
+        }
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    /// The label in Chinese, or in English when `english` is set.
+    public func label(english: Bool) -> String { english ? englishLabel : label }
 }
 
 /// 受理渠道: how a request reached the hotline.

@@ -106,6 +106,23 @@ enum Migrations {
                 "CREATE TABLE ticket_day_counters (day TEXT PRIMARY KEY, last BIGINT NOT NULL)",
             ]
         },
+        Migration(version: 4, name: "browser sessions, uploaded files, sent-back flag") { d in
+            [
+                "ALTER TABLE sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'api'",
+                "ALTER TABLE sessions ADD COLUMN csrf_token TEXT",
+                "ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT",
+                "CREATE INDEX sessions_user ON sessions(user_id)",
+                "ALTER TABLE tickets ADD COLUMN sent_back BOOLEAN NOT NULL DEFAULT FALSE",
+                "CREATE INDEX tickets_created_by ON tickets(created_by, id)",
+                "CREATE INDEX tickets_handling ON tickets(handling_unit_id, status)",
+                """
+                CREATE TABLE attachments (id \(id(d)), ticket_id BIGINT NOT NULL REFERENCES tickets(id), event_seq BIGINT,
+                  name TEXT NOT NULL, content_type TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT NOT NULL,
+                  storage_key TEXT NOT NULL UNIQUE, source TEXT NOT NULL, uploaded_by BIGINT, created_at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX attachments_ticket ON attachments(ticket_id)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

@@ -60,6 +60,14 @@ public struct TicketRecord: Sendable {
     public var version: Int64
 }
 
+extension TicketRecord {
+    /// The answer a citizen may read: the reply once the center approved it, or the answer given on contact.
+    public var publicReply: String? {
+        let approved: Set<TicketStatus> = [.pendingCallback, .evaluated, .closed]
+        return approved.contains(state.status) ? (state.reply ?? state.answer) : nil
+    }
+}
+
 /// A ticket just recorded, with the query code the citizen needs to track it (shown once).
 public struct CreatedTicket: Sendable {
     public var ticket: TicketRecord
@@ -83,6 +91,17 @@ public struct TicketEvent: Sendable, Hashable {
     public var isPublic: Bool
 }
 
+extension TicketEvent {
+    /// What a citizen may read of this event: replies, answers and refusal reasons, never internal remarks.
+    public var publicNote: String? {
+        switch action {
+        case .reply, .answerOnContact, .reject: note
+        case .dispatch: details["mainUnit"].map { "已转\($0.joined())办理" }
+        default: nil
+        }
+    }
+}
+
 /// A supervision (督办) record.
 public struct Supervision: Sendable, Hashable {
     public var id: Int64
@@ -104,6 +123,19 @@ public struct TicketFilter: Sendable {
     public var dueSoon: Bool = false
     public var overdue: Bool = false
     public var escalated: Bool = false
+    /// Sent back by review or by a dissatisfied callback (退回重办) and not replied to since.
+    public var sentBack: Bool = false
+    /// An extension request waits for the center's decision.
+    public var extensionPending: Bool = false
+    /// Under supervision: supervised at least once, or escalated.
+    public var supervised: Bool = false
+    /// Held (to sign or in progress) by this unit or one below it: the unit's path from the root.
+    public var heldWithin: [Int64]?
+    /// A co-unit (协办) of the ticket.
+    public var coUnit: Int64?
+    /// Recorded by this user.
+    public var createdBy: Int64?
+    public var excludingId: Int64?
     public var createdFrom: Date?
     public var createdTo: Date?
     public var text: String?
@@ -111,12 +143,27 @@ public struct TicketFilter: Sendable {
     /// Return tickets with ids below this (the cursor of the previous page).
     public var before: Int64?
     public var limit: Int = 50
+    public var order: TicketOrder = .newest
+    /// Rows to skip, with `.deadline` order.
+    public var offset: Int = 0
 
     public init() {}
+}
+
+/// How a ticket list is sorted.
+public enum TicketOrder: Sendable {
+    /// Newest first, paged by cursor.
+    case newest
+    /// Nearest reply deadline first, tickets without one last, paged by offset.
+    case deadline
+    /// Oldest first (a queue), paged by offset.
+    case oldest
 }
 
 /// One page of tickets and the cursor of the next one.
 public struct TicketPage: Sendable {
     public var tickets: [TicketRecord]
     public var nextCursor: Int64?
+    /// More rows follow this page.
+    public var hasMore: Bool
 }

@@ -73,6 +73,16 @@ extension Store {
         }
     }
 
+    /// Refuses (404) a unit outside the actor's own center tree: an admin manages only their own.
+    public func requireVisibleUnit(_ id: Int64, _ actor: Actor) async throws {
+        guard try await units(visibleTo: actor).contains(where: { $0.id == id }) else { throw HotlineError.notFound("单位") }
+    }
+
+    /// Refuses (404) a user outside the actor's own center tree.
+    public func requireVisibleUser(_ id: Int64, _ actor: Actor) async throws {
+        guard try await users(visibleTo: actor).contains(where: { $0.id == id }) else { throw HotlineError.notFound("用户") }
+    }
+
     // MARK: Users
 
     static func user(from row: any SQLRow) throws -> User {
@@ -167,10 +177,17 @@ extension Store {
         public var token: String
         public var expiresAt: Date
         public var user: User
+        /// The token every form of a browser session must carry (CSRF protection).
+        public var csrfToken: String
+    }
+
+    /// Where a session is used: the JSON API (bearer token) or a browser (cookie, with CSRF token and idle timeout).
+    public enum SessionKind: String, Sendable {
+        case api, web
     }
 
     /// Checks a password and opens a session; the same error for an unknown user and a wrong password.
-    public func login(username: String, password: String) async throws -> Session {
+    public func login(username: String, password: String, kind: SessionKind = .api) async throws -> Session {
         let row = try await database.read { db in
             try await db.raw("SELECT * FROM users WHERE username = \(bind: username)").first()
         }
@@ -179,16 +196,18 @@ extension Store {
         guard let row, valid else { throw HotlineError.badCredentials }
         let user = try Self.user(from: row)
         guard user.active else { throw HotlineError.badCredentials }
-        let token = Self.newToken(prefix: "hl_")
+        let token = Self.newToken(prefix: kind == .web ? "hw_" : "hl_")
+        let csrf = Self.newToken(prefix: "")
         let expires = now.addingTimeInterval(sessionLifetime)
         let created = now.millis
         try await database.transaction { db in
             try await db.raw("""
-                INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-                VALUES (\(bind: Self.tokenHash(token)), \(bind: user.id), \(bind: created), \(bind: expires.millis))
+                INSERT INTO sessions (token_hash, user_id, created_at, expires_at, kind, csrf_token, last_seen_at)
+                VALUES (\(bind: Self.tokenHash(token)), \(bind: user.id), \(bind: created), \(bind: expires.millis), \(bind: kind.rawValue),
+                  \(bind: csrf), \(bind: created))
                 """).run()
         }
-        return Session(token: token, expiresAt: expires, user: user)
+        return Session(token: token, expiresAt: expires, user: user, csrfToken: csrf)
     }
 
     /// A valid bcrypt hash of nothing, checked against when the user is unknown so both paths cost the same.
@@ -216,6 +235,7 @@ extension Store {
                 row = try await db.raw("""
                     SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id FROM sessions s JOIN users u ON u.id = s.user_id
                     JOIN units un ON un.id = u.unit_id WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: nowMillis)
+                      AND s.kind = 'api'
                     """).first()
             }
             guard let row else { return nil }
@@ -224,6 +244,39 @@ extension Store {
             return Actor.user(id: user.id, name: user.displayName, role: user.role, unitId: user.unitId,
                               unitPath: OrgUnit.parsePath(try row.decode(column: "unit_path", as: String.self)),
                               centerId: try row.decode(column: "unit_center_id", as: Int64?.self))
+        }
+    }
+
+    /// An integration key as admins see it (never the key itself).
+    public struct APIKeyInfo: Sendable {
+        public var id: Int64
+        public var name: String
+        public var userId: Int64
+        public var username: String
+        public var createdAt: Date
+        public var revokedAt: Date?
+    }
+
+    /// The keys of integration users the actor can see.
+    public func apiKeys(visibleTo actor: Actor) async throws -> [APIKeyInfo] {
+        let visible = Set(try await users(visibleTo: actor).map(\.id))
+        return try await database.read { db in
+            try await db.raw("SELECT k.*, u.username FROM api_keys k JOIN users u ON u.id = k.user_id ORDER BY k.id").all().map { row in
+                APIKeyInfo(
+                    id: try row.decode(column: "id", as: Int64.self), name: try row.decode(column: "name", as: String.self),
+                    userId: try row.decode(column: "user_id", as: Int64.self), username: try row.decode(column: "username", as: String.self),
+                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                    revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millis:)))
+            }.filter { visible.contains($0.userId) }
+        }
+    }
+
+    /// Revokes a key of a user the actor can see; it stops working at once.
+    public func revokeAPIKey(id: Int64, by actor: Actor) async throws {
+        guard let key = try await apiKeys(visibleTo: actor).first(where: { $0.id == id }) else { throw HotlineError.notFound("密钥") }
+        let at = now.millis
+        try await database.transaction { db in
+            try await db.raw("UPDATE api_keys SET revoked_at = \(bind: at) WHERE id = \(bind: key.id) AND revoked_at IS NULL").run()
         }
     }
 

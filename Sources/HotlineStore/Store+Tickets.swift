@@ -7,18 +7,26 @@ extension Store {
     // MARK: Create
 
     /// Records a ticket for `centerId`; a retried request with the same idempotency key returns the first ticket.
-    public func createTicket(_ draft: TicketDraft, centerId: Int64, by actor: Actor, idempotencyKey: String? = nil) async throws -> CreatedTicket {
+    ///
+    /// `files` are stored with it and `followUp` (dispatch, answer on contact, reject…) is taken in the same
+    /// transaction, so an intake either happens whole or not at all.
+    public func createTicket(_ draft: TicketDraft, centerId: Int64, by actor: Actor, idempotencyKey: String? = nil,
+                             files uploads: [CheckedUpload] = [], then followUp: ActionInput? = nil) async throws -> CreatedTicket {
         let draft = try draft.validated()
         if let key = idempotencyKey {
             guard (1...200).contains(key.count) else { throw HotlineError.invalid("Idempotency-Key", "长度须为1到200 (1–200 characters)") }
         }
         let principal = actor.userId.map { "user:\($0)" } ?? actor.kind.rawValue
-        let requestHash = cipher.blindIndex(String(describing: draft) + "|\(centerId)")
+        let fingerprint = String(describing: draft) + "|\(centerId)|\(String(describing: followUp))|" + uploads.map(\.name).joined(separator: "/")
+        let requestHash = cipher.blindIndex(fingerprint)
         if let key = idempotencyKey, let earlier = try await replay(principal: principal, key: key, requestHash: requestHash, actor: actor) {
             return earlier
         }
         do {
-            return try await insertTicket(draft, centerId: centerId, actor: actor, principal: principal, key: idempotencyKey, requestHash: requestHash)
+            return try await withStagedFiles(uploads) { staged in
+                try await insertTicket(draft, centerId: centerId, actor: actor, principal: principal, key: idempotencyKey,
+                                       requestHash: requestHash, files: staged, followUp: followUp)
+            }
         } catch let error as HotlineError {
             throw error
         } catch {
@@ -45,7 +53,8 @@ extension Store {
         return CreatedTicket(ticket: try record(row), queryCode: try cipher.decrypt(row.queryCodeEnc), replayed: true)
     }
 
-    private func insertTicket(_ draft: TicketDraft, centerId: Int64, actor: Actor, principal: String, key: String?, requestHash: String) async throws -> CreatedTicket {
+    private func insertTicket(_ draft: TicketDraft, centerId: Int64, actor: Actor, principal: String, key: String?, requestHash: String,
+                              files: [StagedFile], followUp: ActionInput?) async throws -> CreatedTicket {
         let at = now
         let queryCode = TicketNumber.newQueryCode()
         let status: TicketStatus = draft.channel.startsInScreening ? .screening : .accepted
@@ -60,7 +69,7 @@ extension Store {
             attachments: Self.json(draft.attachments), status: status.rawValue, resumeStatus: nil, mainUnitId: nil, handlingUnitId: nil,
             coUnitIds: "", responsibleUnitIds: "", returnedUnitIds: "", dispatchedAt: nil, signedAt: nil, signDueAt: nil, replyDueAt: nil,
             dueSoonAt: nil, dueSoonMarked: false, overdueMarked: false, signOverdueMarked: false, returnCount: 0, extensionCount: 0,
-            redoCount: 0, sendBackCount: 0, supervisionCount: 0, pendingExtensionDays: nil, escalated: false, unreasonableRepeat: false,
+            redoCount: 0, sendBackCount: 0, supervisionCount: 0, pendingExtensionDays: nil, escalated: false, unreasonableRepeat: false, sentBack: false,
             mergedIntoId: nil, answer: nil, reply: nil, repliedAt: nil, satisfaction: nil, resolved: nil, evaluationReasonable: nil,
             evaluationComment: nil, rejectReason: nil, closedAt: nil, createdBy: actor.userId, createdAt: at.millis, updatedAt: at.millis,
             version: 1)
@@ -87,11 +96,15 @@ extension Store {
             if let code = draft.categoryCode { details["categoryCode"] = [code] }
             try await self.appendEvent(db, ticketId: id, number: row.number, actor: actor,
                                        draft: EventDraft(action: .create, fromStatus: nil, toStatus: status, note: nil, details: details), at: at)
+            try await self.attach(files, ticketId: id, eventSeq: nil, actor: actor, at: at, db)
             if let key {
                 try await db.raw("""
                     INSERT INTO idempotency_keys (principal, key, request_hash, ticket_id, created_at)
                     VALUES (\(bind: principal), \(bind: key), \(bind: requestHash), \(bind: id), \(bind: at.millis))
                     """).run()
+            }
+            if let followUp {
+                return try await self.act(followUp, on: row, by: actor, at: at, files: [], db).row
             }
             return row
         }
@@ -179,66 +192,120 @@ extension Store {
         }
     }
 
-    /// Tickets matching `filter` within the actor's scope, newest first, one page at a time.
+    /// Tickets matching `filter` within the actor's scope, one page at a time: newest first with a cursor, or by deadline.
     public func tickets(matching filter: TicketFilter, for actor: Actor) async throws -> TicketPage {
         let limit = min(max(filter.limit, 1), 200)
-        let nowMillis = now.millis
-        let phoneHash = try filter.phone.map { cipher.blindIndex(try TicketDraft.normalizedPhone($0)) }
         let rows = try await database.read { db in
-            var conditions: [SQLQueryString] = [try await self.scopeCondition(actor, db)]
-            if !filter.statuses.isEmpty {
-                conditions.append("t.status IN (\(binds: filter.statuses.map(\.rawValue)))")
+            let conditions = try await self.conditions(filter, actor, db)
+            let order: SQLQueryString = switch filter.order {
+            case .newest: "ORDER BY t.id DESC LIMIT \(literal: limit + 1)"
+            case .deadline:
+                "ORDER BY CASE WHEN t.reply_due_at IS NULL THEN 1 ELSE 0 END, t.reply_due_at, t.id LIMIT \(literal: limit + 1) OFFSET \(literal: max(filter.offset, 0))"
+            case .oldest: "ORDER BY t.id LIMIT \(literal: limit + 1) OFFSET \(literal: max(filter.offset, 0))"
             }
-            if let unitId = filter.unitId {
-                conditions.append("EXISTS (SELECT 1 FROM ticket_units fu WHERE fu.ticket_id = t.id AND fu.unit_id = \(bind: unitId))")
-            }
-            if let code = filter.categoryCode { conditions.append("t.category_code LIKE \(bind: code + "%")") }
-            if let channel = filter.channel { conditions.append("t.channel = \(bind: channel.rawValue)") }
-            if let type = filter.type { conditions.append("t.type = \(bind: type.rawValue)") }
-            let running = TicketStatus.allCases.filter(\.isWithUnit).map(\.rawValue)
-            if filter.dueSoon {
-                conditions.append("t.status IN (\(binds: running)) AND t.due_soon_at <= \(bind: nowMillis) AND t.reply_due_at > \(bind: nowMillis)")
-            }
-            if filter.overdue { conditions.append("t.status IN (\(binds: running)) AND t.reply_due_at <= \(bind: nowMillis)") }
-            if filter.escalated { conditions.append("t.escalated = \(bind: true)") }
-            if let from = filter.createdFrom { conditions.append("t.created_at >= \(bind: from.millis)") }
-            if let to = filter.createdTo { conditions.append("t.created_at < \(bind: to.millis)") }
-            if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-                let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
-                conditions.append("(t.title LIKE \(bind: pattern) ESCAPE '\\' OR t.content LIKE \(bind: pattern) ESCAPE '\\' OR t.number = \(bind: text))")
-            }
-            if let phoneHash { conditions.append("t.requester_phone_hash = \(bind: phoneHash)") }
-            if let before = filter.before { conditions.append("t.id < \(bind: before)") }
-            let query: SQLQueryString = "SELECT t.* FROM tickets t WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.id DESC LIMIT \(literal: limit + 1)"
+            let query: SQLQueryString = "SELECT t.* FROM tickets t WHERE \(conditions) \(order)"
             return try await db.raw(query).all().map { try $0.decode(model: TicketRow.self, with: TicketRow.decoder) }
         }
         let page = try rows.prefix(limit).map(record)
-        return TicketPage(tickets: page, nextCursor: rows.count > limit ? page.last?.state.id : nil)
+        let more = rows.count > limit
+        return TicketPage(tickets: page, nextCursor: more && filter.order == .newest ? page.last?.state.id : nil, hasMore: more)
+    }
+
+    /// How many tickets match each filter, within the actor's scope (the counts on inbox tabs).
+    public func countTickets(_ filters: [String: TicketFilter], for actor: Actor) async throws -> [String: Int] {
+        try await database.read { db in
+            var counts: [String: Int] = [:]
+            for (name, filter) in filters {
+                let conditions = try await self.conditions(filter, actor, db)
+                counts[name] = try await db.raw("SELECT COUNT(*) AS n FROM tickets t WHERE \(conditions)").first()?.decode(column: "n", as: Int.self) ?? 0
+            }
+            return counts
+        }
+    }
+
+    /// The SQL condition for `filter`, always within the actor's data scope.
+    func conditions(_ filter: TicketFilter, _ actor: Actor, _ db: any SQLDatabase) async throws -> SQLQueryString {
+        let nowMillis = now.millis
+        var conditions: [SQLQueryString] = [try await scopeCondition(actor, db)]
+        if !filter.statuses.isEmpty {
+            conditions.append("t.status IN (\(binds: filter.statuses.map(\.rawValue)))")
+        }
+        if let unitId = filter.unitId {
+            conditions.append("EXISTS (SELECT 1 FROM ticket_units fu WHERE fu.ticket_id = t.id AND fu.unit_id = \(bind: unitId))")
+        }
+        if let path = filter.heldWithin {
+            conditions.append("t.handling_unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: OrgUnit.pathText(path) + "%"))")
+        }
+        if let code = filter.categoryCode { conditions.append("t.category_code LIKE \(bind: code + "%")") }
+        if let channel = filter.channel { conditions.append("t.channel = \(bind: channel.rawValue)") }
+        if let type = filter.type { conditions.append("t.type = \(bind: type.rawValue)") }
+        let running = TicketStatus.allCases.filter(\.isWithUnit).map(\.rawValue)
+        if filter.dueSoon {
+            conditions.append("t.status IN (\(binds: running)) AND t.due_soon_at <= \(bind: nowMillis) AND t.reply_due_at > \(bind: nowMillis)")
+        }
+        if filter.overdue { conditions.append("t.status IN (\(binds: running)) AND t.reply_due_at <= \(bind: nowMillis)") }
+        if filter.escalated { conditions.append("t.escalated = \(bind: true)") }
+        if filter.sentBack { conditions.append("t.sent_back = \(bind: true)") }
+        if filter.extensionPending { conditions.append("t.pending_extension_days IS NOT NULL") }
+        if filter.supervised { conditions.append("(t.supervision_count > 0 OR t.escalated = \(bind: true))") }
+        if let creator = filter.createdBy { conditions.append("t.created_by = \(bind: creator)") }
+        if let coUnit = filter.coUnit {
+            conditions.append("EXISTS (SELECT 1 FROM ticket_units cu WHERE cu.ticket_id = t.id AND cu.unit_id = \(bind: coUnit) AND cu.role = 'co')")
+        }
+        if let from = filter.createdFrom { conditions.append("t.created_at >= \(bind: from.millis)") }
+        if let to = filter.createdTo { conditions.append("t.created_at < \(bind: to.millis)") }
+        if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            conditions.append("(t.title LIKE \(bind: pattern) ESCAPE '\\' OR t.content LIKE \(bind: pattern) ESCAPE '\\' OR t.number = \(bind: text))")
+        }
+        if let phone = filter.phone {
+            conditions.append("t.requester_phone_hash = \(bind: cipher.blindIndex(try TicketDraft.normalizedPhone(phone)))")
+        }
+        if let excluded = filter.excludingId { conditions.append("t.id <> \(bind: excluded)") }
+        if let before = filter.before { conditions.append("t.id < \(bind: before)") }
+        return "\(conditions.joined(separator: " AND "))"
     }
 
     // MARK: Lifecycle
 
-    /// Takes one lifecycle action on a ticket, as one transaction.
-    public func perform(_ input: ActionInput, onTicket id: Int64, by actor: Actor) async throws -> TicketRecord {
+    /// Takes one lifecycle action on a ticket, as one transaction; `files` come with the action's history event.
+    public func perform(_ input: ActionInput, onTicket id: Int64, by actor: Actor, files uploads: [CheckedUpload] = []) async throws -> TicketRecord {
         let at = now
-        let row = try await database.transaction { db in
-            let row = try await self.visibleRow(id, actor, db, lock: true)
-            var units: [Int64: UnitRef] = [:]
-            for unitId in input.unitIds {
-                if let unit = try await self.unit(unitId, db) { units[unitId] = unit.ref }
+        let row = try await withStagedFiles(uploads) { staged in
+            try await database.transaction { db in
+                let row = try await self.visibleRow(id, actor, db, lock: true)
+                return try await self.act(input, on: row, by: actor, at: at, files: staged, db).row
             }
-            let action = try input.action(units: units)
-            if case .merge(let targetId, _) = action {
-                return try await self.merge(row, into: targetId, action: action, actor: actor, at: at, db)
-            }
-            return try await self.transition(row, action: action, actor: actor, at: at, db)
         }
         return try record(row)
     }
 
+    /// Resolves the units an input names, applies it to a locked row and records its files.
+    func act(_ input: ActionInput, on row: TicketRow, by actor: Actor, at: Date, files: [StagedFile], _ db: any SQLDatabase) async throws -> Transitioned {
+        var units: [Int64: UnitRef] = [:]
+        for unitId in input.unitIds {
+            if let unit = try await self.unit(unitId, db) { units[unitId] = unit.ref }
+        }
+        let action = try input.action(units: units)
+        let done: Transitioned
+        if case .merge(let targetId, _) = action {
+            done = try await merge(row, into: targetId, action: action, actor: actor, at: at, db)
+        } else {
+            done = try await transition(row, action: action, actor: actor, at: at, db)
+        }
+        try await attach(files, ticketId: done.row.id ?? 0, eventSeq: done.eventSeq, actor: actor, at: at, db)
+        return done
+    }
+
+    /// A row after a transition and the sequence number of the event that recorded it.
+    struct Transitioned: Sendable {
+        var row: TicketRow
+        var eventSeq: Int64
+    }
+
     /// Applies the lifecycle to a locked row and writes the ticket, units, event and supervision.
-    func transition(_ row: TicketRow, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> TicketRow {
+    func transition(_ row: TicketRow, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> Transitioned {
         let state = try row.state()
         let lifecycle = try await lifecycle(db)
         let result = try lifecycle.apply(action, to: state, by: actor, at: at)
@@ -253,7 +320,7 @@ extension Store {
             || result.ticket.responsibleUnitIds != state.responsibleUnitIds {
             try await syncTicketUnits(result.ticket, db)
         }
-        try await appendEvent(db, ticketId: state.id, number: row.number, actor: actor, draft: result.event, at: at)
+        let seq = try await appendEvent(db, ticketId: state.id, number: row.number, actor: actor, draft: result.event, at: at)
         if let supervision = result.supervision {
             try await db.raw("""
                 INSERT INTO supervisions (ticket_id, level, method, reason, automatic, created_by, created_at)
@@ -261,10 +328,10 @@ extension Store {
                   \(bind: supervision.method == .automatic), \(bind: actor.userId), \(bind: at.millis))
                 """).run()
         }
-        return updated
+        return Transitioned(row: updated, eventSeq: seq)
     }
 
-    private func merge(_ row: TicketRow, into targetId: Int64, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> TicketRow {
+    private func merge(_ row: TicketRow, into targetId: Int64, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> Transitioned {
         guard let target = try await ticketRow(targetId, db, lock: true) else {
             throw HotlineError(.unprocessable, "invalid_merge", "目标工单不存在 (no target ticket)")
         }
@@ -341,7 +408,7 @@ extension Store {
         let row = try await database.transaction { db in
             let row = try await self.citizenRow(number: number, queryCode: queryCode, db, lock: true)
             let action = TicketAction.evaluate(satisfaction: satisfaction, resolved: resolved, reasonable: satisfaction == .dissatisfied, comment: comment)
-            return try await self.transition(row, action: action, actor: .citizen, at: at, db)
+            return try await self.transition(row, action: action, actor: .citizen, at: at, db).row
         }
         return try record(row)
     }

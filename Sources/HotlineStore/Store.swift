@@ -10,21 +10,24 @@ public final class Store: Sendable {
     let clock: WallClock
     let bcryptCost: UInt8
     let sessionLifetime: TimeInterval
+    /// Where uploaded files go; nil refuses uploads.
+    let files: FileVault?
 
     public init(database: Database, cipher: FieldCipher, clock: WallClock = .system, bcryptCost: UInt8 = 10,
-                sessionLifetime: TimeInterval = 12 * 3600) {
+                sessionLifetime: TimeInterval = 12 * 3600, files: FileVault? = nil) {
         self.database = database
         self.cipher = cipher
         self.clock = clock
         self.bcryptCost = bcryptCost
         self.sessionLifetime = sessionLifetime
+        self.files = files
     }
 
     public var dialect: Dialect { database.dialect }
 
     /// The same store reading time from another clock (seeding history, simulations).
     public func with(clock: WallClock) -> Store {
-        Store(database: database, cipher: cipher, clock: clock, bcryptCost: bcryptCost, sessionLifetime: sessionLifetime)
+        Store(database: database, cipher: cipher, clock: clock, bcryptCost: bcryptCost, sessionLifetime: sessionLifetime, files: files)
     }
     var now: Date { clock.now() }
 

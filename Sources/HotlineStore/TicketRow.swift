@@ -51,6 +51,7 @@ struct TicketRow: Codable, Sendable {
     var pendingExtensionDays: Int64?
     var escalated: Bool
     var unreasonableRepeat: Bool
+    var sentBack: Bool
     var mergedIntoId: Int64?
     var answer: String?
     var reply: String?
@@ -109,6 +110,7 @@ struct TicketRow: Codable, Sendable {
         s.pendingExtensionDays = pendingExtensionDays.map { Int($0) }
         s.escalated = escalated
         s.unreasonableRepeat = unreasonableRepeat
+        s.sentBack = sentBack
         s.mergedIntoId = mergedIntoId
         s.answer = answer
         s.reply = reply
@@ -150,6 +152,7 @@ struct TicketRow: Codable, Sendable {
         pendingExtensionDays = s.pendingExtensionDays.map { Int64($0) }
         escalated = s.escalated
         unreasonableRepeat = s.unreasonableRepeat
+        sentBack = s.sentBack
         mergedIntoId = s.mergedIntoId
         answer = s.answer
         reply = s.reply

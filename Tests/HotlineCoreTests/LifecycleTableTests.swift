@@ -26,6 +26,7 @@ struct LifecycleTableTests {
         .merge: ([.screening, .accepted, .pendingSign, .inProgress], [.agent, .centerSupervisor]),
         .markUnreasonableRepeat: ([.screening, .accepted], [.centerSupervisor]),
         .supervise: ([.accepted, .pendingSign, .inProgress, .returnRequested, .replied, .pendingCallback, .evaluated], [.centerSupervisor]),
+        .markDifficult: ([.accepted, .pendingSign, .inProgress], [.centerSupervisor]),
     ]
 
     static let systemSpec: [ActionCode: Set<TicketStatus>] = [
@@ -54,6 +55,7 @@ struct LifecycleTableTests {
         case .merge: .merge(into: 99, note: "")
         case .markUnreasonableRepeat: .markUnreasonableRepeat(note: "同一诉求已答复仍反复来电")
         case .supervise: .supervise(level: .center, method: .phone, note: "请加快办理")
+        case .markDifficult: .markDifficult(note: "涉及多部门职责交叉")
         case .markDueSoon: .markDueSoon
         case .markOverdue: .markOverdue
         case .markSignOverdue: .markSignOverdue

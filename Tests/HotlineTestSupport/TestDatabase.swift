@@ -29,14 +29,22 @@ public final class TestDatabase: Sendable {
 
     public static let start = CivilDate("2026-11-23")!.instant(atMinute: 10 * 60)
 
+    /// Where this test's uploaded files go.
+    public let filesDirectory: URL
+
     init(backend: Backend, url: String, database: Database, cleanup: @escaping @Sendable () async -> Void) throws {
         self.backend = backend
         self.url = url
         self.database = database
-        self.cleanup = cleanup
+        let files = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-files-\(UUID().uuidString.prefix(8))")
+        filesDirectory = files
+        self.cleanup = {
+            await cleanup()
+            try? FileManager.default.removeItem(at: files)
+        }
         clock = ManualClock(Self.start)
         cipher = try FieldCipher(masterKey: Data(repeating: 42, count: 32))
-        store = Store(database: database, cipher: cipher, clock: clock.wallClock, bcryptCost: 4)
+        store = Store(database: database, cipher: cipher, clock: clock.wallClock, bcryptCost: 4, files: try FileVault(directory: files.path))
         pool = Task { await database.run() }
     }
 

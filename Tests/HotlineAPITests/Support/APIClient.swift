@@ -75,11 +75,13 @@ struct APIClient: Sendable {
 }
 
 /// Runs `body` against the in-process app on a fresh database of `backend`.
-func withAPI(_ backend: Backend, _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
+func withAPI(_ backend: Backend, configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
+             _ body: @escaping @Sendable (APIClient) async throws -> Void) async throws {
     try await withTestDatabase(backend) { t in
         let city = try await TestCity.make(t.store)
         var configuration = AppConfiguration()
         configuration.scanIntervalSeconds = 0
+        configure(&configuration)
         let runtime = HotlineRuntime(store: t.store, database: t.database, configuration: configuration)
         var logger = Logger(label: "hotline-api-test")
         logger.logLevel = .critical

@@ -1,0 +1,258 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Hummingbird
+
+/// Administration (系统管理): units, users and roles, categories, SLA policies, the working calendar, integration keys.
+struct AdminPages {
+    let app: WebApp
+
+    func register(on router: RouterGroup<StaffContext>) {
+        router.get("/admin") { _, _ in Pages.redirect("/admin/units") }
+        router.get("/admin/units") { _, context in try await units(context, flash: nil, error: nil) }
+        router.post("/admin/units") { request, context in
+            try await change(request, context, page: units) { form, actor in
+                if let parent = try form.int64("parentId") { try await app.store.requireVisibleUnit(parent, actor) }
+                guard let kind = try form.code("kind", as: UnitKind.self) else { throw HotlineError.invalid("kind", "请选择类型 (choose a kind)") }
+                let unit = try await app.store.createUnit(name: form["name"] ?? "", kind: kind, parentId: try form.int64("parentId"),
+                                                          code: form["code"], regionCode: form["regionCode"])
+                return Strings.text("saved", english: false) + "：" + unit.name
+            }
+        }
+        router.post("/admin/units/:id/active") { request, context in
+            try await change(request, context, page: units) { form, actor in
+                let id = try context.parameters.require("id", as: Int64.self)
+                try await app.store.requireVisibleUnit(id, actor)
+                try await app.store.setUnitActive(id: id, active: form.bool("active") ?? false)
+                return Strings.text("saved", english: context.english)
+            }
+        }
+        router.get("/admin/users") { _, context in try await users(context, flash: nil, error: nil) }
+        router.post("/admin/users") { request, context in
+            try await change(request, context, page: users) { form, actor in
+                guard let unitId = try form.int64("unitId") else { throw HotlineError.invalid("unitId", "请选择单位 (choose a unit)") }
+                try await app.store.requireVisibleUnit(unitId, actor)
+                guard let role = try form.code("role", as: Role.self) else { throw HotlineError.invalid("role", "请选择角色 (choose a role)") }
+                let user = try await app.store.createUser(username: form["username"] ?? "", displayName: form["displayName"] ?? "",
+                                                          password: form.fields["password"]?.first ?? "", role: role, unitId: unitId)
+                return Strings.text("saved", english: context.english) + "：" + user.username
+            }
+        }
+        router.post("/admin/users/:id/active") { request, context in
+            try await change(request, context, page: users) { form, actor in
+                let id = try context.parameters.require("id", as: Int64.self)
+                try await app.store.requireVisibleUser(id, actor)
+                try await app.store.setUserActive(id: id, active: form.bool("active") ?? false)
+                return Strings.text("saved", english: context.english)
+            }
+        }
+        router.post("/admin/users/:id/password") { request, context in
+            try await change(request, context, page: users) { form, actor in
+                let id = try context.parameters.require("id", as: Int64.self)
+                try await app.store.requireVisibleUser(id, actor)
+                try await app.store.resetPassword(userId: id, password: form.fields["password"]?.first ?? "")
+                return Strings.text("passwordReset", english: context.english)
+            }
+        }
+        router.get("/admin/categories") { _, context in try await categories(context, flash: nil, error: nil) }
+        router.post("/admin/categories/import") { request, context in
+            try await change(request, context, page: categories) { form, _ in
+                guard let file = form.files["file"]?.first, !file.data.isEmpty else {
+                    throw HotlineError.invalid("file", "请选择CSV文件 (choose a CSV file)")
+                }
+                guard let text = String(data: file.data, encoding: .utf8) else { throw HotlineError.invalid("file", "文件须为UTF-8编码 (must be UTF-8)") }
+                let parsed = try CategoryImport(csv: text)
+                let result = try await app.store.importCategories(parsed)
+                let problems = parsed.problems.map(\.description).joined(separator: "；")
+                return "\(result.inserted) + \(result.updated)" + (problems.isEmpty ? "" : " — " + problems)
+            }
+        }
+        router.get("/admin/sla") { _, context in try await sla(context, flash: nil, error: nil) }
+        router.post("/admin/sla") { request, context in
+            try await change(request, context, page: sla) { form, _ in
+                _ = try await app.store.saveSLAPolicy(try policy(form))
+                return Strings.text("saved", english: context.english)
+            }
+        }
+        router.post("/admin/sla/:id/delete") { request, context in
+            try await change(request, context, page: sla) { _, _ in
+                try await app.store.deleteSLAPolicy(id: try context.parameters.require("id", as: Int64.self))
+                return Strings.text("deleted", english: context.english)
+            }
+        }
+        router.get("/admin/calendar") { request, context in
+            try await calendar(context, year: Int(request.uri.queryParameters.get("year") ?? "") ?? CivilDate(app.now).year, flash: nil, error: nil)
+        }
+        router.post("/admin/calendar") { request, context in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            _ = try app.require(context, [.admin])
+            let date = form["date"].flatMap(CivilDate.init)
+            let year = date?.year ?? CivilDate(app.now).year
+            do {
+                guard let date else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD (date as YYYY-MM-DD)") }
+                if form["remove"] != nil {
+                    try await app.store.removeCalendarDay(date)
+                } else {
+                    guard let kind = try form.code("kind", as: CalendarDayKind.self) else { throw HotlineError.invalid("kind", "请选择类型") }
+                    try await app.store.setCalendarDay(CalendarDay(date: date, kind: kind, name: form["name"] ?? ""))
+                }
+                return try await calendar(context, year: year, flash: Strings.text("saved", english: context.english), error: nil)
+            } catch let error as HotlineError {
+                return try await calendar(context, year: year, flash: nil, error: error.message, status: .init(code: error.httpStatus))
+            }
+        }
+        router.get("/admin/keys") { _, context in try await keys(context, flash: nil, error: nil, newKey: nil) }
+        router.post("/admin/keys") { request, context in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            let actor = try app.require(context, [.admin])
+            do {
+                guard let userId = try form.int64("userId") else { throw HotlineError.invalid("userId", "请选择对接账号 (choose an account)") }
+                try await app.store.requireVisibleUser(userId, actor)
+                let key = try await app.store.createAPIKey(userId: userId, name: form["name"] ?? "API key")
+                return try await keys(context, flash: Strings.text("keyCreated", english: context.english), error: nil, newKey: key)
+            } catch let error as HotlineError {
+                return try await keys(context, flash: nil, error: error.message, newKey: nil, status: .init(code: error.httpStatus))
+            }
+        }
+        router.post("/admin/keys/:id/revoke") { request, context in
+            try await change(request, context, page: { try await keys($0, flash: $1, error: $2, newKey: nil) }) { _, actor in
+                try await app.store.revokeAPIKey(id: try context.parameters.require("id", as: Int64.self), by: actor)
+                return Strings.text("revoked", english: context.english)
+            }
+        }
+    }
+
+    /// Runs an admin change from a form (CSRF checked) and shows the page again with the outcome.
+    func change(_ request: Request, _ context: StaffContext,
+                page: @escaping (StaffContext, String?, String?) async throws -> Response,
+                _ body: (Form, Actor) async throws -> String) async throws -> Response {
+        let form = try await Form.read(request, limit: 8 * 1024 * 1024)
+        try app.checkCSRF(form, context)
+        let actor = try app.require(context, [.admin])
+        do {
+            let message = try await body(form, actor)
+            try await app.reference.reload()
+            return try await page(context, message, nil)
+        } catch let error as HotlineError {
+            var response = try await page(context, nil, error.message)
+            response.status = .init(code: error.httpStatus)
+            return response
+        }
+    }
+
+    func base(_ context: StaffContext, path: String, flash: String?, error: String?) throws -> [String: Any] {
+        _ = try app.require(context, [.admin])
+        var model = app.model(context, path: path)
+        model["flash"] = flash
+        model["error"] = error
+        return model
+    }
+
+    func units(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
+        var model = try base(context, path: "/admin/units", flash: flash, error: error)
+        let units = try await app.store.units(visibleTo: context.session.actor).sorted { $0.path.lexicographicallyPrecedes($1.path) }
+        model["units"] = units.map { unit -> [String: Any] in
+            ["id": unit.id, "name": unit.name, "kind": unit.kind.label(english: context.english), "code": unit.code ?? "",
+             "regionCode": unit.regionCode ?? "", "active": unit.active, "depth": String(repeating: "　", count: max(unit.path.count - 1, 0))]
+        }
+        model["kinds"] = TicketView.options(UnitKind.self, selected: "department", english: context.english)
+        return app.pages.render("admin/units", model)
+    }
+
+    func users(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
+        var model = try base(context, path: "/admin/users", flash: flash, error: error)
+        let units = try await app.store.units(visibleTo: context.session.actor)
+        var names: [Int64: String] = [:]
+        for unit in units { names[unit.id] = unit.name }
+        model["users"] = try await app.store.users(visibleTo: context.session.actor).map { user -> [String: Any] in
+            ["id": user.id, "username": user.username, "displayName": user.displayName, "role": user.role.label(english: context.english),
+             "unit": names[user.unitId] ?? "", "active": user.active]
+        }
+        model["roles"] = TicketView.options(Role.self, selected: "agent", english: context.english)
+        model["units"] = units.sorted { $0.path.lexicographicallyPrecedes($1.path) }.map { ["id": $0.id, "name": $0.name] }
+        return app.pages.render("admin/users", model)
+    }
+
+    func categories(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
+        var model = try base(context, path: "/admin/categories", flash: flash, error: error)
+        let all = try await app.store.categories()
+        var children: [String: [CategoryNode]] = [:]
+        for node in all { children[node.parentCode ?? "", default: []].append(node) }
+        func tree(_ parent: String) -> [[String: Any]] {
+            (children[parent] ?? []).map { node in
+                ["code": node.code, "name": node.name, "description": node.description ?? "", "children": tree(node.code),
+                 "count": children[node.code]?.count ?? 0]
+            }
+        }
+        model["tree"] = tree("")
+        model["total"] = all.count
+        return app.pages.render("admin/categories", model)
+    }
+
+    func sla(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
+        var model = try base(context, path: "/admin/sla", flash: flash, error: error)
+        let english = context.english
+        let any = english ? "any" : "不限"
+        model["policies"] = try await app.store.slaPolicies().map { policy -> [String: Any] in
+            ["id": policy.id, "name": policy.name, "type": policy.ticketType?.label(english: english) ?? any,
+             "urgency": policy.urgency?.label(english: english) ?? any, "channel": policy.channel?.label(english: english) ?? any,
+             "category": policy.categoryPrefix ?? any, "difficult": policy.difficult.map { $0 ? "✓" : "✗" } ?? any,
+             "sign": "\(policy.sign.amount) \(policy.sign.unit.label(english: english))",
+             "reply": "\(policy.reply.amount) \(policy.reply.unit.label(english: english))"]
+        }
+        model["types"] = TicketView.options(TicketType.self, selected: nil, english: english)
+        model["urgencies"] = TicketView.options(Urgency.self, selected: nil, english: english)
+        model["channels"] = TicketView.options(Channel.self, selected: nil, english: english)
+        model["units"] = TicketView.options(DeadlineUnit.self, selected: "workingDays", english: english)
+        return app.pages.render("admin/sla", model)
+    }
+
+    func policy(_ form: Form) throws -> SLAPolicy {
+        func limit(_ prefix: String) throws -> TimeLimit {
+            guard let amount = form[prefix + "Amount"].flatMap({ Int($0) }) else { throw HotlineError.invalid(prefix, "须为数字 (must be a number)") }
+            guard let unit = try form.code(prefix + "Unit", as: DeadlineUnit.self) else { throw HotlineError.invalid(prefix, "请选择单位") }
+            return TimeLimit(amount, unit)
+        }
+        if let prefix = form["categoryPrefix"], !prefix.allSatisfy(\.isNumber) || prefix.count > 6 {
+            throw HotlineError.invalid("categoryPrefix", "分类编码前缀须为1到6位数字 (1–6 digits)")
+        }
+        return SLAPolicy(id: try form.int64("id") ?? 0, name: form["name"] ?? "", ticketType: try form.code("ticketType", as: TicketType.self),
+                         urgency: try form.code("urgency", as: Urgency.self), channel: try form.code("channel", as: Channel.self),
+                         categoryPrefix: form["categoryPrefix"], difficult: form["difficult"].map { $0 == "true" },
+                         sign: try limit("sign"), reply: try limit("reply"))
+    }
+
+    func calendar(_ context: StaffContext, year: Int, flash: String?, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var model = try base(context, path: "/admin/calendar", flash: flash, error: error)
+        let year = min(max(year, 2000), 2100)
+        let calendar = try await app.store.calendar()
+        let exceptions = Set(calendar.exceptions(in: year).map(\.date))
+        model["year"] = year
+        model["prevYear"] = year - 1
+        model["nextYear"] = year + 1
+        model["days"] = calendar.recordedDays(in: year).map { day -> [String: Any] in
+            ["date": day.date.description, "weekday": day.date.weekdayLabel, "kind": day.kind.label(english: context.english),
+             "holiday": day.kind == .holiday, "name": day.name, "exception": exceptions.contains(day.date)]
+        }
+        model["offWeekdays"] = calendar.exceptions(in: year).filter { $0.kind == .holiday }.count
+        model["workWeekends"] = calendar.exceptions(in: year).filter { $0.kind == .workday }.count
+        model["kinds"] = TicketView.options(CalendarDayKind.self, selected: "holiday", english: context.english)
+        return app.pages.render("admin/calendar", model, status: status)
+    }
+
+    func keys(_ context: StaffContext, flash: String?, error: String?, newKey: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        var model = try base(context, path: "/admin/keys", flash: flash, error: error)
+        let actor = context.session.actor
+        model["newKey"] = newKey
+        model["keys"] = try await app.store.apiKeys(visibleTo: actor).map { key -> [String: Any] in
+            ["id": key.id, "name": key.name, "username": key.username, "createdAt": Chrome.time(key.createdAt),
+             "revokedAt": Chrome.time(key.revokedAt), "active": key.revokedAt == nil]
+        }
+        model["clients"] = try await app.store.users(visibleTo: actor).filter { $0.role == .integrationClient }.map {
+            ["id": $0.id, "name": "\($0.displayName) (\($0.username))"]
+        }
+        return app.pages.render("admin/keys", model, status: status)
+    }
+}

@@ -1,0 +1,39 @@
+import HotlineStore
+import Hummingbird
+import NIOCore
+
+/// The request context of the whole application: the caller's address, and for pages the browser session and language.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer's IP address, for rate limits.
+    public let remoteAddress: String?
+    /// The signed-in browser, set by `WebSessionMiddleware` on page routes.
+    public var session: WebSession?
+    /// Whether the visitor switched the pages to English.
+    public var english = false
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// Photos and documents come with forms: allow bodies up to 32 MB (each file is limited separately).
+    public var maxUploadSize: Int { 32 * 1024 * 1024 }
+}
+
+/// The context of pages that need a signed-in user: its initializer refuses a request without one,
+/// so a handler never sees an optional session.
+struct StaffContext: ChildRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let session: WebSession
+    let english: Bool
+
+    init(context: AppRequestContext) throws {
+        guard let session = context.session else { throw WebError.signInRequired }
+        coreContext = context.coreContext
+        self.session = session
+        english = context.english
+    }
+
+    var maxUploadSize: Int { 32 * 1024 * 1024 }
+}

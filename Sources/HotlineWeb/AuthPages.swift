@@ -1,0 +1,75 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Hummingbird
+
+/// Sign-in, sign-out, the language switch and the front door.
+struct AuthPages {
+    let app: WebApp
+
+    /// The cookie holding the anonymous visitor's CSRF token (double-submit: the form carries the same value).
+    static let visitorCookie = "hl_csrf"
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/") { _, context -> Response in
+            guard let session = context.session else { return Pages.redirect("/portal") }
+            return Pages.redirect(Chrome.home(for: session.user.role))
+        }
+        router.get("/login") { request, context -> Response in
+            if let session = context.session { return Pages.redirect(Chrome.home(for: session.user.role)) }
+            return loginPage(request, context, error: nil, status: .ok)
+        }
+        router.post("/login") { request, context -> Response in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            guard let token = form["_csrf"], let cookie = request.cookies[Self.visitorCookie]?.value,
+                WebApp.constantTimeEqual(token, cookie)
+            else { throw WebError.badCSRF }
+            do {
+                let session = try await app.store.login(username: form["username"] ?? "", password: form.fields["password"]?.first ?? "",
+                                                        kind: .web)
+                guard session.user.role != .integrationClient else { throw HotlineError.badCredentials }
+                let next = Self.safeNext(form["next"]) ?? Chrome.home(for: session.user.role)
+                return Pages.redirect(next, cookies: [app.cookie(WebSessionMiddleware.sessionCookie, session.token)])
+            } catch let error as HotlineError where error.kind == .unauthenticated || error.kind == .invalid {
+                return loginPage(request, context, error: Strings.text("badCredentials", english: context.english), status: .unauthorized,
+                                 username: form["username"], next: form["next"])
+            }
+        }
+        router.post("/logout") { request, context -> Response in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            if let session = context.session {
+                guard let token = form["_csrf"], WebApp.constantTimeEqual(token, session.csrfToken) else { throw WebError.badCSRF }
+                if let cookie = request.cookies[WebSessionMiddleware.sessionCookie]?.value { try await app.store.logout(token: cookie) }
+            }
+            return Pages.redirect("/login", cookies: [app.cookie(WebSessionMiddleware.sessionCookie, "", maxAge: 0)])
+        }
+        router.get("/lang/:code") { request, context -> Response in
+            let english = context.parameters.get("code") == "en"
+            let next = Self.safeNext(request.uri.queryParameters.get("next")) ?? "/"
+            return Pages.redirect(next, cookies: [app.cookie(WebSessionMiddleware.languageCookie, english ? "en" : "zh", maxAge: 365 * 86400)])
+        }
+    }
+
+    func loginPage(_ request: Request, _ context: AppRequestContext, error: String?, status: HTTPResponse.Status,
+                   username: String? = nil, next: String? = nil) -> Response {
+        let token = request.cookies[Self.visitorCookie]?.value ?? Self.newVisitorToken()
+        var model = Chrome.model(session: nil, english: context.english, path: "/login", section: nil)
+        model["visitorCsrf"] = token
+        model["username"] = username ?? ""
+        model["next"] = Self.safeNext(next ?? request.uri.queryParameters.get("next")) ?? ""
+        model["error"] = error
+        var response = app.pages.render("login", model, status: status)
+        response.setCookie(app.cookie(Self.visitorCookie, token))
+        return response
+    }
+
+    /// Only a local path may follow sign-in (never another site).
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return nil }
+        return next
+    }
+
+    static func newVisitorToken() -> String {
+        (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+
+/// What every page shows around its content: the strings in the chosen language, who is signed in, the menu.
+enum Chrome {
+    /// One entry of the menu.
+    struct NavItem {
+        let key: String
+        let href: String
+    }
+
+    /// The menu of each role, in the order people use it.
+    static func menu(for role: Role) -> [NavItem] {
+        switch role {
+        case .agent:
+            [.init(key: "navConsole", href: "/console"), .init(key: "navScreening", href: "/console/screening"),
+             .init(key: "navTickets", href: "/tickets"), .init(key: "navKB", href: "/kb")]
+        case .centerSupervisor:
+            [.init(key: "navDesk", href: "/desk"), .init(key: "navConsole", href: "/console"), .init(key: "navTickets", href: "/tickets"),
+             .init(key: "navKB", href: "/kb")]
+        case .unitHandler, .unitAdmin:
+            [.init(key: "navWorkbench", href: "/workbench"), .init(key: "navTickets", href: "/tickets"), .init(key: "navKB", href: "/kb")]
+        case .admin:
+            [.init(key: "navUnits", href: "/admin/units"), .init(key: "navUsers", href: "/admin/users"),
+             .init(key: "navCategories", href: "/admin/categories"), .init(key: "navSLA", href: "/admin/sla"),
+             .init(key: "navCalendar", href: "/admin/calendar"), .init(key: "navKeys", href: "/admin/keys"), .init(key: "navKB", href: "/kb")]
+        case .auditor:
+            [.init(key: "navTickets", href: "/tickets"), .init(key: "navAudit", href: "/audit")]
+        case .kbEditor:
+            [.init(key: "navKB", href: "/kb"), .init(key: "navTickets", href: "/tickets")]
+        case .integrationClient:
+            []
+        }
+    }
+
+    /// Where each role lands after signing in.
+    static func home(for role: Role) -> String {
+        menu(for: role).first?.href ?? "/portal"
+    }
+
+    /// The model every template starts from.
+    static func model(session: WebSession?, english: Bool, path: String, section: String?) -> [String: Any] {
+        var model: [String: Any] = [
+            "t": Strings.table(english: english),
+            "lang": english ? "en" : "zh-CN",
+            "otherLang": english ? "zh" : "en",
+            "english": english,
+            "here": encode(path),
+        ]
+        if let session, let role = session.user.role as Role? {
+            model["csrf"] = session.csrfToken
+            model["user"] = [
+                "name": session.user.displayName, "roleLabel": role.label(english: english), "unitName": session.unitName,
+                "role": role.rawValue,
+            ]
+            let strings = Strings.table(english: english)
+            model["nav"] = menu(for: role).map { item -> [String: Any] in
+                ["href": item.href, "label": strings[item.key] ?? item.key, "current": section == item.href || path == item.href]
+            }
+        }
+        return model
+    }
+
+    /// Percent-encodes a value for a query string.
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// `2026-11-23 10:00` in Shanghai time.
+    static func time(_ date: Date?) -> String {
+        guard let date else { return "" }
+        let minute = CivilDate.minuteOfDay(date)
+        return "\(CivilDate(date)) " + String(format: "%02d:%02d", minute / 60, minute % 60)
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Hummingbird
+
+/// 受理台: the agent's intake form, the caller's earlier tickets, the screening queue and the agent's own recent tickets.
+struct ConsolePages {
+    let app: WebApp
+    static let roles: Set<Role> = [.agent, .centerSupervisor]
+
+    func register(on router: RouterGroup<StaffContext>) {
+        router.get("/console") { _, context -> Response in
+            let actor = try app.require(context, Self.roles)
+            return try await console(context, actor: actor, form: Form(), banner: nil, error: nil, status: .ok)
+        }
+        router.post("/console/intake") { request, context -> Response in
+            let actor = try app.require(context, Self.roles)
+            let form = try await Form.read(request, limit: context.maxUploadSize)
+            try app.checkCSRF(form, context)
+            do {
+                let created = try await intake(form, actor: actor)
+                let ticket = created.ticket
+                let banner: [String: Any] = [
+                    "id": ticket.state.id, "number": ticket.number, "queryCode": created.queryCode,
+                    "status": ticket.state.status.label(english: context.english), "replayed": created.replayed,
+                ]
+                return try await console(context, actor: actor, form: Form(), banner: banner, error: nil, status: .ok)
+            } catch let error as HotlineError {
+                // Keep what the agent typed so nothing is lost; the error says which field to fix.
+                return try await console(context, actor: actor, form: form, banner: nil, error: error.message,
+                                         status: .init(code: error.httpStatus))
+            }
+        }
+        router.get("/console/caller") { request, context -> Response in
+            let actor = try app.require(context, Self.roles)
+            var filter = TicketFilter()
+            filter.phone = request.uri.queryParameters.get("phone")
+            filter.limit = 10
+            guard let phone = filter.phone, (try? TicketDraft.normalizedPhone(phone)) != nil else {
+                return app.pages.fragment("caller", ["t": Strings.table(english: context.english), "none": true])
+            }
+            let page = try await app.store.tickets(matching: filter, for: actor)
+            let ref = try await app.reference.snapshot()
+            let rows = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) }
+            return app.pages.fragment("caller", ["t": Strings.table(english: context.english), "tickets": rows, "none": rows.isEmpty])
+        }
+        router.get("/console/screening") { _, context -> Response in
+            let actor = try app.require(context, Self.roles)
+            var filter = TicketFilter()
+            filter.statuses = [.screening]
+            filter.order = .oldest
+            filter.limit = 100
+            let page = try await app.store.tickets(matching: filter, for: actor)
+            let ref = try await app.reference.snapshot()
+            var model = app.model(context, path: "/console/screening")
+            model["tickets"] = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) }
+            model["count"] = page.tickets.count
+            return app.pages.render("screening", model)
+        }
+    }
+
+    /// Records the call, with the follow-up the agent chose, in one transaction.
+    func intake(_ form: Form, actor: Actor) async throws -> CreatedTicket {
+        let content = form["content"] ?? ""
+        let title = form["title"] ?? Self.title(from: content)
+        let draft = TicketDraft(
+            channel: try form.code("channel", as: Channel.self) ?? .phone, type: try form.code("type", as: TicketType.self) ?? .consultation,
+            urgency: try form.code("urgency", as: Urgency.self) ?? .normal, title: title, content: content,
+            categoryCode: form["categoryCode"].map { String($0.prefix(while: { $0.isNumber })) },
+            location: Location(address: form["address"], regionCode: form["regionCode"]),
+            requester: Requester(kind: try form.code("requesterKind", as: RequesterKind.self) ?? .person, name: form["name"],
+                                 phone: form["phone"], idNumber: form["idNumber"], enterpriseName: form["enterpriseName"],
+                                 creditCode: form["creditCode"]),
+            confidential: form.bool("confidential") ?? false)
+        let followUp: ActionInput?
+        switch form["next"] ?? "save" {
+        case "dispatch":
+            guard let main = try form.int64("mainUnitId") else { throw HotlineError.invalid("mainUnitId", "请选择主办单位 (choose the main unit)") }
+            followUp = ActionInput(code: .dispatch, mainUnitId: main, coUnitIds: try form.all("coUnitIds").map {
+                guard let id = Int64($0) else { throw HotlineError.invalid("coUnitIds", "无效的单位 (bad unit)") }
+                return id
+            })
+        case "answer":
+            followUp = ActionInput(code: .answerOnContact, note: form["answer"])
+        case "reject":
+            followUp = ActionInput(code: .reject, note: form["rejectNote"], reasonCode: try form.code("reasonCode", as: RejectReason.self))
+        default:
+            followUp = nil
+        }
+        let files = try UploadPolicy().check(form.files["files"] ?? [])
+        guard let centerId = actor.centerId else { throw HotlineError.forbidden("账号未归属热线中心 (no center)") }
+        return try await app.store.createTicket(draft, centerId: centerId, by: actor, idempotencyKey: form["_intake"], files: files,
+                                                then: followUp)
+    }
+
+    /// A title from the first clause of the content, when the agent left it blank.
+    static func title(from content: String) -> String {
+        let first = content.split(whereSeparator: { "。！？!?\n，,".contains($0) }).first.map(String.init) ?? content
+        return String(first.trimmingCharacters(in: .whitespaces).prefix(30))
+    }
+
+    func console(_ context: StaffContext, actor: Actor, form: Form, banner: [String: Any]?, error: String?,
+                 status: HTTPResponse.Status) async throws -> Response {
+        let english = context.english
+        let ref = try await app.reference.snapshot()
+        var mine = TicketFilter()
+        mine.createdBy = actor.userId
+        mine.limit = 10
+        let recent = try await app.store.tickets(matching: mine, for: actor)
+        var screening = TicketFilter()
+        screening.statuses = [.screening]
+        let counts = try await app.store.countTickets(["screening": screening], for: actor)
+        var model = app.model(context, path: "/console")
+        model["banner"] = banner
+        model["error"] = error
+        model["intakeKey"] = AuthPages.newVisitorToken()
+        model["form"] = form.fields.mapValues { $0.first ?? "" }
+        model["channels"] = TicketView.options(Channel.self, selected: form["channel"] ?? "phone", english: english)
+        model["types"] = TicketView.options(TicketType.self, selected: form["type"] ?? "consultation", english: english)
+        model["urgencies"] = TicketView.options(Urgency.self, selected: form["urgency"] ?? "normal", english: english)
+        model["reasons"] = TicketView.options(RejectReason.self, selected: form["reasonCode"], english: english)
+        model["requesterKinds"] = TicketView.options(RequesterKind.self, selected: form["requesterKind"] ?? "person", english: english)
+        model["categories"] = ref.leafCategories
+        let targets = ref.dispatchTargets(centerId: actor.centerId)
+        let chosenCo = Set(form.all("coUnitIds"))
+        model["units"] = targets.map { unit -> [String: Any] in
+            ["id": unit.id, "name": unit.name, "kind": unit.kind.label(english: english), "depth": String(repeating: "　", count: max(unit.path.count - 2, 0)),
+             "selected": form["mainUnitId"] == String(unit.id), "co": chosenCo.contains(String(unit.id))]
+        }
+        model["regions"] = targets.filter { $0.kind == .district && $0.regionCode != nil }.map {
+            ["code": $0.regionCode ?? "", "name": $0.name, "selected": form["regionCode"] == $0.regionCode]
+        }
+        model["nextIs"] = [form["next"] ?? "save": true]
+        model["recent"] = recent.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }
+        model["screeningCount"] = counts["screening"] ?? 0
+        return app.pages.render("console", model, status: status)
+    }
+}

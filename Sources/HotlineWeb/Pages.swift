@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// Renders the Mustache templates shipped with Hotline into HTML responses with the security headers every page carries.
+struct Pages: Sendable {
+    let library: MustacheLibrary
+
+    /// Loads every `.mustache` file under the bundled `Templates` folder.
+    static func load() throws -> Pages {
+        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
+            throw WebError.page(status: 500, message: "templates missing")
+        }
+        var library = MustacheLibrary()
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        while let url = files?.nextObject() as? URL {
+            guard url.pathExtension == "mustache" else { continue }
+            let name = url.path.dropFirst(root.path.count + 1).dropLast(".mustache".count)
+            try library.register(try String(contentsOf: url, encoding: .utf8), named: String(name))
+        }
+        return Pages(library: library)
+    }
+
+    /// The page `template` rendered with `model`.
+    func render(_ template: String, _ model: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(model, withTemplate: template) ?? "template \(template) missing"
+        return Self.html(html, status: status)
+    }
+
+    /// A fragment (no layout) for small scripts that fetch part of a page.
+    func fragment(_ template: String, _ model: [String: Any]) -> Response {
+        Self.html(library.render(model, withTemplate: template) ?? "", status: .ok)
+    }
+
+    static func html(_ html: String, status: HTTPResponse.Status) -> Response {
+        var headers = securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// No inline script, no framing, no sniffing: what a page may load is only this server's own files.
+    static let securityHeaders: HTTPFields = [
+        .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        HTTPField.Name("X-Frame-Options")!: "DENY",
+        HTTPField.Name("Referrer-Policy")!: "same-origin",
+    ]
+
+    /// A 303 redirect (after a form, the browser fetches the next page with GET).
+    static func redirect(_ location: String, cookies: [Cookie] = []) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: location])
+        for cookie in cookies { response.setCookie(cookie) }
+        return response
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Hummingbird
+
+/// The citizen portal (市民服务, no sign-in): submit a request or a "随手拍" photo report, track it with the
+/// ticket number and query code, and rate the reply.
+struct PortalPages {
+    let app: WebApp
+
+    static let citizenTypes: [TicketType] = [.complaint, .help, .consultation, .report, .suggestion, .praise]
+
+    func register(on router: Router<AppRequestContext>) {
+        router.get("/portal") { request, context -> Response in
+            render("portal/home", request, context, [:])
+        }
+        router.get("/portal/submit") { request, context -> Response in
+            render("portal/submit", request, context, formModel(Form(), english: context.english))
+        }
+        router.get("/portal/quick") { request, context -> Response in
+            render("portal/quick", request, context, formModel(Form(), english: context.english))
+        }
+        router.post("/portal/submit") { request, context -> Response in
+            try await submit(request, context, quick: false)
+        }
+        router.post("/portal/quick") { request, context -> Response in
+            try await submit(request, context, quick: true)
+        }
+        router.get("/portal/track") { request, context -> Response in
+            render("portal/track", request, context, [:])
+        }
+        router.post("/portal/track") { request, context -> Response in
+            let form = try await visitorForm(request, limit: 64 * 1024)
+            guard app.portalLimiter.allow("track:" + (context.remoteAddress ?? "?")) else { return tooMany(request, context) }
+            return try await track(request, context, number: form["number"] ?? "", code: form["code"] ?? "", flash: nil, error: nil)
+        }
+        router.post("/portal/evaluate") { request, context -> Response in
+            let form = try await visitorForm(request, limit: 64 * 1024)
+            let number = form["number"] ?? ""
+            let code = form["code"] ?? ""
+            do {
+                guard let satisfaction = try form.code("satisfaction", as: Satisfaction.self) else {
+                    throw HotlineError.invalid("satisfaction", "请选择满意度 (choose how satisfied you are)")
+                }
+                let comment = form["comment"] ?? ""
+                guard comment.count <= 2000 else { throw HotlineError.invalid("comment", "不能超过2000字 (at most 2000 characters)") }
+                _ = try await app.store.citizenEvaluate(number: number, queryCode: code, satisfaction: satisfaction,
+                                                        resolved: form.bool("resolved") ?? false, comment: comment)
+                return try await track(request, context, number: number, code: code,
+                                       flash: Strings.text("thanksEvaluation", english: context.english), error: nil)
+            } catch let error as HotlineError where error.kind != .notFound {
+                return try await track(request, context, number: number, code: code, flash: nil, error: error.message,
+                                       status: .init(code: error.httpStatus))
+            }
+        }
+    }
+
+    /// A portal page with the visitor's CSRF token (set as a cookie, echoed in the form).
+    func render(_ template: String, _ request: Request, _ context: AppRequestContext, _ extra: [String: Any],
+                status: HTTPResponse.Status = .ok) -> Response {
+        let token = request.cookies[AuthPages.visitorCookie]?.value ?? AuthPages.newVisitorToken()
+        var model = Chrome.model(session: nil, english: context.english, path: request.uri.path, section: nil)
+        model["portal"] = true
+        model["visitorCsrf"] = token
+        model["submissionKey"] = AuthPages.newVisitorToken()
+        for (key, value) in extra { model[key] = value }
+        var response = app.pages.render(template, model, status: status)
+        response.setCookie(app.cookie(AuthPages.visitorCookie, token))
+        return response
+    }
+
+    /// Reads a public form and checks its token against the visitor's cookie.
+    func visitorForm(_ request: Request, limit: Int) async throws -> Form {
+        let form = try await Form.read(request, limit: limit)
+        guard let token = form["_csrf"], let cookie = request.cookies[AuthPages.visitorCookie]?.value,
+            WebApp.constantTimeEqual(token, cookie)
+        else { throw WebError.badCSRF }
+        return form
+    }
+
+    func tooMany(_ request: Request, _ context: AppRequestContext) -> Response {
+        render("portal/home", request, context, ["error": Strings.text("tooMany", english: context.english)], status: .tooManyRequests)
+    }
+
+    func formModel(_ form: Form, english: Bool) -> [String: Any] {
+        [
+            "form": form.fields.mapValues { $0.first ?? "" },
+            "types": TicketView.options(TicketType.self, selected: form["type"] ?? "complaint", english: english, only: Self.citizenTypes),
+        ]
+    }
+
+    func submit(_ request: Request, _ context: AppRequestContext, quick: Bool) async throws -> Response {
+        let form = try await visitorForm(request, limit: context.maxUploadSize)
+        let template = quick ? "portal/quick" : "portal/submit"
+        guard app.portalLimiter.allow("submit:" + (context.remoteAddress ?? "?")) else { return tooMany(request, context) }
+        do {
+            let created = try await intake(form, quick: quick)
+            return render("portal/submitted", request, context, [
+                "number": created.ticket.number, "queryCode": created.queryCode, "status": created.ticket.state.status.label(english: context.english),
+            ])
+        } catch let error as HotlineError {
+            var model = formModel(form, english: context.english)
+            model["error"] = error.message
+            return render(template, request, context, model, status: .init(code: error.httpStatus))
+        }
+    }
+
+    func intake(_ form: Form, quick: Bool) async throws -> CreatedTicket {
+        guard let phone = form["phone"] else { throw HotlineError.invalid("phone", "请留下联系电话，以便回复您 (a phone number is required)") }
+        if quick && form["name"] == nil { throw HotlineError.invalid("name", "请填写姓名 (your name is required)") }
+        guard let place = form["address"] else { throw HotlineError.invalid("address", "请填写事发地点 (the place is required)") }
+        let content = form["content"] ?? ""
+        let draft = TicketDraft(
+            channel: quick ? .photo : .web, type: quick ? .help : (try form.code("type", as: TicketType.self) ?? .complaint),
+            title: form["title"] ?? ConsolePages.title(from: content), content: content,
+            location: Location(address: place), requester: Requester(name: form["name"], phone: phone),
+            confidential: form.bool("confidential") ?? false)
+        let photos = try UploadPolicy.photos.check(form.files["photos"] ?? [])
+        let centerId = try await portalCenter()
+        return try await app.store.createTicket(draft, centerId: centerId, by: .citizen, idempotencyKey: form["_submission"], files: photos)
+    }
+
+    /// The center that takes portal submissions: the configured one, or the first.
+    func portalCenter() async throws -> Int64 {
+        if let id = app.settings.portalCenterId { return id }
+        let ref = try await app.reference.snapshot()
+        guard let center = ref.units.values.filter({ $0.kind == .center && $0.active }).min(by: { $0.id < $1.id }) else {
+            throw HotlineError(.unprocessable, "no_center", "尚未设立热线中心 (no hotline center yet)")
+        }
+        return center.id
+    }
+
+    func track(_ request: Request, _ context: AppRequestContext, number: String, code: String, flash: String?, error: String?,
+               status: HTTPResponse.Status = .ok) async throws -> Response {
+        let english = context.english
+        do {
+            let (record, events) = try await app.store.publicTicket(number: number, queryCode: code)
+            let s = record.state
+            return render("portal/status", request, context, [
+                "flash": flash as Any, "error": error as Any, "number": record.number, "code": code, "title": record.title,
+                "statusLabel": s.status.label(english: english), "createdAt": Chrome.time(record.createdAt),
+                "closedAt": Chrome.time(s.closedAt), "reply": record.publicReply ?? "",
+                "canEvaluate": s.status == .pendingCallback,
+                "satisfactions": TicketView.options(Satisfaction.self, selected: nil, english: english),
+                "history": events.map { event -> [String: Any] in
+                    ["at": Chrome.time(event.at), "action": event.action.label(english: english),
+                     "note": event.publicNote ?? ""]
+                },
+            ], status: status)
+        } catch let failure as HotlineError where failure.kind == .notFound {
+            return render("portal/track", request, context, ["error": Strings.text("trackNotFound", english: english), "number": number],
+                          status: .notFound)
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import HTTPTypes
+import HotlineCore
+import HotlineStore
+import Hummingbird
+
+/// The ticket search, one ticket's page with the actions its viewer may take, attachments, and the audit view.
+struct TicketPages {
+    let app: WebApp
+    static let staffRoles = Set(Role.allCases).subtracting([.integrationClient])
+
+    func register(on router: RouterGroup<StaffContext>) {
+        router.get("/tickets") { request, context -> Response in
+            let actor = try app.require(context, Self.staffRoles)
+            return try await search(request, context, actor: actor)
+        }
+        router.get("/tickets/:id") { request, context -> Response in
+            let actor = try app.require(context, Self.staffRoles)
+            let id = try context.parameters.require("id", as: Int64.self)
+            let done = request.uri.queryParameters.get("done").flatMap(ActionCode.init(rawValue:))
+            let flash = done.map { Strings.text("done", english: context.english) + $0.label(english: context.english) }
+            return try await ticketPage(id, context, actor: actor, flash: flash, error: nil, status: .ok)
+        }
+        router.post("/tickets/:id/act") { request, context -> Response in
+            let actor = try app.require(context, Self.staffRoles)
+            let id = try context.parameters.require("id", as: Int64.self)
+            let form = try await Form.read(request, limit: context.maxUploadSize)
+            try app.checkCSRF(form, context)
+            do {
+                let code = try action(form, ticketId: id, actor: actor)
+                let input = try await input(code, form, actor: actor)
+                let files = try UploadPolicy().check(form.files["files"] ?? [])
+                _ = try await app.store.perform(input, onTicket: id, by: actor, files: files)
+                return Pages.redirect("/tickets/\(id)?done=\(code.rawValue)")
+            } catch let error as HotlineError where error.kind != .notFound {
+                return try await ticketPage(id, context, actor: actor, flash: nil, error: error.message, status: .init(code: error.httpStatus))
+            }
+        }
+        router.post("/tickets/:id/reveal") { request, context -> Response in
+            let actor = try app.require(context, Self.staffRoles)
+            let id = try context.parameters.require("id", as: Int64.self)
+            try app.checkCSRF(try await Form.read(request, limit: 64 * 1024), context)
+            let revealed = try await app.store.revealIdentity(ticketId: id, by: actor)
+            return try await ticketPage(id, context, actor: actor, flash: Strings.text("revealAudited", english: context.english), error: nil,
+                                        status: .ok, revealed: revealed)
+        }
+        router.get("/files/:id") { _, context -> Response in
+            let actor = try app.require(context, Self.staffRoles)
+            let (file, data) = try await app.store.file(id: try context.parameters.require("id", as: Int64.self), for: actor)
+            return Self.fileResponse(file.name, contentType: file.contentType, image: file.isImage, data: data)
+        }
+        router.get("/audit") { _, context -> Response in
+            let actor = try app.require(context, [.auditor, .admin])
+            let (checked, broken) = try await app.store.verifyAuditChain()
+            let events = try await app.store.recentEvents(for: actor, limit: 100)
+            var model = app.model(context, path: "/audit")
+            model["checked"] = checked
+            model["broken"] = broken.map { $0.description }
+            model["events"] = events.map { event -> [String: Any] in
+                ["seq": event.seq, "at": Chrome.time(event.at), "actor": event.actorName, "action": event.action.label(english: context.english),
+                 "reveal": event.action == .revealIdentity, "ticketId": event.ticketId ?? 0, "number": event.number ?? ""]
+            }
+            return app.pages.render("audit", model)
+        }
+    }
+
+    /// Serves an attachment: images inline, everything else as a download, never sniffed or scripted.
+    static func fileResponse(_ name: String, contentType: String, image: Bool, data: Data) -> Response {
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+        return Response(status: .ok, headers: [
+            .contentType: contentType,
+            .contentDisposition: "\(image ? "inline" : "attachment"); filename*=UTF-8''\(encoded)",
+            .contentSecurityPolicy: "default-src 'none'; sandbox",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            .cacheControl: "private, no-store",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The action a form asks for; only client actions.
+    func action(_ form: Form, ticketId: Int64, actor: Actor) throws -> ActionCode {
+        guard let code = try form.code("action", as: ActionCode.self), ActionCode.clientActions.contains(code) else {
+            throw HotlineError.invalid("action", "未知操作 (unknown action)")
+        }
+        return code
+    }
+
+    /// The action's parameters from the form's fields.
+    func input(_ code: ActionCode, _ form: Form, actor: Actor) async throws -> ActionInput {
+        var input = ActionInput(code: code, note: form["note"])
+        input.reasonCode = try form.code("reasonCode", as: RejectReason.self)
+        input.mainUnitId = try form.int64("mainUnitId")
+        input.coUnitIds = try form.all("coUnitIds").map {
+            guard let id = Int64($0) else { throw HotlineError.invalid("coUnitIds", "无效的单位 (bad unit)") }
+            return id
+        }
+        input.unitId = try form.int64("unitId")
+        if let days = form["days"] {
+            guard let value = Int(days) else { throw HotlineError.invalid("days", "须为数字 (must be a number)") }
+            input.days = value
+        }
+        input.progress = form["progress"]
+        input.approve = form.bool("approve")
+        input.satisfaction = try form.code("satisfaction", as: Satisfaction.self)
+        input.resolved = form.bool("resolved")
+        input.reasonable = form.bool("reasonable")
+        input.level = try form.code("level", as: SupervisionLevel.self)
+        input.method = try form.code("method", as: SupervisionMethod.self)
+        if code == .merge {
+            guard let number = form["targetNumber"] else { throw HotlineError.invalid("targetNumber", "请填写目标工单编号 (target number required)") }
+            let target = try await app.store.ticket(number: number, for: actor)
+            input.targetTicketId = target.state.id
+        }
+        return input
+    }
+
+    func ticketPage(_ id: Int64, _ context: StaffContext, actor: Actor, flash: String?, error: String?, status: HTTPResponse.Status,
+                    revealed: Requester? = nil) async throws -> Response {
+        let english = context.english
+        let record = try await app.store.ticket(id: id, for: actor)
+        let events = try await app.store.history(ticketId: id, for: actor)
+        let files = try await app.store.files(ticketId: id, for: actor)
+        let supervisions = try await app.store.supervisions(ticketId: id, for: actor)
+        let ref = try await app.reference.snapshot()
+        let lifecycle = try await app.store.lifecycle()
+        var model = app.model(context, path: "/tickets/\(id)", section: "/tickets")
+        model["flash"] = flash
+        model["error"] = error
+        model["ticket"] = TicketView.detail(record, actor: actor, now: app.now, english: english, ref: ref, revealed: revealed)
+        model["history"] = TicketView.history(events, files: files, english: english)
+        model["files"] = files.filter { $0.eventSeq == nil }.map(TicketView.file)
+        model["supervisions"] = supervisions.map { s -> [String: Any] in
+            ["at": Chrome.time(s.createdAt), "level": s.level.label(english: english), "method": s.method.label(english: english),
+             "reason": s.reason, "automatic": s.automatic]
+        }
+        let available = lifecycle.availableActions(on: record.state, for: actor)
+        var can: [String: Bool] = [:]
+        for code in available { can[code.rawValue] = true }
+        model["can"] = can
+        model["anyAction"] = !available.isEmpty
+        model["reasons"] = TicketView.options(RejectReason.self, selected: nil, english: english)
+        model["satisfactions"] = TicketView.options(Satisfaction.self, selected: nil, english: english)
+        model["levels"] = TicketView.options(SupervisionLevel.self, selected: "center", english: english)
+        model["methods"] = TicketView.options(SupervisionMethod.self, selected: "phone", english: english,
+                                              only: [.phone, .written, .onSite])
+        model["units"] = ref.dispatchTargets(centerId: record.state.centerId)
+            .filter { !record.state.returnedUnitIds.contains($0.id) }
+            .map { ["id": $0.id, "name": $0.name, "depth": String(repeating: "　", count: max($0.path.count - 2, 0))] }
+        if let holder = record.state.handlingUnitId {
+            model["children"] = ref.descendants(of: holder).map { ["id": $0.id, "name": $0.name] }
+        }
+        return app.pages.render("ticket", model, status: status)
+    }
+
+    func search(_ request: Request, _ context: StaffContext, actor: Actor) async throws -> Response {
+        let english = context.english
+        let query = request.uri.queryParameters
+        var filter = TicketFilter()
+        var error: String?
+        do {
+            if let status = query.get("status"), !status.isEmpty {
+                guard let value = TicketStatus(rawValue: status) else { throw HotlineError.invalid("status", "未知状态 (unknown status)") }
+                filter.statuses = [value]
+            }
+            if let type = query.get("type"), !type.isEmpty {
+                guard let value = TicketType(rawValue: type) else { throw HotlineError.invalid("type", "未知类型 (unknown type)") }
+                filter.type = value
+            }
+            if let channel = query.get("channel"), !channel.isEmpty {
+                guard let value = Channel(rawValue: channel) else { throw HotlineError.invalid("channel", "未知渠道 (unknown channel)") }
+                filter.channel = value
+            }
+            if let text = query.get("q"), !text.isEmpty { filter.text = String(text.prefix(100)) }
+            if let phone = query.get("phone"), !phone.isEmpty {
+                _ = try TicketDraft.normalizedPhone(phone)
+                filter.phone = phone
+            }
+            filter.overdue = query.get("overdue") == "1"
+            filter.dueSoon = query.get("dueSoon") == "1"
+            if let cursor = query.get("before"), let before = Int64(cursor) { filter.before = before }
+            filter.limit = 50
+        } catch let failure as HotlineError {
+            error = failure.message
+            filter = TicketFilter()
+            filter.limit = 50
+        }
+        let page = try await app.store.tickets(matching: filter, for: actor)
+        let ref = try await app.reference.snapshot()
+        var model = app.model(context, path: "/tickets")
+        model["error"] = error
+        model["tickets"] = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }
+        model["q"] = query.get("q") ?? ""
+        model["phone"] = query.get("phone") ?? ""
+        model["statuses"] = TicketView.options(TicketStatus.self, selected: query.get("status"), english: english)
+        model["types"] = TicketView.options(TicketType.self, selected: query.get("type"), english: english)
+        model["channels"] = TicketView.options(Channel.self, selected: query.get("channel"), english: english)
+        model["overdue"] = filter.overdue
+        model["dueSoon"] = filter.dueSoon
+        if let next = page.nextCursor {
+            var items = URLComponents()
+            items.queryItems = ["q", "phone", "status", "type", "channel", "overdue", "dueSoon"].compactMap { name in
+                query.get(name).map { URLQueryItem(name: name, value: $0) }
+            } + [URLQueryItem(name: "before", value: String(next))]
+            model["nextPage"] = "/tickets?" + (items.percentEncodedQuery ?? "")
+        }
+        return app.pages.render("tickets", model)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Hummingbird
+import Logging
+
+/// Settings of the web pages.
+public struct WebSettings: Sendable {
+    /// Minutes of inactivity after which a browser session ends.
+    public var idleMinutes: Int
+    /// The hotline center the citizen portal files requests with (nil: the first center).
+    public var portalCenterId: Int64?
+    /// Whether cookies carry the Secure flag (set it behind HTTPS).
+    public var secureCookies: Bool
+    /// Citizen submissions allowed per address and hour.
+    public var portalSubmissionsPerHour: Int
+
+    public init(idleMinutes: Int = 30, portalCenterId: Int64? = nil, secureCookies: Bool = false, portalSubmissionsPerHour: Int = 30) {
+        self.idleMinutes = idleMinutes
+        self.portalCenterId = portalCenterId
+        self.secureCookies = secureCookies
+        self.portalSubmissionsPerHour = portalSubmissionsPerHour
+    }
+}
+
+/// The server-rendered web application: sign-in, the agent console, the unit workbench, the center desk,
+/// the citizen portal and administration.
+public struct WebApp: Sendable {
+    let store: Store
+    let clock: WallClock
+    let settings: WebSettings
+    let pages: Pages
+    let reference: ReferenceData
+    let assets: StaticAssets
+    let portalLimiter: RateLimiter
+
+    public init(store: Store, clock: WallClock, settings: WebSettings = WebSettings()) throws {
+        self.store = store
+        self.clock = clock
+        self.settings = settings
+        pages = try Pages.load()
+        reference = ReferenceData(store: store)
+        assets = try StaticAssets.load()
+        portalLimiter = RateLimiter(limit: settings.portalSubmissionsPerHour, window: 3600, clock: clock)
+    }
+
+    /// Adds every page route, and the page middleware, to `router`; paths under `/api/` are left to the JSON API.
+    public func register(on router: Router<AppRequestContext>) {
+        router.add(middleware: WebSessionMiddleware(store: store, pages: pages, idleTimeout: TimeInterval(settings.idleMinutes * 60)))
+        assets.register(on: router)
+        AuthPages(app: self).register(on: router)
+        PortalPages(app: self).register(on: router)
+        let staff = router.group(context: StaffContext.self)
+        ConsolePages(app: self).register(on: staff)
+        TicketPages(app: self).register(on: staff)
+        InboxPages(app: self).register(on: staff)
+        AdminPages(app: self).register(on: staff)
+    }
+
+    var now: Date { clock.now() }
+
+    /// The model of a signed-in page.
+    func model(_ context: StaffContext, path: String, section: String? = nil) -> [String: Any] {
+        Chrome.model(session: context.session, english: context.english, path: path, section: section)
+    }
+
+    /// A cookie this app sets: HttpOnly, SameSite=Lax, Secure behind HTTPS.
+    func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Refuses a form whose CSRF token is not the session's.
+    func checkCSRF(_ form: Form, _ context: StaffContext) throws {
+        guard let token = form["_csrf"], Self.constantTimeEqual(token, context.session.csrfToken) else { throw WebError.badCSRF }
+    }
+
+    /// The staff actor, refused unless its role is one of `roles`.
+    func require(_ context: StaffContext, _ roles: Set<Role>) throws -> Actor {
+        guard roles.contains(context.session.user.role) else {
+            throw WebError.page(status: 403, message: Strings.text("forbidden", english: context.english))
+        }
+        return context.session.actor
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

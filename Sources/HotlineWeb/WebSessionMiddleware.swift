@@ -1,0 +1,61 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Hummingbird
+import Logging
+import NIOCore
+
+/// For every page: finds the browser session and language from cookies, and turns failures into
+/// a sign-in redirect or an error page (never JSON, never internals).
+struct WebSessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: Store
+    let pages: Pages
+    let idleTimeout: TimeInterval
+
+    static let sessionCookie = "hl_session"
+    static let languageCookie = "hl_lang"
+
+    func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
+        if request.uri.path.hasPrefix("/api/") {
+            // The JSON API answers for itself; only a path it does not know is turned into its error shape here.
+            do {
+                return try await next(request, context)
+            } catch let error as HTTPError where error.status == .notFound {
+                return Response(status: .notFound, headers: [.contentType: "application/json; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: #"{"error":{"code":"not_found","message":"接口不存在 (no such endpoint)"}}"#)))
+            }
+        }
+        var context = context
+        context.english = request.cookies[Self.languageCookie]?.value == "en"
+        if let token = request.cookies[Self.sessionCookie]?.value {
+            context.session = try await store.webSession(token: token, idleTimeout: idleTimeout)
+        }
+        do {
+            return try await next(request, context)
+        } catch WebError.signInRequired {
+            let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return Pages.redirect("/login?next=\(Chrome.encode(target))")
+        } catch WebError.badCSRF {
+            return errorPage(403, Strings.text("csrfExpired", english: context.english), context)
+        } catch WebError.page(let status, let message) {
+            return errorPage(status, message, context)
+        } catch let error as HotlineError {
+            return errorPage(error.httpStatus, error.message, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return errorPage(404, Strings.text("notFound", english: context.english), context)
+        } catch {
+            context.logger.error("page \(request.uri.path) failed: \(String(reflecting: error))")
+            return errorPage(500, Strings.text("internalError", english: context.english), context)
+        }
+    }
+
+    func errorPage(_ status: Int, _ message: String, _ context: AppRequestContext) -> Response {
+        var model = Chrome.model(session: context.session, english: context.english, path: "/", section: nil)
+        model["status"] = status
+        model["message"] = message
+        model["title"] = Strings.text(status == 404 ? "notFound" : status == 403 ? "forbidden" : status >= 500 ? "internalError" : "badRequest",
+                                      english: context.english)
+        return pages.render("error", model, status: .init(code: status))
+    }
+}
