@@ -24,13 +24,31 @@ struct Pages: Sendable {
 
     /// The page `template` rendered with `model`.
     func render(_ template: String, _ model: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(model, withTemplate: template) ?? "template \(template) missing"
+        let html = library.render(Self.prepared(model), withTemplate: template) ?? "template \(template) missing"
         return Self.html(html, status: status)
     }
 
     /// A fragment (no layout) for small scripts that fetch part of a page.
     func fragment(_ template: String, _ model: [String: Any]) -> Response {
-        Self.html(library.render(model, withTemplate: template) ?? "", status: .ok)
+        Self.html(library.render(Self.prepared(model), withTemplate: template) ?? "", status: .ok)
+    }
+
+    /// Text that is present but empty: renders as nothing and counts as false in a section, as Mustache's spec wants
+    /// (swift-mustache would otherwise treat "" as true and show a section for an empty value).
+    struct EmptyText: MustacheCustomRenderable {
+        var renderText: String { "" }
+        var isNull: Bool { true }
+    }
+
+    /// The model with every empty string made `EmptyText`, all the way down.
+    static func prepared(_ value: Any) -> Any {
+        switch value {
+        case let text as String: text.isEmpty ? EmptyText() : text
+        case let dictionary as [String: Any]: dictionary.mapValues(prepared)
+        case let array as [[String: Any]]: array.map { $0.mapValues(prepared) }
+        case let array as [Any]: array.map(prepared)
+        default: value
+        }
     }
 
     static func html(_ html: String, status: HTTPResponse.Status) -> Response {

@@ -132,7 +132,9 @@ struct TicketPages {
             ["at": Chrome.time(s.createdAt), "level": s.level.label(english: english), "method": s.method.label(english: english),
              "reason": s.reason, "automatic": s.automatic]
         }
-        let available = lifecycle.availableActions(on: record.state, for: actor)
+        let children = record.state.handlingUnitId.map { ref.descendants(of: $0) } ?? []
+        // Sub-dispatch is offered only where there is a child unit to pass the ticket to.
+        let available = lifecycle.availableActions(on: record.state, for: actor).filter { $0 != .subDispatch || !children.isEmpty }
         var can: [String: Bool] = [:]
         for code in available { can[code.rawValue] = true }
         model["can"] = can
@@ -145,9 +147,7 @@ struct TicketPages {
         model["units"] = ref.dispatchTargets(centerId: record.state.centerId)
             .filter { !record.state.returnedUnitIds.contains($0.id) }
             .map { ["id": $0.id, "name": $0.name, "depth": String(repeating: "　", count: max($0.path.count - 2, 0))] }
-        if let holder = record.state.handlingUnitId {
-            model["children"] = ref.descendants(of: holder).map { ["id": $0.id, "name": $0.name] }
-        }
+        model["children"] = children.map { ["id": $0.id, "name": $0.name] }
         return app.pages.render("ticket", model, status: status)
     }
 

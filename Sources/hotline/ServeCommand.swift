@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await prepare(runtime, logger: logger)
             if demo, !(try await DemoSeeder.isSeeded(runtime.store)) {
-                print("正在生成演示城市（临江市）… / seeding the demo city …")
+                say("正在生成演示城市（临江市）… / seeding the demo city …")
                 demoSummary = try await DemoSeeder(store: runtime.store, now: Date()).run()
             }
             pool.cancel()
@@ -58,30 +58,37 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = try buildApplication(runtime: runtime, logger: logger, metrics: registry)
         let url = "http://\(configuration.host):\(configuration.port)"
-        print("""
+        say("""
 
-            Hotline 12345 is running: \(url)
-              JSON API   \(url)/api/v1   (contract: openapi.yaml)
-              Health     \(url)/health     Metrics \(url)/metrics
-              Database   \(configuration.databaseURL)
+            Hotline 12345 is running.
+              Staff sign-in (工作人员登录)   \(url)/login
+              Citizen portal (市民服务)      \(url)/portal
+              JSON API                       \(url)/api/v1   (contract: openapi.yaml)
+              Health · metrics               \(url)/health · \(url)/metrics
+              Database                       \(configuration.databaseURL)
             """)
-        if demo { printDemoAccounts(demoSummary) }
+        if demo { printDemoAccounts(demoSummary, url: url) }
         try await app.runService()
     }
 
-    func printDemoAccounts(_ summary: DemoSeeder.Summary?) {
-        print("""
+    func printDemoAccounts(_ summary: DemoSeeder.Summary?, url: String) {
+        say("""
 
-            演示账号 / demo accounts (password for all: \(DemoSeeder.password)):
-              admin 系统管理员 · agent 话务员 · supervisor 审核督办员 · housing 住建局承办人 · housing-admin 住建局管理员
-              donghu 东湖区承办人 · donghu-street 东湖街道承办人 · kbeditor 知识库编辑 · auditor 审计员 · police110 对接系统
-            Log in:  curl -s -X POST http://127.0.0.1:\(port ?? 8080)/api/v1/auth/login -H 'Content-Type: application/json' -d '{"username":"agent","password":"\(DemoSeeder.password)"}'
+            演示账号 / demo accounts — sign in at \(url)/login, password for all: \(DemoSeeder.password)
+              agent 话务员 · supervisor 审核督办员 · housing 住建局承办人 · housing-admin 住建局管理员 · donghu 东湖区承办人
+              donghu-street 东湖街道承办人 · kbeditor 知识库编辑 · admin 系统管理员 · auditor 审计员 · police110 对接系统 (API only)
+            API:  curl -s -X POST \(url)/api/v1/auth/login -H 'Content-Type: application/json' -d '{"username":"agent","password":"\(DemoSeeder.password)"}'
             """)
         if let summary {
-            print("  110 platform API key (shown once): \(summary.apiKey)")
+            say("  110 platform API key (shown once): \(summary.apiKey)")
             let total = summary.ticketsByStatus.values.reduce(0, +)
-            print("  \(total) demo tickets: " + summary.ticketsByStatus.sorted { $0.value > $1.value }.map { "\($0.key.label) \($0.value)" }.joined(separator: ", "))
+            say("  \(total) demo tickets: " + summary.ticketsByStatus.sorted { $0.value > $1.value }.map { "\($0.key.label) \($0.value)" }.joined(separator: ", "))
         }
+    }
+
+    /// Writes a line to standard output at once (not buffered), so the sign-in address shows even when piped to a log.
+    func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }
 

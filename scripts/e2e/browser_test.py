@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""End-to-end test in a real headless browser (Debian's chromium, driven by Selenium).
+
+Walks one ticket through its whole life the way people do it:
+citizen portal → agent screening, acceptance and dispatch → unit sign and reply →
+center review, callback and close → the citizen sees the closed result.
+Starts its own Hotline server on a fresh SQLite file with the demo city, saves a screenshot of
+each step under screenshots/e2e/ (git-ignored) and, with --docs, copies the main screens to docs/.
+
+Usage: scripts/e2e/browser_test.py [--binary .build/debug/hotline] [--docs]
+"""
+import argparse, os, shutil, socket, subprocess, sys, tempfile, time, base64, urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support import expected_conditions as EC
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PASSWORD = "Hotline-2026"
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-submitted", "05-agent-console": "agent-console",
+        "07-agent-dispatch": "ticket-dispatch", "08-unit-workbench": "unit-workbench", "10-unit-reply": "unit-reply",
+        "11-center-desk": "center-desk", "14-citizen-closed": "citizen-closed", "15-admin-calendar": "admin-calendar",
+        "16-portal-mobile": "portal-mobile"}
+
+
+class Run:
+    def __init__(self, binary, out):
+        self.binary, self.out, self.step = binary, out, 0
+        self.tmp = tempfile.mkdtemp(prefix="hotline-e2e-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.server = None
+        self.driver = None
+
+    def hotline(self, *args, **kw):
+        env = dict(os.environ, DB_URL=os.path.join(self.tmp, "hotline.sqlite"), CRYPTO_KEY_FILE=os.path.join(self.tmp, "hotline.key"),
+                   FILES_DIRECTORY=os.path.join(self.tmp, "files"), SCANNER_INTERVAL_SECONDS="0")
+        return subprocess.run([self.binary, *args], env=env, check=True, capture_output=True, text=True, **kw)
+
+    def start(self):
+        self.hotline("seed", "demo", "--tickets", "40")
+        env = dict(os.environ, DB_URL=os.path.join(self.tmp, "hotline.sqlite"), CRYPTO_KEY_FILE=os.path.join(self.tmp, "hotline.key"),
+                   FILES_DIRECTORY=os.path.join(self.tmp, "files"), SCANNER_INTERVAL_SECONDS="0")
+        self.server = subprocess.Popen([self.binary, "serve", "--port", str(self.port)], env=env,
+                                       stdout=open(os.path.join(self.tmp, "server.log"), "w"), stderr=subprocess.STDOUT)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.base + "/health", timeout=1)
+                break
+            except Exception:
+                time.sleep(0.2)
+        else:
+            raise SystemExit("server did not start: " + open(os.path.join(self.tmp, "server.log")).read()[-2000:])
+        options = Options()
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"]:
+            options.add_argument(arg)
+        self.driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+        self.driver.implicitly_wait(3)
+
+    def stop(self):
+        if self.driver:
+            self.driver.quit()
+        if self.server:
+            self.server.terminate()
+            self.server.wait(timeout=10)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # helpers
+    def go(self, path):
+        self.driver.get(self.base + path)
+
+    def find(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def text(self):
+        return self.find("body").text
+
+    def shot(self, name):
+        self.step += 1
+        path = os.path.join(self.out, f"{name}.png")
+        height = self.driver.execute_script("return Math.min(document.body.scrollHeight, 2400)")
+        width = self.driver.get_window_size()["width"]
+        self.driver.set_window_size(width, max(height, 600))
+        self.driver.save_screenshot(path)
+        self.driver.set_window_size(width, 900)
+        print(f"  screenshot {path}")
+
+    def expect(self, condition, message):
+        if not condition:
+            self.shot("failure")
+            raise AssertionError(message + "\n--- page ---\n" + self.text()[:1500])
+
+    def login(self, username):
+        self.driver.delete_all_cookies()
+        self.go("/login")
+        self.find('input[name="username"]').send_keys(username)
+        self.find('input[name="password"]').send_keys(PASSWORD)
+        self.find('form[action="/login"] button[type="submit"]').click()
+        WebDriverWait(self.driver, 5).until(lambda d: "/login" not in d.current_url)
+
+    def act(self, action, fields=None, button=None):
+        form = self.find(f'form[action$="/act"] input[name="action"][value="{action}"]').find_element(By.XPATH, "./ancestor::form")
+        for name, value in (fields or {}).items():
+            element = form.find_element(By.CSS_SELECTOR, f'[name="{name}"]')
+            if element.tag_name == "select":
+                Select(element).select_by_value(value)
+            elif element.get_attribute("type") in ("radio", "checkbox"):
+                form.find_element(By.CSS_SELECTOR, f'[name="{name}"][value="{value}"]').click()
+            else:
+                element.send_keys(value)
+        (form.find_element(By.CSS_SELECTOR, button) if button else form.find_element(By.CSS_SELECTOR, 'button[type="submit"]')).click()
+        WebDriverWait(self.driver, 5).until(EC.url_contains("done=" + action))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def walk(run):
+    d = run.driver
+    photo = os.path.join(run.tmp, "streetlight.png")
+    open(photo, "wb").write(PNG)
+
+    print("1. citizen submits a request on the portal")
+    run.go("/portal/submit")
+    Select(run.find('select[name="type"]')).select_by_value("complaint")
+    run.find('textarea[name="content"]').send_keys("东湖区滨江花园北门的路灯已经坏了一个星期，晚上特别黑，老人孩子出行不安全，请尽快修复。")
+    run.find('input[name="address"]').send_keys("东湖区滨江花园北门")
+    run.find('input[name="photos"]').send_keys(photo)
+    run.find('input[name="name"]').send_keys("陈女士")
+    run.find('input[name="phone"]').send_keys("13905718888")
+    run.shot("01-portal-submit")
+    run.find('form[action="/portal/submit"] button[type="submit"]').click()
+    number = run.find("#ticket-number").text.strip()
+    code = run.find("#query-code").text.strip()
+    run.expect(len(number) == 14 and len(code) == 8, "no receipt")
+    run.shot("03-portal-submitted")
+    run.go("/portal/track")
+    run.find('input[name="number"]').send_keys(number)
+    run.find('input[name="code"]').send_keys(code)
+    run.find('form[action="/portal/track"] button').click()
+    run.expect("待甄别" in run.text(), "the citizen should see the screening status")
+    run.shot("04-citizen-track-screening")
+
+    print("2. the agent accepts it from the screening queue and dispatches it")
+    run.login("agent")
+    run.shot("05-agent-console")
+    run.go("/console/screening")
+    run.expect(number in run.text(), "the ticket should wait in the screening queue")
+    run.shot("06-agent-screening")
+    d.find_element(By.LINK_TEXT, number).click()
+    run.expect("138****" not in run.text() and "139****8888" in run.text(), "the phone must be masked")
+    run.act("accept")
+    form = run.find('form[data-action="dispatch"]')
+    Select(form.find_element(By.NAME, "mainUnitId")).select_by_visible_text("市住房和城乡建设局")
+    run.shot("07-agent-dispatch")
+    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    WebDriverWait(d, 5).until(EC.url_contains("done=dispatch"))
+    run.expect("待签收" in run.text(), "dispatched ticket waits for signing")
+    ticket_url = d.current_url.split("?")[0]
+
+    print("3. the unit signs and replies")
+    run.login("housing")
+    run.expect(number in run.text(), "the ticket should be in the unit's inbox")
+    run.shot("08-unit-workbench")
+    d.get(ticket_url)
+    run.act("sign")
+    run.shot("09-unit-signed")
+    form = run.find('form[data-action="reply"]')
+    form.find_element(By.NAME, "note").send_keys("经现场核查，北门路灯线路老化，已于今日更换线路并恢复照明。感谢您的反映。")
+    form.find_element(By.NAME, "files").send_keys(photo)
+    run.shot("10-unit-reply")
+    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    WebDriverWait(d, 5).until(EC.url_contains("done=reply"))
+
+    print("4. the center approves the reply, records the callback and closes")
+    run.login("supervisor")
+    run.expect(number in run.text(), "the reply should wait for review on the desk")
+    run.shot("11-center-desk")
+    d.get(ticket_url)
+    run.act("review", {}, button='button[name="approve"][value="true"]')
+    run.act("evaluate", {"satisfaction": "satisfied", "resolved": "true", "note": "路灯已经亮了，很满意"})
+    run.shot("12-center-callback")
+    run.act("close", {"note": "回访满意，办结归档"})
+    run.expect("已办结" in run.text(), "the ticket should be closed")
+    run.shot("13-center-closed")
+
+    print("5. the citizen sees the closed result")
+    d.delete_all_cookies()
+    run.go("/portal/track")
+    run.find('input[name="number"]').send_keys(number)
+    run.find('input[name="code"]').send_keys(code)
+    run.find('form[action="/portal/track"] button').click()
+    text = run.text()
+    run.expect("已办结" in text and "已于今日更换线路" in text, "the citizen should see the closed result and the reply")
+    run.shot("14-citizen-closed")
+
+    print("6. admin calendar and the portal on a 360 px phone")
+    run.login("admin")
+    run.go("/admin/calendar?year=2026")
+    run.expect("2026-10-10" in run.text(), "the 2026 calendar should be listed")
+    run.shot("15-admin-calendar")
+    d.delete_all_cookies()
+    d.set_window_size(360, 780)
+    run.go("/portal/submit")
+    width = d.execute_script("return document.documentElement.scrollWidth")
+    run.expect(width <= 362, f"the portal must fit 360 px (scroll width {width})")
+    run.shot("16-portal-mobile")
+    d.set_window_size(1280, 900)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "debug", "hotline"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "screenshots", "e2e"))
+    parser.add_argument("--docs", action="store_true", help="copy the main screens to docs/screenshots/")
+    args = parser.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    run = Run(args.binary, args.out)
+    try:
+        run.start()
+        walk(run)
+    finally:
+        run.stop()
+    if args.docs:
+        target = os.path.join(ROOT, "docs", "screenshots")
+        os.makedirs(target, exist_ok=True)
+        for source, name in DOCS.items():
+            shutil.copy(os.path.join(args.out, source + ".png"), os.path.join(target, name + ".png"))
+    print("browser test passed")
+
+
+if __name__ == "__main__":
+    main()
