@@ -47,7 +47,7 @@ public enum AuditChain {
         ]
         // Length-prefix each field so that no two different events serialize alike.
         let canonical = fields.map { "\($0.utf8.count):\($0)" }.joined(separator: "|")
-        return SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Data(canonical.utf8)))
     }
 
     /// A problem found while verifying.

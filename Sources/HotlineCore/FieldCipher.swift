@@ -38,6 +38,6 @@ public struct FieldCipher: Sendable {
     /// A keyed hash for finding records by an exact value without storing it.
     public func blindIndex(_ text: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: hashKey)
-        return Data(mac).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(mac)
     }
 }

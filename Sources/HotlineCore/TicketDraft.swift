@@ -125,6 +125,17 @@ public struct TicketDraft: Sendable, Equatable {
         return draft
     }
 
+    /// Every field in one unambiguous string (each part length-prefixed): two drafts have the same fingerprint
+    /// only when they are the same request. Idempotency keys are checked against it.
+    public var fingerprint: String {
+        let parts: [String?] = [
+            channel.rawValue, type.rawValue, urgency.rawValue, title, content, categoryCode, location.address, location.regionCode,
+            location.latitude.map { String($0) }, location.longitude.map { String($0) }, requester.kind.rawValue, requester.name,
+            requester.phone, requester.idNumber, requester.enterpriseName, requester.creditCode, String(confidential),
+        ] + attachments.flatMap { [$0.name, $0.contentType, String($0.size), $0.url] }
+        return parts.map { part in part.map { "\($0.utf8.count):\($0)" } ?? "-" }.joined(separator: "|")
+    }
+
     /// Digits only, with an optional leading +86 removed; 5 to 15 digits (hotline short numbers to mobiles).
     public static func normalizedPhone(_ text: String) throws -> String {
         var digits = text.filter { !" -()".contains($0) }

@@ -4,12 +4,17 @@ import Foundation
 public enum TicketNumber {
     /// `yyyyMMdd` of the Shanghai date followed by the day's six-digit sequence.
     public static func make(on date: CivilDate, sequence: Int64) -> String {
-        String(format: "%04d%02d%02d%06lld", date.year, date.month, date.day, sequence)
+        dayKey(date) + padded(sequence, 6)
     }
 
     /// The day key the sequence is counted in.
     public static func dayKey(_ date: CivilDate) -> String {
-        String(format: "%04d%02d%02d", date.year, date.month, date.day)
+        padded(Int64(date.year), 4) + padded(Int64(date.month), 2) + padded(Int64(date.day), 2)
+    }
+
+    static func padded(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
     /// Letters and digits that cannot be mistaken for one another when read over the phone.

@@ -4,6 +4,7 @@ import PostgresKit
 import SQLKit
 import SQLiteKit
 import ServiceLifecycle
+import Synchronization
 
 /// The SQL dialects Hotline runs on.
 public enum Dialect: String, Sendable {
@@ -18,9 +19,10 @@ public final class Database: Sendable {
     public let dialect: Dialect
     public let logger: Logger
     private let backend: Backend
+    private let nextReader = Atomic<UInt64>(0)
 
     private enum Backend: Sendable {
-        case sqlite(writer: SQLiteConnection, writerLock: AsyncLock, reader: SQLiteConnection, readerLock: AsyncLock)
+        case sqlite(writer: SQLiteConnection, writerLock: AsyncLock, readers: [(SQLiteConnection, AsyncLock)])
         case postgres(PostgresClient)
     }
 
@@ -40,6 +42,9 @@ public final class Database: Sendable {
         return try await openSQLite(path: path, logger: logger)
     }
 
+    /// Read connections kept open on a SQLite file.
+    static let readerCount = 4
+
     private static func openSQLite(path: String, logger: Logger) async throws -> Database {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -47,14 +52,16 @@ public final class Database: Sendable {
         for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
             _ = try await writer.query(pragma).get()
         }
-        let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger).get()
-        for pragma in ["PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000", "PRAGMA query_only=ON"] {
-            _ = try await reader.query(pragma).get()
+        // WAL lets readers run beside the writer and beside each other: a few read connections, used in turn.
+        var readers: [(SQLiteConnection, AsyncLock)] = []
+        for _ in 0..<readerCount {
+            let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger).get()
+            for pragma in ["PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000", "PRAGMA query_only=ON"] {
+                _ = try await reader.query(pragma).get()
+            }
+            readers.append((reader, AsyncLock()))
         }
-        return Database(
-            dialect: .sqlite,
-            backend: .sqlite(writer: writer, writerLock: AsyncLock(), reader: reader, readerLock: AsyncLock()),
-            logger: logger)
+        return Database(dialect: .sqlite, backend: .sqlite(writer: writer, writerLock: AsyncLock(), readers: readers), logger: logger)
     }
 
     private static func openPostgres(url: String, logger: Logger) throws -> Database {
@@ -78,7 +85,7 @@ public final class Database: Sendable {
     /// Runs `body` in one transaction: all of it commits, or none of it.
     public func transaction<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch backend {
-        case .sqlite(let writer, let lock, _, _):
+        case .sqlite(let writer, let lock, _):
             return try await lock.withLock {
                 let db = writer.sql(queryLogLevel: nil)
                 try await db.raw("BEGIN IMMEDIATE").run()
@@ -96,7 +103,8 @@ public final class Database: Sendable {
     /// Runs read-only work; on SQLite it does not wait for writers.
     public func read<R: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         switch backend {
-        case .sqlite(_, _, let reader, let lock):
+        case .sqlite(_, _, let readers):
+            let (reader, lock) = readers[Int(nextReader.add(1, ordering: .relaxed).oldValue % UInt64(readers.count))]
             return try await lock.withLock { try await body(reader.sql(queryLogLevel: nil)) }
         case .postgres(let client):
             return try await client.withConnection { connection in try await body(connection.sql(queryLogLevel: nil)) }
@@ -116,9 +124,9 @@ public final class Database: Sendable {
 
     /// Closes SQLite connections (PostgreSQL closes when its run task is cancelled).
     public func close() async {
-        if case .sqlite(let writer, _, let reader, _) = backend {
+        if case .sqlite(let writer, _, let readers) = backend {
             try? await writer.close().get()
-            try? await reader.close().get()
+            for (reader, _) in readers { try? await reader.close().get() }
         }
     }
 }

@@ -13,13 +13,13 @@ public struct FileVault: Sendable {
 
     /// Writes `data` under a new random key and returns the key and the SHA-256 of the bytes.
     func save(_ data: Data) throws -> (key: String, sha256: String) {
-        let key = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let key = Hex.random(bytes: 16)
         let url = directory.appendingPathComponent(String(key.prefix(2)), isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         let file = url.appendingPathComponent(key)
         try data.write(to: file, options: .withoutOverwriting)
         try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: data))
         return (key, digest)
     }
 

@@ -29,7 +29,7 @@ extension Store {
                     let skipLocked = self.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
                     let rows = try await db.raw("""
                         SELECT * FROM tickets WHERE \(condition(at.millis)) ORDER BY id LIMIT \(literal: batchSize)\(unsafeRaw: skipLocked)
-                        """).all().map { try $0.decode(model: TicketRow.self, with: TicketRow.decoder) }
+                        """).all().map { try TicketRow(row: $0) }
                     var marked = 0
                     for row in rows {
                         do {

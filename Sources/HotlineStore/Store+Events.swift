@@ -7,33 +7,43 @@ extension Store {
     /// Appends an event to the chain and the outbox; returns its sequence number.
     @discardableResult
     func appendEvent(_ db: any SQLDatabase, ticketId: Int64?, number: String?, actor: Actor, draft: EventDraft, at: Date) async throws -> Int64 {
-        // Taking the head row serializes writers on PostgreSQL, so the chain never forks.
-        guard let head = try await db.raw("UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash").first() else {
+        try await appendEvents(db, [(ticketId: ticketId, number: number, actor: actor, draft: draft)], at: at)
+    }
+
+    /// Appends events to the chain, in order, with one outbox row each; returns the last sequence number.
+    /// Taking the head row serializes writers on PostgreSQL, so the chain never forks; a batch takes it once.
+    @discardableResult
+    func appendEvents(_ db: any SQLDatabase, _ events: [(ticketId: Int64?, number: String?, actor: Actor, draft: EventDraft)], at: Date) async throws -> Int64 {
+        guard !events.isEmpty else { throw HotlineError(.internalFailure, "no_events", "没有事件") }
+        guard let head = try await db.raw("UPDATE audit_head SET seq = seq + \(bind: events.count) WHERE id = 1 RETURNING seq, hash").first() else {
             throw HotlineError(.internalFailure, "audit_head_missing", "审计链缺失 (audit head missing)")
         }
-        let seq = try head.decode(column: "seq", as: Int64.self)
-        let prev = try head.decode(column: "hash", as: String.self)
-        var record = AuditRecord(
-            seq: seq, ticketId: ticketId, at: at.millis, actorId: actor.userId, actorName: actor.name, action: draft.action.rawValue,
-            fromStatus: draft.fromStatus?.rawValue, toStatus: draft.toStatus?.rawValue, note: draft.note,
-            details: draft.details.canonicalJSON, prevHash: prev, hash: "")
-        record.hash = AuditChain.hash(record, prevHash: prev)
-        try await db.raw("""
-            INSERT INTO ticket_events (seq, ticket_id, at, actor_id, actor_name, action, from_status, to_status, note, details, public, prev_hash, hash)
-            VALUES (\(bind: seq), \(bind: ticketId), \(bind: record.at), \(bind: actor.userId), \(bind: actor.name), \(bind: record.action),
-              \(bind: record.fromStatus), \(bind: record.toStatus), \(bind: record.note), \(bind: record.details), \(bind: draft.action.isPublic),
-              \(bind: prev), \(bind: record.hash))
-            """).run()
-        try await db.raw("UPDATE audit_head SET hash = \(bind: record.hash) WHERE id = 1").run()
-        let payload: [String: [String]] = [
-            "seq": [String(seq)], "ticketId": ticketId.map { [String($0)] } ?? [], "number": number.map { [$0] } ?? [],
-            "action": [draft.action.rawValue], "status": draft.toStatus.map { [$0.rawValue] } ?? [],
-        ]
-        try await db.raw("""
-            INSERT INTO outbox (event_seq, topic, payload, created_at)
-            VALUES (\(bind: seq), \(bind: "ticket." + draft.action.rawValue), \(bind: payload.canonicalJSON), \(bind: at.millis))
-            """).run()
-        return seq
+        let lastSeq = try head.decode(column: "seq", as: Int64.self)
+        var previous = try head.decode(column: "hash", as: String.self)
+        var rows = db.insert(into: "ticket_events").columns(
+            "seq", "ticket_id", "at", "actor_id", "actor_name", "action", "from_status", "to_status", "note", "details", "public", "prev_hash", "hash")
+        var outbox = db.insert(into: "outbox").columns("event_seq", "topic", "payload", "created_at")
+        for (offset, event) in events.enumerated() {
+            let seq = lastSeq - Int64(events.count) + 1 + Int64(offset)
+            var record = AuditRecord(
+                seq: seq, ticketId: event.ticketId, at: at.millis, actorId: event.actor.userId, actorName: event.actor.name,
+                action: event.draft.action.rawValue, fromStatus: event.draft.fromStatus?.rawValue, toStatus: event.draft.toStatus?.rawValue,
+                note: event.draft.note, details: event.draft.details.canonicalJSON, prevHash: previous, hash: "")
+            record.hash = AuditChain.hash(record, prevHash: previous)
+            rows = rows.values(SQLBind(seq), SQLBind(event.ticketId), SQLBind(record.at), SQLBind(record.actorId), SQLBind(record.actorName),
+                               SQLBind(record.action), SQLBind(record.fromStatus), SQLBind(record.toStatus), SQLBind(record.note),
+                               SQLBind(record.details), SQLBind(event.draft.action.isPublic), SQLBind(previous), SQLBind(record.hash))
+            let payload: [String: [String]] = [
+                "seq": [String(seq)], "ticketId": event.ticketId.map { [String($0)] } ?? [], "number": event.number.map { [$0] } ?? [],
+                "action": [event.draft.action.rawValue], "status": event.draft.toStatus.map { [$0.rawValue] } ?? [],
+            ]
+            outbox = outbox.values(SQLBind(seq), SQLBind("ticket." + event.draft.action.rawValue), SQLBind(payload.canonicalJSON), SQLBind(at.millis))
+            previous = record.hash
+        }
+        try await rows.run()
+        try await db.raw("UPDATE audit_head SET hash = \(bind: previous) WHERE id = 1").run()
+        try await outbox.run()
+        return lastSeq
     }
 
     static func event(from row: any SQLRow) throws -> TicketEvent {

@@ -145,6 +145,7 @@ extension Store {
             }
             if !active { try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run() }
         }
+        tokens.forget(userId: id)
     }
 
     /// Sets a new password and ends the user's sessions.
@@ -157,12 +158,13 @@ extension Store {
             }
             try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userId)").run()
         }
+        tokens.forget(userId: userId)
     }
 
     // MARK: Authentication
 
     static func tokenHash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 
     static func newToken(prefix: String) -> String {
@@ -215,6 +217,7 @@ extension Store {
 
     /// Ends a session.
     public func logout(token: String) async throws {
+        tokens.forget(Self.tokenHash(token))
         try await database.transaction { db in
             try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: Self.tokenHash(token))").run()
         }
@@ -223,17 +226,19 @@ extension Store {
     /// The actor behind a bearer token or API key, or nil when it is unknown, expired or disabled.
     public func actor(forToken token: String) async throws -> Actor? {
         let hash = Self.tokenHash(token)
-        let nowMillis = now.millis
-        return try await database.read { db in
+        let at = now
+        if let cached = tokens.actor(hash, now: at) { return cached }
+        let nowMillis = at.millis
+        let found = try await database.read { db -> (Actor, Date?)? in
             let row: (any SQLRow)?
             if token.hasPrefix("hlk_") {
                 row = try await db.raw("""
-                    SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id FROM api_keys k JOIN users u ON u.id = k.user_id
-                    JOIN units un ON un.id = u.unit_id WHERE k.key_hash = \(bind: hash) AND k.revoked_at IS NULL
+                    SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id, NULL AS expires_at FROM api_keys k
+                    JOIN users u ON u.id = k.user_id JOIN units un ON un.id = u.unit_id WHERE k.key_hash = \(bind: hash) AND k.revoked_at IS NULL
                     """).first()
             } else {
                 row = try await db.raw("""
-                    SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id FROM sessions s JOIN users u ON u.id = s.user_id
+                    SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
                     JOIN units un ON un.id = u.unit_id WHERE s.token_hash = \(bind: hash) AND s.expires_at > \(bind: nowMillis)
                       AND s.kind = 'api'
                     """).first()
@@ -241,10 +246,14 @@ extension Store {
             guard let row else { return nil }
             let user = try Self.user(from: row)
             guard user.active else { return nil }
-            return Actor.user(id: user.id, name: user.displayName, role: user.role, unitId: user.unitId,
-                              unitPath: OrgUnit.parsePath(try row.decode(column: "unit_path", as: String.self)),
-                              centerId: try row.decode(column: "unit_center_id", as: Int64?.self))
+            let actor = Actor.user(id: user.id, name: user.displayName, role: user.role, unitId: user.unitId,
+                                   unitPath: OrgUnit.parsePath(try row.decode(column: "unit_path", as: String.self)),
+                                   centerId: try row.decode(column: "unit_center_id", as: Int64?.self))
+            return (actor, try row.decode(column: "expires_at", as: Int64?.self).map(Date.init(millis:)))
         }
+        guard let (actor, expires) = found else { return nil }
+        tokens.remember(hash, actor, now: at, expiresAt: expires)
+        return actor
     }
 
     /// An integration key as admins see it (never the key itself).
@@ -278,6 +287,7 @@ extension Store {
         try await database.transaction { db in
             try await db.raw("UPDATE api_keys SET revoked_at = \(bind: at) WHERE id = \(bind: key.id) AND revoked_at IS NULL").run()
         }
+        tokens.forgetAll()
     }
 
     /// Issues an API key for an integration user; the key is shown once and stored hashed.

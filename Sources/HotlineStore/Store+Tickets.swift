@@ -4,125 +4,18 @@ import SQLKit
 
 /// Recording tickets, reading them within a data scope, and moving them through their life.
 extension Store {
-    // MARK: Create
-
-    /// Records a ticket for `centerId`; a retried request with the same idempotency key returns the first ticket.
-    ///
-    /// `files` are stored with it and `followUp` (dispatch, answer on contact, reject…) is taken in the same
-    /// transaction, so an intake either happens whole or not at all.
-    public func createTicket(_ draft: TicketDraft, centerId: Int64, by actor: Actor, idempotencyKey: String? = nil,
-                             files uploads: [CheckedUpload] = [], then followUp: ActionInput? = nil) async throws -> CreatedTicket {
-        let draft = try draft.validated()
-        if let key = idempotencyKey {
-            guard (1...200).contains(key.count) else { throw HotlineError.invalid("Idempotency-Key", "长度须为1到200 (1–200 characters)") }
-        }
-        let principal = actor.userId.map { "user:\($0)" } ?? actor.kind.rawValue
-        let fingerprint = String(describing: draft) + "|\(centerId)|\(String(describing: followUp))|" + uploads.map(\.name).joined(separator: "/")
-        let requestHash = cipher.blindIndex(fingerprint)
-        if let key = idempotencyKey, let earlier = try await replay(principal: principal, key: key, requestHash: requestHash, actor: actor) {
-            return earlier
-        }
-        do {
-            return try await withStagedFiles(uploads) { staged in
-                try await insertTicket(draft, centerId: centerId, actor: actor, principal: principal, key: idempotencyKey,
-                                       requestHash: requestHash, files: staged, followUp: followUp)
-            }
-        } catch let error as HotlineError {
-            throw error
-        } catch {
-            // A concurrent retry with the same key won the race: answer with its ticket.
-            if let key = idempotencyKey, let earlier = try await replay(principal: principal, key: key, requestHash: requestHash, actor: actor) {
-                return earlier
-            }
-            throw error
-        }
-    }
-
-    private func replay(principal: String, key: String, requestHash: String, actor: Actor) async throws -> CreatedTicket? {
-        let found = try await database.read { db -> (String, Int64)? in
-            guard let row = try await db.raw("SELECT request_hash, ticket_id FROM idempotency_keys WHERE principal = \(bind: principal) AND key = \(bind: key)").first()
-            else { return nil }
-            return (try row.decode(column: "request_hash", as: String.self), try row.decode(column: "ticket_id", as: Int64.self))
-        }
-        guard let (hash, ticketId) = found else { return nil }
-        guard hash == requestHash else {
-            throw HotlineError(.unprocessable, "idempotency_key_reused", "该幂等键已用于另一请求 (this Idempotency-Key was used for a different request)")
-        }
-        let row = try await database.read { db in try await self.ticketRow(ticketId, db) }
-        guard let row else { throw HotlineError.notFound("工单") }
-        return CreatedTicket(ticket: try record(row), queryCode: try cipher.decrypt(row.queryCodeEnc), replayed: true)
-    }
-
-    private func insertTicket(_ draft: TicketDraft, centerId: Int64, actor: Actor, principal: String, key: String?, requestHash: String,
-                              files: [StagedFile], followUp: ActionInput?) async throws -> CreatedTicket {
-        let at = now
-        let queryCode = TicketNumber.newQueryCode()
-        let status: TicketStatus = draft.channel.startsInScreening ? .screening : .accepted
-        let newRow = TicketRow(
-            id: nil, number: "", queryCodeEnc: try cipher.encrypt(queryCode), centerId: centerId, channel: draft.channel.rawValue,
-            type: draft.type.rawValue, urgency: draft.urgency.rawValue, difficult: false, title: draft.title, content: draft.content,
-            categoryCode: draft.categoryCode, address: draft.location.address, regionCode: draft.location.regionCode,
-            latitude: draft.location.latitude, longitude: draft.location.longitude, requesterKind: draft.requester.kind.rawValue,
-            requesterNameEnc: try draft.requester.name.map(cipher.encrypt), requesterPhoneEnc: try draft.requester.phone.map(cipher.encrypt),
-            requesterPhoneHash: draft.requester.phone.map(cipher.blindIndex), requesterIdEnc: try draft.requester.idNumber.map(cipher.encrypt),
-            enterpriseName: draft.requester.enterpriseName, creditCode: draft.requester.creditCode, confidential: draft.confidential,
-            attachments: Self.json(draft.attachments), status: status.rawValue, resumeStatus: nil, mainUnitId: nil, handlingUnitId: nil,
-            coUnitIds: "", responsibleUnitIds: "", returnedUnitIds: "", dispatchedAt: nil, signedAt: nil, signDueAt: nil, replyDueAt: nil,
-            dueSoonAt: nil, dueSoonMarked: false, overdueMarked: false, signOverdueMarked: false, returnCount: 0, extensionCount: 0,
-            redoCount: 0, sendBackCount: 0, supervisionCount: 0, pendingExtensionDays: nil, escalated: false, unreasonableRepeat: false, sentBack: false,
-            mergedIntoId: nil, answer: nil, reply: nil, repliedAt: nil, satisfaction: nil, resolved: nil, evaluationReasonable: nil,
-            evaluationComment: nil, rejectReason: nil, closedAt: nil, createdBy: actor.userId, createdAt: at.millis, updatedAt: at.millis,
-            version: 1)
-        let saved = try await database.transaction { db in
-            var row = newRow
-            guard let center = try await self.unit(centerId, db), center.kind == .center || center.kind == .subCenter, center.active else {
-                throw HotlineError(.unprocessable, "unknown_center", "热线中心不存在 (no such hotline center)")
-            }
-            if let code = draft.categoryCode, !(try await self.categoryExists(code, db)) {
-                throw HotlineError(.unprocessable, "unknown_category", "分类编码\(code)不存在 (no category \(code))")
-            }
-            let day = CivilDate(at)
-            guard let counter = try await db.raw("""
-                INSERT INTO ticket_day_counters (day, last) VALUES (\(bind: TicketNumber.dayKey(day)), 1)
-                ON CONFLICT (day) DO UPDATE SET last = ticket_day_counters.last + 1 RETURNING last
-                """).first() else { throw HotlineError(.internalFailure, "counter_failed", "工单编号生成失败") }
-            row.number = TicketNumber.make(on: day, sequence: try counter.decode(column: "last", as: Int64.self))
-            let inserted = try await db.insert(into: "tickets").model(row, with: TicketRow.insertEncoder).returning("id").first()
-            guard let id = try inserted?.decode(column: "id", as: Int64.self) else {
-                throw HotlineError(.internalFailure, "insert_failed", "工单保存失败")
-            }
-            row.id = id
-            var details: [String: [String]] = ["channel": [draft.channel.rawValue], "type": [draft.type.rawValue], "urgency": [draft.urgency.rawValue]]
-            if let code = draft.categoryCode { details["categoryCode"] = [code] }
-            try await self.appendEvent(db, ticketId: id, number: row.number, actor: actor,
-                                       draft: EventDraft(action: .create, fromStatus: nil, toStatus: status, note: nil, details: details), at: at)
-            try await self.attach(files, ticketId: id, eventSeq: nil, actor: actor, at: at, db)
-            if let key {
-                try await db.raw("""
-                    INSERT INTO idempotency_keys (principal, key, request_hash, ticket_id, created_at)
-                    VALUES (\(bind: principal), \(bind: key), \(bind: requestHash), \(bind: id), \(bind: at.millis))
-                    """).run()
-            }
-            if let followUp {
-                return try await self.act(followUp, on: row, by: actor, at: at, files: [], db).row
-            }
-            return row
-        }
-        return CreatedTicket(ticket: try record(saved), queryCode: queryCode, replayed: false)
-    }
-
     // MARK: Read
 
     func ticketRow(_ id: Int64, _ db: any SQLDatabase, lock: Bool = false) async throws -> TicketRow? {
-        try await db.raw("SELECT * FROM tickets WHERE id = \(bind: id)\(unsafeRaw: lock ? forUpdate : "")").first()?
-            .decode(model: TicketRow.self, with: TicketRow.decoder)
+        try await db.raw("SELECT * FROM tickets WHERE id = \(bind: id)\(unsafeRaw: lock ? forUpdate : "")").first().map(TicketRow.init(row:))
     }
 
-    func record(_ row: TicketRow) throws -> TicketRecord {
+    /// The record of a row; `requester` skips decrypting identity the caller already holds in clear.
+    func record(_ row: TicketRow, requester known: Requester? = nil) throws -> TicketRecord {
         TicketRecord(
             state: try row.state(), number: row.number, title: row.title, content: row.content,
             location: Location(address: row.address, regionCode: row.regionCode, latitude: row.latitude, longitude: row.longitude),
-            requester: Requester(
+            requester: try known ?? Requester(
                 kind: RequesterKind(rawValue: row.requesterKind) ?? .person, name: try row.requesterNameEnc.map(cipher.decrypt),
                 phone: try row.requesterPhoneEnc.map(cipher.decrypt), idNumber: try row.requesterIdEnc.map(cipher.decrypt),
                 enterpriseName: row.enterpriseName, creditCode: row.creditCode),
@@ -204,9 +97,9 @@ extension Store {
             case .oldest: "ORDER BY t.id LIMIT \(literal: limit + 1) OFFSET \(literal: max(filter.offset, 0))"
             }
             let query: SQLQueryString = "SELECT t.* FROM tickets t WHERE \(conditions) \(order)"
-            return try await db.raw(query).all().map { try $0.decode(model: TicketRow.self, with: TicketRow.decoder) }
+            return try await db.raw(query).all().map { try TicketRow(row: $0) }
         }
-        let page = try rows.prefix(limit).map(record)
+        let page = try rows.prefix(limit).map { try record($0) }
         let more = rows.count > limit
         return TicketPage(tickets: page, nextCursor: more && filter.order == .newest ? page.last?.state.id : nil, hasMore: more)
     }
@@ -313,8 +206,9 @@ extension Store {
         updated.apply(result.ticket)
         updated.version = row.version + 1
         updated.updatedAt = at.millis
-        let changed = try await db.update("tickets").set(model: updated, with: TicketRow.encoder)
-            .where("id", .equal, row.id).where("version", .equal, row.version).returning("id").first()
+        var update = db.update("tickets")
+        for (column, value) in zip(TicketRow.columns, updated.values) { update = update.set(SQLIdentifier(column), to: value) }
+        let changed = try await update.where("id", .equal, row.id).where("version", .equal, row.version).returning("id").first()
         guard changed != nil else { throw HotlineError.concurrentUpdate }
         if result.ticket.mainUnitId != state.mainUnitId || result.ticket.coUnitIds != state.coUnitIds
             || result.ticket.responsibleUnitIds != state.responsibleUnitIds {
@@ -383,8 +277,7 @@ extension Store {
 
     private func citizenRow(number: String, queryCode: String, _ db: any SQLDatabase, lock: Bool = false) async throws -> TicketRow {
         guard TicketNumber.isWellFormed(number),
-            let row = try await db.raw("SELECT * FROM tickets WHERE number = \(bind: number)\(unsafeRaw: lock ? forUpdate : "")").first()?
-                .decode(model: TicketRow.self, with: TicketRow.decoder),
+            let row = try await db.raw("SELECT * FROM tickets WHERE number = \(bind: number)\(unsafeRaw: lock ? forUpdate : "")").first().map(TicketRow.init(row:)),
             let code = try? cipher.decrypt(row.queryCodeEnc),
             Self.constantTimeEqual(code, queryCode.uppercased())
         else { throw HotlineError.notFound("工单") }

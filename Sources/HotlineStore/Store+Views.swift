@@ -49,7 +49,7 @@ extension Store {
                     SELECT d.requester_phone_hash FROM tickets d WHERE d.status IN (\(binds: open)) AND d.created_at >= \(bind: since)
                       AND d.requester_phone_hash IS NOT NULL GROUP BY d.requester_phone_hash HAVING COUNT(*) > 1)
                 ORDER BY t.requester_phone_hash, t.id LIMIT \(literal: min(max(limit, 1), 100) * 5)
-                """).all().map { try $0.decode(model: TicketRow.self, with: TicketRow.decoder) }
+                """).all().map { try TicketRow(row: $0) }
         }
         var groups: [String: [TicketRecord]] = [:]
         var order: [String] = []

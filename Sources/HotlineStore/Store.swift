@@ -12,6 +12,10 @@ public final class Store: Sendable {
     let sessionLifetime: TimeInterval
     /// Where uploaded files go; nil refuses uploads.
     let files: FileVault?
+    /// Concurrent plain intakes share one transaction.
+    let intakeBatcher = IntakeBatcher()
+    /// Recently resolved API tokens.
+    let tokens = TokenCache()
 
     public init(database: Database, cipher: FieldCipher, clock: WallClock = .system, bcryptCost: UInt8 = 10,
                 sessionLifetime: TimeInterval = 12 * 3600, files: FileVault? = nil) {
@@ -48,11 +52,31 @@ public final class Store: Sendable {
 
 
 extension Dictionary where Key == String, Value == [String] {
-    /// Sorted-key JSON, so the same details always hash alike.
+    /// Sorted-key JSON, so the same details always hash alike (written by hand: it is on every change's path).
     var canonicalJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+        var out = "{"
+        for (index, key) in keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            out += Self.quoted(key) + ":[" + self[key, default: []].map(Self.quoted).joined(separator: ",") + "]"
+        }
+        return out + "}"
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     init(json: String) {

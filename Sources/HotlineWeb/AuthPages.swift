@@ -70,6 +70,6 @@ struct AuthPages {
     }
 
     static func newVisitorToken() -> String {
-        (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        Hex.random(bytes: 24)
     }
 }

@@ -49,7 +49,7 @@ struct BenchCommand: AsyncParsableCommand {
             guard let port = await ports.next() else { throw ValidationError("server did not start") }
             try await prepare(runtime, logger: logger)
             let center = try await runtime.store.createUnit(name: "压测中心", kind: .center, parentId: nil)
-            _ = try await runtime.store.createUser(username: "bench-agent-\(center.id)", displayName: "压测话务员", password: "bench-password",
+            let benchUser = try await runtime.store.createUser(username: "bench-agent-\(center.id)", displayName: "压测话务员", password: "bench-password",
                                                    role: .agent, unitId: center.id)
             let base = "http://127.0.0.1:\(port)"
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
@@ -63,6 +63,9 @@ struct BenchCommand: AsyncParsableCommand {
                 let intake = try await measure(client, count: requests, concurrency: concurrency) { i in Self.ticket(base, token: token, index: i) }
                 report("POST /api/v1/tickets", intake)
                 print(String(format: "intake / hello = %.2f", intake.rate / hello.rate))
+                let agent = Actor.user(id: benchUser.id, name: "压测", role: .agent, unitId: center.id, unitPath: center.path, centerId: center.id)
+                let direct = try await Self.direct(runtime.store, count: requests, concurrency: concurrency, centerId: center.id, agent: agent)
+                report("Store.createTicket", direct)
             } catch {
                 try? await client.shutdown()
                 throw error
@@ -89,6 +92,35 @@ struct BenchCommand: AsyncParsableCommand {
         func report(_ name: String, _ r: Result) {
             print(String(format: "%-22@ %7d req  %6.2f s  %9.1f req/s  p50 %6.2f ms  p99 %6.2f ms  failures %d",
                          name as NSString, r.count, r.seconds, r.rate, r.percentile(0.5) * 1000, r.percentile(0.99) * 1000, r.failures))
+        }
+
+        /// The same intake without HTTP: where the time goes when the two rates differ.
+        static func direct(_ store: Store, count: Int, concurrency: Int, centerId: Int64, agent: Actor) async throws -> Result {
+            let started = ContinuousClock.now
+            let perWorker = (count + concurrency - 1) / concurrency
+            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var latencies: [Double] = []
+                        let first = min(count, worker * perWorker)
+                        for i in first..<min(count, first + perWorker) {
+                            let start = ContinuousClock.now
+                            let draft = TicketDraft(channel: .phone, type: .complaint, title: "直接登记 \(i)", content: "东湖区滨江花园北门路灯连续一周不亮。",
+                                                    categoryCode: "030599", requester: Requester(name: "王先生", phone: "139\(String(format: "%08d", i))"))
+                            _ = try await store.createTicket(draft, centerId: centerId, by: agent, idempotencyKey: "direct-\(i)")
+                            let elapsed = ContinuousClock.now - start
+                            latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                        }
+                        return latencies
+                    }
+                }
+                var all: [Double] = []
+                for try await part in group { all += part }
+                return all
+            }
+            let elapsed = ContinuousClock.now - started
+            return Result(count: count, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                          latencies: latencies, failures: 0)
         }
 
         static func hello(_ base: String) -> HTTPClientRequest { HTTPClientRequest(url: base + "/hello") }
@@ -127,7 +159,8 @@ struct BenchCommand: AsyncParsableCommand {
                     group.addTask {
                         var latencies: [Double] = []
                         var failures = 0
-                        for i in (worker * perWorker)..<min(count, (worker + 1) * perWorker) {
+                        let first = min(count, worker * perWorker)
+                        for i in first..<min(count, first + perWorker) {
                             let start = ContinuousClock.now
                             let response = try await client.execute(make(i), timeout: .seconds(30))
                             _ = try await response.body.collect(upTo: 1 << 20)

@@ -196,3 +196,31 @@ struct CategoryImportTests {
         #expect(CSV.parse("a,\"multi\nline\"") == [["a", "multi\nline"]])
     }
 }
+
+@Suite("Fingerprints and hex")
+struct FingerprintTests {
+    @Test("hex text of bytes")
+    func hex() {
+        #expect(Hex.encode([0x0f, 0xa0, 0x00, 0xff]) == "0fa000ff")
+        #expect(Hex.random(bytes: 16).count == 32)
+        #expect(Hex.random(bytes: 16) != Hex.random(bytes: 16))
+    }
+
+    @Test("a draft's fingerprint changes with every field and cannot be shifted between fields")
+    func fingerprint() {
+        let base = TicketDraft(channel: .phone, type: .complaint, title: "ab", content: "c", requester: Requester(name: "王", phone: "13800001111"))
+        var shifted = base
+        shifted.title = "a"
+        shifted.content = "bc"
+        var swapped = base
+        swapped.requester.name = "13800001111"
+        swapped.requester.phone = "王"
+        var urgent = base
+        urgent.urgency = .urgent
+        var attached = base
+        attached.attachments = [AttachmentMeta(name: "a.jpg", contentType: "image/jpeg", size: 1)]
+        let prints = [base, shifted, swapped, urgent, attached].map(\.fingerprint)
+        #expect(Set(prints).count == prints.count)
+        #expect(base.fingerprint == base.fingerprint)
+    }
+}

@@ -73,6 +73,46 @@ struct TicketStoreTests {
         }
     }
 
+    @Test("concurrent intake is written in batches: distinct numbers, an intact chain, bad requests fail alone", arguments: Backend.available)
+    func batchedIntake(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let store = t.store
+            let (centerId, agent) = (city.center.id, city.agent)
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Result<CreatedTicket, HotlineError>).self) { group in
+                for i in 0..<60 {
+                    group.addTask {
+                        var draft = TestCity.draft(title: "批量 \(i)", phone: "1390000\(String(format: "%04d", i))")
+                        if i % 20 == 7 { draft.categoryCode = "999999" }
+                        let key = i % 20 == 9 ? "shared-key" : "key-\(i)"
+                        do {
+                            return (i, .success(try await store.createTicket(draft, centerId: centerId, by: agent, idempotencyKey: key)))
+                        } catch let error as HotlineError {
+                            return (i, .failure(error))
+                        }
+                    }
+                }
+                var all: [Int: Result<CreatedTicket, HotlineError>] = [:]
+                for try await (i, outcome) in group { all[i] = outcome }
+                return all
+            }
+            let failures = outcomes.compactMapValues { if case .failure(let e) = $0 { e.code } else { nil } }
+            #expect(failures.filter { $0.value == "unknown_category" }.keys.sorted() == [7, 27, 47])
+            // Three different requests shared one key: one ticket, the other two refused.
+            #expect(failures.filter { $0.value == "idempotency_key_reused" }.count == 2)
+            let created = outcomes.values.compactMap { try? $0.get() }
+            #expect(created.count == 55 && created.allSatisfy { !$0.replayed })
+            let numbers = created.map(\.ticket.number).sorted()
+            #expect(numbers == (1...55).map { TicketNumber.make(on: CivilDate("2026-11-23")!, sequence: Int64($0)) })
+            #expect(Set(created.map(\.queryCode)).count == 55)
+            let verified = try await store.verifyAuditChain()
+            #expect(verified.broken == nil && verified.checked == 55)
+            // A retry of one of them returns it.
+            let retry = try await store.createTicket(TestCity.draft(title: "批量 3", phone: "13900000003"), centerId: centerId, by: agent, idempotencyKey: "key-3")
+            #expect(retry.replayed && retry.ticket.number == (try? outcomes[3]?.get())?.ticket.number)
+        }
+    }
+
     @Test("a unit sees its own subtree's tickets only; everything else is 404", arguments: Backend.available)
     func scope(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { t in
