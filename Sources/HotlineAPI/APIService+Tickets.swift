@@ -53,6 +53,7 @@ extension APIService {
         filter.escalated = q.escalated ?? false
         filter.createdFrom = q.createdFrom
         filter.createdTo = q.createdTo
+        if let text = q.q, text.count > 100 { throw HotlineError.invalid("q", "不超过100字 (at most 100 characters)") }
         filter.text = q.q
         filter.phone = q.phone
         if let cursor = q.cursor {

@@ -26,7 +26,7 @@ public struct AppConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// `files.directory`: where uploaded photos and documents are kept.
     public var filesDirectory = "data/files"
-    /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`.
+    /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `http.trustedProxies`.
     public var web = WebSettings()
 
     public init() {}
@@ -47,6 +47,9 @@ public struct AppConfiguration: Sendable {
         web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
         web.portalCenterId = reader.int(forKey: "portal.centerId").map { Int64($0) }
         web.portalSubmissionsPerHour = reader.int(forKey: "portal.submissionsPerHour", default: web.portalSubmissionsPerHour)
+        web.trustedProxies = Set((reader.string(forKey: "http.trustedProxies") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty })
     }
 
     /// The standard reader: explicit overrides first (from command-line flags), then environment variables (`DB_URL`…).

@@ -79,6 +79,9 @@ public struct ActionInput: Sendable, Equatable {
         case .merge: return .merge(into: try need(targetTicketId, "targetTicketId"), note: text)
         case .markUnreasonableRepeat: return .markUnreasonableRepeat(note: try need(note, "note"))
         case .supervise:
+            guard method != .automatic else {
+                throw HotlineError.invalid("method", "系统自动督办不能手工发起 (automatic supervision is the system's)")
+            }
             return .supervise(level: level ?? .center, method: method ?? .phone, note: try need(note, "note"))
         case .markDifficult: return .markDifficult(note: try need(note, "note"))
         case .create, .mergedFrom, .revealIdentity, .markDueSoon, .markOverdue, .markSignOverdue:

@@ -15,14 +15,14 @@ public struct ActionRule: Sendable {
     public let from: Set<TicketStatus>
     public let roles: Set<Role>
     public let party: Party
-    /// Whether a citizen holding the query code may take it.
-    public let citizen: Bool
+    /// The statuses from which a citizen holding the query code may take it (none for most actions).
+    public let citizenFrom: Set<TicketStatus>
 
-    init(from: Set<TicketStatus>, roles: Set<Role>, party: Party, citizen: Bool = false) {
+    init(from: Set<TicketStatus>, roles: Set<Role>, party: Party, citizenFrom: Set<TicketStatus> = []) {
         self.from = from
         self.roles = roles
         self.party = party
-        self.citizen = citizen
+        self.citizenFrom = citizenFrom
     }
 
     static let intake: Set<Role> = [.agent, .centerSupervisor]
@@ -47,7 +47,8 @@ public struct ActionRule: Sendable {
         case .decideExtension: ActionRule(from: [.inProgress], roles: supervisor, party: .center)
         case .reply: ActionRule(from: [.inProgress], roles: unit, party: .responsibleUnit)
         case .review: ActionRule(from: [.replied], roles: supervisor, party: .center)
-        case .evaluate: ActionRule(from: [.pendingCallback], roles: intake, party: .center, citizen: true)
+        // Staff may record the callback again after the citizen rated online (回访核实), e.g. to confirm a redo.
+        case .evaluate: ActionRule(from: [.pendingCallback, .evaluated], roles: intake, party: .center, citizenFrom: [.pendingCallback])
         case .close: ActionRule(from: [.pendingCallback, .evaluated], roles: supervisor, party: .center)
         case .merge: ActionRule(from: [.screening, .accepted, .pendingSign, .inProgress], roles: intake, party: .center)
         case .markUnreasonableRepeat: ActionRule(from: [.screening, .accepted], roles: supervisor, party: .center)

@@ -33,6 +33,8 @@ extension Requester {
             shown.name = nil
             shown.phone = nil
             shown.idNumber = nil
+            shown.enterpriseName = nil
+            shown.creditCode = nil
             return shown
         }
         shown.name = name.map(Masking.name)

@@ -2,7 +2,7 @@
 public struct HotlineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broad kind of failure, which decides the HTTP status.
     public enum Kind: Sendable, Equatable {
-        case invalid, unauthenticated, forbidden, notFound, conflict, unprocessable, internalFailure
+        case invalid, unauthenticated, forbidden, notFound, conflict, unprocessable, rateLimited, internalFailure
     }
 
     public let kind: Kind
@@ -26,6 +26,7 @@ public struct HotlineError: Error, Sendable, Equatable, CustomStringConvertible 
         case .notFound: 404
         case .conflict: 409
         case .unprocessable: 422
+        case .rateLimited: 429
         case .internalFailure: 500
         }
     }

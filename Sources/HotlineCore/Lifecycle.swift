@@ -52,11 +52,11 @@ public struct Lifecycle: Sendable {
         case .system:
             guard rule.party == .system else { throw Self.roleError(code) }
         case .citizen:
-            guard rule.citizen else { throw Self.roleError(code) }
+            guard !rule.citizenFrom.isEmpty else { throw Self.roleError(code) }
         case .user:
             guard rule.party != .system, let role = actor.role, rule.roles.contains(role) else { throw Self.roleError(code) }
         }
-        guard rule.from.contains(ticket.status) else {
+        guard (actor.kind == .citizen ? rule.citizenFrom : rule.from).contains(ticket.status) else {
             throw HotlineError(
                 .conflict, "invalid_state",
                 "工单当前状态为「\(ticket.status.label)」，不能\(code.label) (cannot \(code.rawValue) a ticket in status \(ticket.status.rawValue))")
@@ -93,7 +93,7 @@ public struct Lifecycle: Sendable {
             next.status = .rejected
             next.rejectReason = reason
             next.closedAt = now
-            note = Self.joined(reason.label, text)
+            note = Self.joined(reason.label, try Self.optional(text))
             details["reasonCode"] = [reason.rawValue]
         case .answerOnContact(let answer):
             next.answer = try Self.required(answer, "answer", max: 4000)
@@ -114,6 +114,7 @@ public struct Lifecycle: Sendable {
             next.responsibleUnitIds = [main.id]
             next.dispatchedAt = now
             next.signedAt = nil
+            Self.clearUnitWork(&next)
             setDeadlines(&next, from: now)
             details["mainUnit"] = [main.name]
             if !co.isEmpty { details["coUnits"] = co.map(\.name) }
@@ -130,6 +131,9 @@ public struct Lifecycle: Sendable {
             next.responsibleUnitIds = Array(target.path[mainIndex...])
             next.status = .pendingSign
             next.signedAt = nil
+            // The child signs within the sign limit from now; the reply deadline stays the parent's.
+            next.signDueAt = planner.policy(for: ticket.deadlineSubject).sign.deadline(from: now, calendar: planner.calendar)
+            next.signOverdueMarked = false
             details["toUnit"] = [target.name]
         case .coInput(let text):
             note = try Self.required(text, "text", max: 4000)
@@ -137,10 +141,21 @@ public struct Lifecycle: Sendable {
             note = try Self.required(reason, "reason", max: 2000)
             next.resumeStatus = ticket.status
             next.status = .returnRequested
+            next.returnRequestedBy = actor.unitId
         case .arbitrateReturn(let approve, let text):
-            note = Self.joined(approve ? "同意退单" : "不同意退单", text)
+            note = Self.joined(approve ? "同意退单" : "不同意退单", try Self.optional(text))
             details["approved"] = [String(approve)]
-            if approve {
+            let requester = ticket.returnRequestedBy ?? ticket.handlingUnitId
+            next.returnRequestedBy = nil
+            next.resumeStatus = nil
+            if approve, let requester, requester != ticket.mainUnitId, let position = ticket.responsibleUnitIds.firstIndex(of: requester),
+                position > 0 {
+                // A unit the ticket was passed down to hands it back up to the unit that passed it; the center keeps out of it.
+                next.responsibleUnitIds = Array(ticket.responsibleUnitIds[..<position])
+                next.handlingUnitId = next.responsibleUnitIds.last
+                next.status = .inProgress
+                details["returnedTo"] = [String(next.handlingUnitId ?? 0)]
+            } else if approve {
                 next.returnCount += 1
                 if let main = ticket.mainUnitId, !next.returnedUnitIds.contains(main) { next.returnedUnitIds.append(main) }
                 next.status = .accepted
@@ -148,7 +163,7 @@ public struct Lifecycle: Sendable {
                 next.coUnitIds = []
                 next.handlingUnitId = nil
                 next.responsibleUnitIds = []
-                next.resumeStatus = nil
+                Self.clearUnitWork(&next)
                 clearDeadlines(&next)
                 if next.returnedUnitIds.count >= Self.escalationThreshold && !ticket.escalated {
                     next.escalated = true
@@ -157,7 +172,6 @@ public struct Lifecycle: Sendable {
                 }
             } else {
                 next.status = ticket.resumeStatus ?? .inProgress
-                next.resumeStatus = nil
             }
         case .requestExtension(let days, let reason, let progress):
             guard ticket.pendingExtensionDays == nil else {
@@ -176,7 +190,7 @@ public struct Lifecycle: Sendable {
                 throw HotlineError(.conflict, "no_extension_pending", "没有待审批的延期申请 (no extension request is pending)")
             }
             next.pendingExtensionDays = nil
-            note = Self.joined(approve ? "同意延期\(days)个工作日" : "不同意延期", text)
+            note = Self.joined(approve ? "同意延期\(days)个工作日" : "不同意延期", try Self.optional(text))
             details["approved"] = [String(approve)]
             if approve, let due = ticket.replyDueAt {
                 let moved = planner.extend(due, byWorkingDays: days, now: now)
@@ -190,12 +204,13 @@ public struct Lifecycle: Sendable {
             next.reply = try Self.required(content, "content", max: 8000)
             next.repliedAt = now
             next.sentBack = false
+            next.pendingExtensionDays = nil
             next.status = .replied
             note = content
         case .review(let approve, let text):
             if approve {
                 next.status = .pendingCallback
-                note = Self.joined("审核通过", text)
+                note = Self.joined("审核通过", try Self.optional(text))
             } else {
                 note = try Self.required(text, "note", max: 2000)
                 next.status = .inProgress
@@ -207,6 +222,7 @@ public struct Lifecycle: Sendable {
             next.satisfaction = satisfaction
             next.resolved = resolved
             next.evaluationReasonable = reasonable
+            let comment = try Self.optional(comment)
             next.evaluationComment = comment.isEmpty ? nil : comment
             note = Self.joined("\(satisfaction.label)，\(resolved ? "已解决" : "未解决")", comment)
             details["satisfaction"] = [satisfaction.rawValue]
@@ -216,6 +232,7 @@ public struct Lifecycle: Sendable {
                 next.status = .inProgress
                 next.sentBack = true
                 next.reply = nil
+                next.pendingExtensionDays = nil
                 setDeadlines(&next, from: now)
                 details["redo"] = [String(next.redoCount)]
                 if next.redoCount >= Self.escalationThreshold && !ticket.escalated {
@@ -229,6 +246,7 @@ public struct Lifecycle: Sendable {
         case .close(let text):
             next.status = .closed
             next.closedAt = now
+            let text = try Self.optional(text)
             note = text.isEmpty ? nil : text
         case .merge(let target, let text):
             guard target != ticket.id else {
@@ -237,6 +255,7 @@ public struct Lifecycle: Sendable {
             next.status = .merged
             next.mergedIntoId = target
             next.closedAt = now
+            let text = try Self.optional(text)
             note = text.isEmpty ? nil : text
         case .markUnreasonableRepeat(let text):
             next.unreasonableRepeat = true
@@ -255,13 +274,15 @@ public struct Lifecycle: Sendable {
             next.difficult = true
             note = try Self.required(text, "note", max: 2000)
             // A dispatched ticket's deadlines are counted again from dispatch under the difficult policy.
-            if let dispatched = ticket.dispatchedAt {
+            // It never shortens a deadline a redo or an extension already moved.
+            if let dispatched = ticket.dispatchedAt, let current = ticket.replyDueAt {
                 let deadlines = planner.deadlines(for: next.deadlineSubject, from: dispatched)
-                next.signDueAt = deadlines.signDueAt
-                next.replyDueAt = deadlines.replyDueAt
-                next.dueSoonAt = deadlines.dueSoonAt
-                next.dueSoonMarked = next.dueSoonMarked && now >= deadlines.dueSoonAt
-                next.overdueMarked = next.overdueMarked && now >= deadlines.replyDueAt
+                if deadlines.replyDueAt > current {
+                    next.replyDueAt = deadlines.replyDueAt
+                    next.dueSoonAt = max(deadlines.dueSoonAt, ticket.dueSoonAt ?? deadlines.dueSoonAt)
+                    next.dueSoonMarked = next.dueSoonMarked && now >= next.dueSoonAt!
+                    next.overdueMarked = next.overdueMarked && now >= deadlines.replyDueAt
+                }
             }
         case .markDueSoon:
             guard !ticket.dueSoonMarked else { throw Self.alreadyMarked }
@@ -321,11 +342,27 @@ public struct Lifecycle: Sendable {
 
     private static let alreadyMarked = HotlineError(.conflict, "already_marked", "已标记 (already marked)")
 
-    static func required(_ text: String, _ field: String, max: Int) throws -> String {
+    /// The text trimmed; a 400 naming `field` when it is blank or longer than `max` characters.
+    public static func required(_ text: String, _ field: String, max: Int) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw HotlineError.invalid(field, "不能为空 (required)") }
         guard trimmed.count <= max else { throw HotlineError.invalid(field, "不能超过\(max)字 (at most \(max) characters)") }
         return trimmed
+    }
+
+    /// A free-text note that may be empty: trimmed, at most 2,000 characters (it goes into the permanent history).
+    static func optional(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count <= 2000 else { throw HotlineError.invalid("note", "不能超过2000字 (at most 2000 characters)") }
+        return trimmed
+    }
+
+    /// Forgets what the unit holding the ticket had under way: a pending extension, a reply sent back.
+    static func clearUnitWork(_ ticket: inout TicketState) {
+        ticket.pendingExtensionDays = nil
+        ticket.sentBack = false
+        ticket.reply = nil
+        ticket.repliedAt = nil
     }
 
     static func joined(_ head: String, _ text: String) -> String {

@@ -118,6 +118,8 @@ public struct TicketDraft: Sendable, Equatable {
         guard attachments.count <= 20 else { throw HotlineError.invalid("attachments", "最多20个附件 (at most 20)") }
         for file in attachments {
             _ = try Lifecycle.required(file.name, "attachments.name", max: 200)
+            _ = try Lifecycle.required(file.contentType, "attachments.contentType", max: 100)
+            _ = try Self.optional(file.url, "attachments.url", max: 500)
             guard file.size >= 0 && file.size <= 50 * 1024 * 1024 else {
                 throw HotlineError.invalid("attachments.size", "单个附件不超过50MB (at most 50 MB each)")
             }

@@ -41,6 +41,8 @@ public struct TicketState: Sendable, Equatable {
     public var returnedUnitIds: [Int64]
     /// The status to resume when a return request is denied.
     public var resumeStatus: TicketStatus?
+    /// The unit that asked to return the ticket (the main unit, or one it passed the ticket down to).
+    public var returnRequestedBy: Int64?
 
     public var dispatchedAt: Date?
     public var signedAt: Date?

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineCore
 import Logging
 import PostgresKit
 import SQLKit
@@ -69,9 +70,16 @@ public final class Database: Sendable {
             throw HotlineStoreError.badURL(url)
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        // sslmode=require|prefer|disable, as libpq spells it (verify-full is require with the system's trust roots).
+        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let tls: PostgresClient.Configuration.TLS = switch mode {
+        case "require", "verify-ca", "verify-full": .require(.makeClientConfiguration())
+        case "prefer", "allow": .prefer(.makeClientConfiguration())
+        default: .disable
+        }
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-            password: components.password, database: database.isEmpty ? nil : database, tls: .disable)
+            password: components.password, database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.maximumConnections = 20
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         return Database(dialect: .postgres, backend: .postgres(client), logger: logger)
@@ -116,6 +124,10 @@ public final class Database: Sendable {
             let result = try await body(db)
             try await db.raw("COMMIT").run()
             return result
+        } catch let error as PSQLError where ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "") {
+            // A deadlock or serialization failure: someone else changed the same rows first.
+            try? await db.raw("ROLLBACK").run()
+            throw HotlineError.concurrentUpdate
         } catch {
             try? await db.raw("ROLLBACK").run()
             throw error

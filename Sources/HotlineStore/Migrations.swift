@@ -123,6 +123,50 @@ enum Migrations {
                 "CREATE INDEX attachments_ticket ON attachments(ticket_id)",
             ]
         },
+        Migration(version: 5, name: "knowledge base, gazetteer, routing rules, models") { d in
+            [
+                """
+                CREATE TABLE kb_entries (id \(id(d)), center_id BIGINT REFERENCES units(id), status TEXT NOT NULL, question TEXT NOT NULL,
+                  content TEXT NOT NULL, category_code TEXT, source_unit_id BIGINT REFERENCES units(id), version BIGINT NOT NULL, live TEXT,
+                  live_version BIGINT, usage_count BIGINT NOT NULL, helpful_count BIGINT NOT NULL, unhelpful_count BIGINT NOT NULL,
+                  created_by BIGINT, updated_by BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, change_seq BIGINT NOT NULL)
+                """,
+                "CREATE INDEX kb_entries_change ON kb_entries(change_seq)",
+                "CREATE INDEX kb_entries_status ON kb_entries(status, source_unit_id)",
+                """
+                CREATE TABLE kb_history (id \(id(d)), entry_id BIGINT NOT NULL REFERENCES kb_entries(id), version BIGINT NOT NULL,
+                  action TEXT NOT NULL, actor_id BIGINT, actor_name TEXT NOT NULL, at BIGINT NOT NULL, note TEXT, snapshot TEXT)
+                """,
+                "CREATE INDEX kb_history_entry ON kb_history(entry_id, id)",
+                """
+                CREATE TABLE kb_reports (id \(id(d)), entry_id BIGINT NOT NULL REFERENCES kb_entries(id), reporter_id BIGINT,
+                  reporter_name TEXT NOT NULL, text TEXT NOT NULL, status TEXT NOT NULL, resolution TEXT, resolved_by_name TEXT,
+                  created_at BIGINT NOT NULL, resolved_at BIGINT)
+                """,
+                "CREATE INDEX kb_reports_status ON kb_reports(status, entry_id)",
+                "CREATE TABLE kb_synonyms (id \(id(d)), terms TEXT NOT NULL)",
+                "CREATE TABLE kb_head (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, synonyms_seq BIGINT NOT NULL, places_seq BIGINT NOT NULL)",
+                "INSERT INTO kb_head (id, seq, synonyms_seq, places_seq) VALUES (1, 0, 0, 0)",
+                """
+                CREATE TABLE places (id \(id(d)), center_id BIGINT REFERENCES units(id), name TEXT NOT NULL, aliases TEXT NOT NULL,
+                  kind TEXT NOT NULL, parent_id BIGINT, unit_id BIGINT REFERENCES units(id))
+                """,
+                """
+                CREATE TABLE routing_rules (id \(id(d)), category_prefix TEXT NOT NULL, unit_id BIGINT NOT NULL REFERENCES units(id),
+                  note TEXT)
+                """,
+                """
+                CREATE TABLE models (id \(id(d)), kind TEXT NOT NULL, version BIGINT NOT NULL, created_at BIGINT NOT NULL,
+                  examples BIGINT NOT NULL, metrics TEXT NOT NULL, data \(d == .postgres ? "BYTEA" : "BLOB") NOT NULL,
+                  active BOOLEAN NOT NULL, note TEXT)
+                """,
+                "CREATE INDEX models_kind ON models(kind, active)",
+                "CREATE TABLE job_locks (name TEXT PRIMARY KEY, holder TEXT NOT NULL, until_at BIGINT NOT NULL)",
+            ]
+        },
+        Migration(version: 6, name: "who asked to return a ticket") { _ in
+            ["ALTER TABLE tickets ADD COLUMN return_requested_by BIGINT"]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

@@ -92,10 +92,11 @@ public struct TicketEvent: Sendable, Hashable {
 }
 
 extension TicketEvent {
-    /// What a citizen may read of this event: replies, answers and refusal reasons, never internal remarks.
+    /// What a citizen may read of this event: answers given on contact and refusal reasons, never internal remarks.
+    /// A unit's reply is shown only once the center approved it (`TicketRecord.publicReply`), not in the history.
     public var publicNote: String? {
         switch action {
-        case .reply, .answerOnContact, .reject: note
+        case .answerOnContact, .reject: note
         case .dispatch: details["mainUnit"].map { "已转\($0.joined())办理" }
         default: nil
         }

@@ -61,36 +61,53 @@ extension Store {
             isPublic: try row.decode(column: "public", as: Bool.self))
     }
 
-    /// Walks the whole chain in pages; returns the first broken link and how many events were checked.
-    public func verifyAuditChain() async throws -> (checked: Int64, broken: AuditChain.Break?) {
-        var previous = AuditChain.genesis
-        var expected: Int64 = 1
-        while true {
-            let from = expected
-            let page = try await database.read { db in
-                try await db.raw("SELECT * FROM ticket_events WHERE seq >= \(bind: from) ORDER BY seq LIMIT 5000").all().map { row in
-                    AuditRecord(
-                        seq: try row.decode(column: "seq", as: Int64.self), ticketId: try row.decode(column: "ticket_id", as: Int64?.self),
-                        at: try row.decode(column: "at", as: Int64.self), actorId: try row.decode(column: "actor_id", as: Int64?.self),
-                        actorName: try row.decode(column: "actor_name", as: String.self), action: try row.decode(column: "action", as: String.self),
-                        fromStatus: try row.decode(column: "from_status", as: String?.self), toStatus: try row.decode(column: "to_status", as: String?.self),
-                        note: try row.decode(column: "note", as: String?.self), details: try row.decode(column: "details", as: String.self),
-                        prevHash: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
-                }
-            }
-            if let broken = AuditChain.verify(page, startingAfter: previous, expectedSeq: expected) {
-                return (expected - 1, broken)
-            }
-            guard let last = page.last else { break }
-            previous = last.hash
-            expected = last.seq + 1
-        }
+    /// Walks the chain in pages up to the head as it was when the walk began (events committed meanwhile are for
+    /// the next walk); returns the first broken link and how many events were checked. With `tail`, only the last
+    /// `tail` events are walked, from the link the first of them records (a quick check for pages; the command
+    /// line walks everything).
+    public func verifyAuditChain(tail: Int? = nil) async throws -> (checked: Int64, broken: AuditChain.Break?) {
         let head = try await database.read { db in try await db.raw("SELECT seq, hash FROM audit_head WHERE id = 1").first() }
         let headSeq = try head?.decode(column: "seq", as: Int64.self) ?? 0
-        let headHash = try head?.decode(column: "hash", as: String.self)
-        if headSeq != expected - 1 || headHash != previous {
-            return (expected - 1, AuditChain.Break(seq: expected, reason: "events after #\(expected - 1) are missing (head is at #\(headSeq))"))
+        let headHash = try head?.decode(column: "hash", as: String.self) ?? AuditChain.genesis
+        var expected: Int64 = 1
+        var previous = AuditChain.genesis
+        if let tail, headSeq > Int64(tail) {
+            expected = headSeq - Int64(tail) + 1
+            let start = expected
+            let first = try await database.read { db in
+                try await db.raw("SELECT prev_hash FROM ticket_events WHERE seq = \(bind: start)").first()
+            }
+            guard let first else { return (0, AuditChain.Break(seq: start, reason: "missing event")) }
+            previous = try first.decode(column: "prev_hash", as: String.self)
         }
-        return (expected - 1, nil)
+        var checked: Int64 = 0
+        while expected <= headSeq {
+            let (from, to) = (expected, headSeq)
+            let page = try await database.read { db in
+                try await db.raw("SELECT * FROM ticket_events WHERE seq >= \(bind: from) AND seq <= \(bind: to) ORDER BY seq LIMIT 5000")
+                    .all().map(Self.auditRecord(from:))
+            }
+            if let broken = AuditChain.verify(page, startingAfter: previous, expectedSeq: expected) { return (checked, broken) }
+            guard let last = page.last else {
+                return (checked, AuditChain.Break(seq: expected, reason: "events from #\(expected) to #\(headSeq) are missing"))
+            }
+            previous = last.hash
+            checked += Int64(page.count)
+            expected = last.seq + 1
+        }
+        if previous != headHash {
+            return (checked, AuditChain.Break(seq: headSeq, reason: "the head does not match the last event"))
+        }
+        return (checked, nil)
+    }
+
+    static func auditRecord(from row: any SQLRow) throws -> AuditRecord {
+        AuditRecord(
+            seq: try row.decode(column: "seq", as: Int64.self), ticketId: try row.decode(column: "ticket_id", as: Int64?.self),
+            at: try row.decode(column: "at", as: Int64.self), actorId: try row.decode(column: "actor_id", as: Int64?.self),
+            actorName: try row.decode(column: "actor_name", as: String.self), action: try row.decode(column: "action", as: String.self),
+            fromStatus: try row.decode(column: "from_status", as: String?.self), toStatus: try row.decode(column: "to_status", as: String?.self),
+            note: try row.decode(column: "note", as: String?.self), details: try row.decode(column: "details", as: String.self),
+            prevHash: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
     }
 }

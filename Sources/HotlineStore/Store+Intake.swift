@@ -80,7 +80,7 @@ extension Store {
             requesterNameEnc: try draft.requester.name.map(cipher.encrypt), requesterPhoneEnc: try draft.requester.phone.map(cipher.encrypt),
             requesterPhoneHash: draft.requester.phone.map(cipher.blindIndex), requesterIdEnc: try draft.requester.idNumber.map(cipher.encrypt),
             enterpriseName: draft.requester.enterpriseName, creditCode: draft.requester.creditCode, confidential: draft.confidential,
-            attachments: Self.json(draft.attachments), status: request.initialStatus.rawValue, resumeStatus: nil, mainUnitId: nil,
+            attachments: Self.json(draft.attachments), status: request.initialStatus.rawValue, resumeStatus: nil, returnRequestedBy: nil, mainUnitId: nil,
             handlingUnitId: nil, coUnitIds: "", responsibleUnitIds: "", returnedUnitIds: "", dispatchedAt: nil, signedAt: nil, signDueAt: nil,
             replyDueAt: nil, dueSoonAt: nil, dueSoonMarked: false, overdueMarked: false, signOverdueMarked: false, returnCount: 0,
             extensionCount: 0, redoCount: 0, sendBackCount: 0, supervisionCount: 0, pendingExtensionDays: nil, escalated: false,
@@ -226,7 +226,7 @@ extension Store {
         let codes = Array(Set(requests.compactMap(\.draft.categoryCode)))
         let keys = Array(Set(requests.compactMap(\.key)))
         var parts: [SQLQueryString] = [
-            "SELECT 'center' AS kind, id AS ref, NULL AS name, NULL AS hash FROM units WHERE id IN (\(binds: centers)) AND kind IN ('center', 'subCenter') AND active = \(bind: true)"
+            "SELECT 'center' AS kind, id AS ref, NULL AS name, NULL AS hash FROM units WHERE id IN (\(binds: centers)) AND kind = 'center' AND active = \(bind: true)"
         ]
         if !codes.isEmpty {
             parts.append("SELECT 'category', 0, code, NULL FROM categories WHERE code IN (\(binds: codes)) AND active = \(bind: true)")
@@ -248,7 +248,7 @@ extension Store {
     func validCenters(_ ids: Set<Int64>, _ db: any SQLDatabase) async throws -> Set<Int64> {
         guard !ids.isEmpty else { return [] }
         let rows = try await db.raw("""
-            SELECT id FROM units WHERE id IN (\(binds: Array(ids))) AND kind IN ('center', 'subCenter') AND active = \(bind: true)
+            SELECT id FROM units WHERE id IN (\(binds: Array(ids))) AND kind = 'center' AND active = \(bind: true)
             """).all()
         return Set(try rows.map { try $0.decode(column: "id", as: Int64.self) })
     }

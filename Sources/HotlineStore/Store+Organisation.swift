@@ -3,6 +3,7 @@ import Foundation
 import HotlineCore
 import HummingbirdBcrypt
 import SQLKit
+import Synchronization
 
 /// Units, users, sessions and API keys.
 extension Store {
@@ -189,13 +190,21 @@ extension Store {
     }
 
     /// Checks a password and opens a session; the same error for an unknown user and a wrong password.
+    /// After ten failures within fifteen minutes a username is locked out for the rest of that time.
     public func login(username: String, password: String, kind: SessionKind = .api) async throws -> Session {
+        guard loginFailures.allowed(username, now: now) else {
+            throw HotlineError(.rateLimited, "too_many_attempts", "登录失败次数过多，请15分钟后再试 (too many failed sign-ins; try again in 15 minutes)")
+        }
         let row = try await database.read { db in
             try await db.raw("SELECT * FROM users WHERE username = \(bind: username)").first()
         }
-        let hash = try row?.decode(column: "password_hash", as: String.self) ?? Self.dummyHash
+        let hash = try row?.decode(column: "password_hash", as: String.self) ?? dummyHash
         let valid = Bcrypt.verify(password, hash: hash)
-        guard let row, valid else { throw HotlineError.badCredentials }
+        guard let row, valid else {
+            loginFailures.fail(username, now: now)
+            throw HotlineError.badCredentials
+        }
+        loginFailures.succeed(username)
         let user = try Self.user(from: row)
         guard user.active else { throw HotlineError.badCredentials }
         let token = Self.newToken(prefix: kind == .web ? "hw_" : "hl_")
@@ -212,8 +221,13 @@ extension Store {
         return Session(token: token, expiresAt: expires, user: user, csrfToken: csrf)
     }
 
-    /// A valid bcrypt hash of nothing, checked against when the user is unknown so both paths cost the same.
-    static let dummyHash = Bcrypt.hash("hotline-no-such-user", cost: 10)
+    /// A valid bcrypt hash of nothing at the configured cost, checked against when the user is unknown so both paths cost the same.
+    var dummyHash: String {
+        dummyPasswordHash.withLock { hash in
+            if hash == nil { hash = Bcrypt.hash("hotline-no-such-user", cost: bcryptCost) }
+            return hash!
+        }
+    }
 
     /// Ends a session.
     public func logout(token: String) async throws {

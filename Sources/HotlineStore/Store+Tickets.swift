@@ -31,6 +31,8 @@ extension Store {
         case .citizen: return "1 = 0"
         case .user:
             guard let role = actor.role else { return "1 = 0" }
+            // An integration (110 platform, a sub-center) follows the tickets it recorded, not the whole center.
+            if role == .integrationClient { return "t.created_by = \(bind: actor.userId ?? -1)" }
             if role.seesWholeCenter {
                 guard let centerId = actor.centerId, let center = try await unit(centerId, db) else { return "1 = 0" }
                 return "t.center_id IN (SELECT id FROM units WHERE path LIKE \(bind: center.pathText + "%"))"
@@ -154,6 +156,8 @@ extension Store {
         }
         if let phone = filter.phone {
             conditions.append("t.requester_phone_hash = \(bind: cipher.blindIndex(try TicketDraft.normalizedPhone(phone)))")
+            // A unit must not learn who filed a confidential report by trying phone numbers.
+            if !(actor.role?.seesWholeCenter ?? false) { conditions.append("t.confidential = \(bind: false)") }
         }
         if let excluded = filter.excludingId { conditions.append("t.id <> \(bind: excluded)") }
         if let before = filter.before { conditions.append("t.id < \(bind: before)") }
@@ -167,6 +171,10 @@ extension Store {
         let at = now
         let row = try await withStagedFiles(uploads) { staged in
             try await database.transaction { db in
+                // A merge locks two tickets: always the lower id first, so that two opposite merges cannot deadlock.
+                if input.code == .merge, let target = input.targetTicketId, target < id {
+                    _ = try await self.ticketRow(target, db, lock: true)
+                }
                 let row = try await self.visibleRow(id, actor, db, lock: true)
                 return try await self.act(input, on: row, by: actor, at: at, files: staged, db).row
             }
@@ -226,6 +234,8 @@ extension Store {
     }
 
     private func merge(_ row: TicketRow, into targetId: Int64, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> Transitioned {
+        // Whoever may not merge this ticket learns nothing about the target.
+        try await lifecycle(db).authorize(.merge, on: try row.state(), by: actor)
         guard let target = try await ticketRow(targetId, db, lock: true) else {
             throw HotlineError(.unprocessable, "invalid_merge", "目标工单不存在 (no target ticket)")
         }
@@ -300,7 +310,8 @@ extension Store {
         let at = now
         let row = try await database.transaction { db in
             let row = try await self.citizenRow(number: number, queryCode: queryCode, db, lock: true)
-            let action = TicketAction.evaluate(satisfaction: satisfaction, resolved: resolved, reasonable: satisfaction == .dissatisfied, comment: comment)
+            // A citizen's dissatisfaction is recorded; whether it is reasonable (and the ticket redone) the center decides on callback.
+            let action = TicketAction.evaluate(satisfaction: satisfaction, resolved: resolved, reasonable: false, comment: comment)
             return try await self.transition(row, action: action, actor: .citizen, at: at, db).row
         }
         return try record(row)

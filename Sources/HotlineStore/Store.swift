@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import Logging
 import SQLKit
+import Synchronization
 
 /// Everything Hotline keeps, on SQLite or PostgreSQL: all SQL of the product lives in this module.
 public final class Store: Sendable {
@@ -16,6 +17,9 @@ public final class Store: Sendable {
     let intakeBatcher = IntakeBatcher()
     /// Recently resolved API tokens.
     let tokens = TokenCache()
+    /// Failed sign-ins per username.
+    let loginFailures = LoginThrottle()
+    let dummyPasswordHash = Mutex<String?>(nil)
 
     public init(database: Database, cipher: FieldCipher, clock: WallClock = .system, bcryptCost: UInt8 = 10,
                 sessionLifetime: TimeInterval = 12 * 3600, files: FileVault? = nil) {

@@ -30,6 +30,7 @@ struct TicketRow: Sendable {
     var attachments: String
     var status: String
     var resumeStatus: String?
+    var returnRequestedBy: Int64?
     var mainUnitId: Int64?
     var handlingUnitId: Int64?
     var coUnitIds: String
@@ -84,6 +85,7 @@ struct TicketRow: Sendable {
         var s = TicketState(id: id, centerId: centerId, status: status, type: type, urgency: urgency, channel: channel,
                             categoryCode: categoryCode, difficult: difficult)
         s.resumeStatus = resumeStatus.flatMap(TicketStatus.init(rawValue:))
+        s.returnRequestedBy = returnRequestedBy
         s.mainUnitId = mainUnitId
         s.handlingUnitId = handlingUnitId
         s.coUnitIds = Self.ids(coUnitIds)
@@ -126,6 +128,7 @@ struct TicketRow: Sendable {
         difficult = s.difficult
         categoryCode = s.categoryCode
         resumeStatus = s.resumeStatus?.rawValue
+        returnRequestedBy = s.returnRequestedBy
         mainUnitId = s.mainUnitId
         handlingUnitId = s.handlingUnitId
         coUnitIds = Self.text(s.coUnitIds)
@@ -167,7 +170,7 @@ extension TicketRow {
         "number", "query_code_enc", "center_id", "channel", "type", "urgency", "difficult", "title", "content", "category_code",
         "address", "region_code", "latitude", "longitude", "requester_kind", "requester_name_enc", "requester_phone_enc",
         "requester_phone_hash", "requester_id_enc", "enterprise_name", "credit_code", "confidential", "attachments", "status",
-        "resume_status", "main_unit_id", "handling_unit_id", "co_unit_ids", "responsible_unit_ids", "returned_unit_ids",
+        "resume_status", "return_requested_by", "main_unit_id", "handling_unit_id", "co_unit_ids", "responsible_unit_ids", "returned_unit_ids",
         "dispatched_at", "signed_at", "sign_due_at", "reply_due_at", "due_soon_at", "due_soon_marked", "overdue_marked",
         "sign_overdue_marked", "return_count", "extension_count", "redo_count", "send_back_count", "supervision_count",
         "pending_extension_days", "escalated", "unreasonable_repeat", "sent_back", "merged_into_id", "answer", "reply",
@@ -182,7 +185,7 @@ extension TicketRow {
             SQLBind(difficult), SQLBind(title), SQLBind(content), SQLBind(categoryCode), SQLBind(address), SQLBind(regionCode),
             SQLBind(latitude), SQLBind(longitude), SQLBind(requesterKind), SQLBind(requesterNameEnc), SQLBind(requesterPhoneEnc),
             SQLBind(requesterPhoneHash), SQLBind(requesterIdEnc), SQLBind(enterpriseName), SQLBind(creditCode),
-            SQLBind(confidential), SQLBind(attachments), SQLBind(status), SQLBind(resumeStatus), SQLBind(mainUnitId),
+            SQLBind(confidential), SQLBind(attachments), SQLBind(status), SQLBind(resumeStatus), SQLBind(returnRequestedBy), SQLBind(mainUnitId),
             SQLBind(handlingUnitId), SQLBind(coUnitIds), SQLBind(responsibleUnitIds), SQLBind(returnedUnitIds),
             SQLBind(dispatchedAt), SQLBind(signedAt), SQLBind(signDueAt), SQLBind(replyDueAt), SQLBind(dueSoonAt),
             SQLBind(dueSoonMarked), SQLBind(overdueMarked), SQLBind(signOverdueMarked), SQLBind(returnCount),
@@ -222,6 +225,7 @@ extension TicketRow {
         attachments = try row.decode(column: "attachments", as: String.self)
         status = try row.decode(column: "status", as: String.self)
         resumeStatus = try row.decode(column: "resume_status", as: String?.self)
+        returnRequestedBy = try row.decode(column: "return_requested_by", as: Int64?.self)
         mainUnitId = try row.decode(column: "main_unit_id", as: Int64?.self)
         handlingUnitId = try row.decode(column: "handling_unit_id", as: Int64?.self)
         coUnitIds = try row.decode(column: "co_unit_ids", as: String.self)

@@ -16,7 +16,7 @@ struct AdminPages {
                 guard let kind = try form.code("kind", as: UnitKind.self) else { throw HotlineError.invalid("kind", "请选择类型 (choose a kind)") }
                 let unit = try await app.store.createUnit(name: form["name"] ?? "", kind: kind, parentId: try form.int64("parentId"),
                                                           code: form["code"], regionCode: form["regionCode"])
-                return Strings.text("saved", english: false) + "：" + unit.name
+                return Strings.text("saved", english: context.english) + "：" + unit.name
             }
         }
         router.post("/admin/units/:id/active") { request, context in

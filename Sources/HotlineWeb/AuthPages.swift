@@ -65,7 +65,11 @@ struct AuthPages {
 
     /// Only a local path may follow sign-in (never another site).
     static func safeNext(_ next: String?) -> String? {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login") else { return nil }
+        // Browsers drop tabs and line breaks inside URLs, so "/\t/evil.example" would become "//evil.example": refuse any.
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.hasPrefix("/login"),
+            next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F }),
+            let parsed = URLComponents(string: next), parsed.scheme == nil, parsed.host == nil
+        else { return nil }
         return next
     }
 

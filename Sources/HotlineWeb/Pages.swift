@@ -42,12 +42,18 @@ struct Pages: Sendable {
 
     /// The model with every empty string made `EmptyText`, all the way down.
     static func prepared(_ value: Any) -> Any {
+        // An Optional boxed in Any would render as "nil" and count as true.
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return EmptyText() }
+            return prepared(wrapped)
+        }
         switch value {
-        case let text as String: text.isEmpty ? EmptyText() : text
-        case let dictionary as [String: Any]: dictionary.mapValues(prepared)
-        case let array as [[String: Any]]: array.map { $0.mapValues(prepared) }
-        case let array as [Any]: array.map(prepared)
-        default: value
+        case let text as String: return text.isEmpty ? EmptyText() : text
+        case let dictionary as [String: Any]: return dictionary.mapValues(prepared)
+        case let array as [[String: Any]]: return array.map { $0.mapValues(prepared) }
+        case let array as [Any]: return array.map(prepared)
+        default: return value
         }
     }
 

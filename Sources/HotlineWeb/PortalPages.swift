@@ -31,7 +31,7 @@ struct PortalPages {
         }
         router.post("/portal/track") { request, context -> Response in
             let form = try await visitorForm(request, limit: 64 * 1024)
-            guard app.portalLimiter.allow("track:" + (context.remoteAddress ?? "?")) else { return tooMany(request, context) }
+            guard app.portalLimiter.allow("track:" + app.clientAddress(request, context)) else { return tooMany(request, context) }
             return try await track(request, context, number: form["number"] ?? "", code: form["code"] ?? "", flash: nil, error: nil)
         }
         router.post("/portal/evaluate") { request, context -> Response in
@@ -92,7 +92,7 @@ struct PortalPages {
     func submit(_ request: Request, _ context: AppRequestContext, quick: Bool) async throws -> Response {
         let form = try await visitorForm(request, limit: context.maxUploadSize)
         let template = quick ? "portal/quick" : "portal/submit"
-        guard app.portalLimiter.allow("submit:" + (context.remoteAddress ?? "?")) else { return tooMany(request, context) }
+        guard app.portalLimiter.allow("submit:" + app.clientAddress(request, context)) else { return tooMany(request, context) }
         do {
             let created = try await intake(form, quick: quick)
             return render("portal/submitted", request, context, [
@@ -137,7 +137,7 @@ struct PortalPages {
             let (record, events) = try await app.store.publicTicket(number: number, queryCode: code)
             let s = record.state
             return render("portal/status", request, context, [
-                "flash": flash as Any, "error": error as Any, "number": record.number, "code": code, "title": record.title,
+                "flash": flash ?? "", "error": error ?? "", "number": record.number, "code": code, "title": record.title,
                 "statusLabel": s.status.label(english: english), "createdAt": Chrome.time(record.createdAt),
                 "closedAt": Chrome.time(s.closedAt), "reply": record.publicReply ?? "",
                 "canEvaluate": s.status == .pendingCallback,

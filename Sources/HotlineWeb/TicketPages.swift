@@ -51,7 +51,7 @@ struct TicketPages {
         }
         router.get("/audit") { _, context -> Response in
             let actor = try app.require(context, [.auditor, .admin])
-            let (checked, broken) = try await app.store.verifyAuditChain()
+            let (checked, broken) = try await app.store.verifyAuditChain(tail: 10_000)
             let events = try await app.store.recentEvents(for: actor, limit: 100)
             var model = app.model(context, path: "/audit")
             model["checked"] = checked
@@ -102,7 +102,8 @@ struct TicketPages {
         input.approve = form.bool("approve")
         input.satisfaction = try form.code("satisfaction", as: Satisfaction.self)
         input.resolved = form.bool("resolved")
-        input.reasonable = form.bool("reasonable")
+        // An unticked checkbox is not sent at all: on the callback form it means "not reasonable".
+        input.reasonable = code == .evaluate ? (form.bool("reasonable") ?? false) : form.bool("reasonable")
         input.level = try form.code("level", as: SupervisionLevel.self)
         input.method = try form.code("method", as: SupervisionMethod.self)
         if code == .merge {

@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineStore
 import Hummingbird
+import HTTPTypes
 import Logging
 
 /// Settings of the web pages.
@@ -14,6 +15,8 @@ public struct WebSettings: Sendable {
     public var secureCookies: Bool
     /// Citizen submissions allowed per address and hour.
     public var portalSubmissionsPerHour: Int
+    /// Reverse proxies whose `X-Forwarded-For` names the real client (otherwise every citizen shares the proxy's address).
+    public var trustedProxies: Set<String> = []
 
     public init(idleMinutes: Int = 30, portalCenterId: Int64? = nil, secureCookies: Bool = false, portalSubmissionsPerHour: Int = 30) {
         self.idleMinutes = idleMinutes
@@ -67,6 +70,14 @@ public struct WebApp: Sendable {
     /// A cookie this app sets: HttpOnly, SameSite=Lax, Secure behind HTTPS.
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// The client's address: the peer, or the nearest address a trusted proxy forwarded for.
+    func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
+        let peer = context.remoteAddress ?? "?"
+        guard settings.trustedProxies.contains(peer), let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] else { return peer }
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.last { !settings.trustedProxies.contains($0) } ?? peer
     }
 
     /// Refuses a form whose CSRF token is not the session's.

@@ -44,6 +44,9 @@ struct WebSessionMiddleware: RouterMiddleware {
             return errorPage(error.httpStatus, error.message, context)
         } catch let error as HTTPError where error.status == .notFound {
             return errorPage(404, Strings.text("notFound", english: context.english), context)
+        } catch let error as HTTPError where (400..<500).contains(Int(error.status.code)) {
+            // A malformed id or parameter in the address: the request is wrong, not the server.
+            return errorPage(Int(error.status.code), Strings.text("badRequest", english: context.english), context)
         } catch {
             context.logger.error("page \(request.uri.path) failed: \(String(reflecting: error))")
             return errorPage(500, Strings.text("internalError", english: context.english), context)

@@ -21,7 +21,7 @@ struct LifecycleTableTests {
         .decideExtension: ([.inProgress], [.centerSupervisor]),
         .reply: ([.inProgress], [.unitHandler, .unitAdmin]),
         .review: ([.replied], [.centerSupervisor]),
-        .evaluate: ([.pendingCallback], [.agent, .centerSupervisor]),
+        .evaluate: ([.pendingCallback, .evaluated], [.agent, .centerSupervisor]),
         .close: ([.pendingCallback, .evaluated], [.centerSupervisor]),
         .merge: ([.screening, .accepted, .pendingSign, .inProgress], [.agent, .centerSupervisor]),
         .markUnreasonableRepeat: ([.screening, .accepted], [.centerSupervisor]),

@@ -1,0 +1,225 @@
+import Foundation
+import HotlineCore
+import Synchronization
+
+/// What the advisor suggests for a draft ticket, each suggestion with the reason it is made.
+public struct Suggestions: Sendable {
+    /// A suggested category and why.
+    public struct CategoryChoice: Sendable {
+        public var code: String
+        public var probability: Double
+        /// The words that made the model choose it.
+        public var words: [String]
+    }
+
+    /// A suggested main unit, with every reason that points to it.
+    public struct UnitChoice: Sendable {
+        public var unitId: Int64
+        public var score: Double
+        public var reasons: [String]
+    }
+
+    /// An open ticket that looks like the same matter (a candidate for merging).
+    public struct SimilarTicket: Sendable {
+        public var ticketId: Int64
+        public var similarity: Double
+        public var explanation: String
+    }
+
+    public var categories: [CategoryChoice] = []
+    public var units: [UnitChoice] = []
+    public var emergency: EmergencyAssessment?
+    public var similar: [SimilarTicket] = []
+    public var answers: [KnowledgeHit] = []
+    /// Wall time spent, for the record (tens of milliseconds at most).
+    public var elapsedMilliseconds: Double = 0
+}
+
+/// A center's gazetteer, and the place keys duplicate detection compares: the path of place ids from the district
+/// down to the most specific place a text names (`/3/17/40/`), so that the same estate, or an estate and its
+/// township, count as the same place.
+struct PlaceResolver: Sendable {
+    let gazetteer: Gazetteer
+    let parents: [Int64: Int64]
+
+    init(places: [Place]) {
+        gazetteer = Gazetteer(places: places)
+        var parents: [Int64: Int64] = [:]
+        for place in places { parents[place.id] = place.parentID }
+        self.parents = parents
+    }
+
+    /// The place key of the most specific place `text` names, or nil.
+    func key(for text: String) -> String? {
+        guard let place = gazetteer.mentions(in: text).compactMap(\.place).max(by: { $0.kind.specificity < $1.kind.specificity }) else {
+            return nil
+        }
+        var path = [place.id]
+        var seen: Set<Int64> = [place.id]
+        var next = parents[place.id]
+        while let id = next, seen.insert(id).inserted {
+            path.insert(id, at: 0)
+            next = parents[id]
+        }
+        return "/" + path.map { String($0) }.joined(separator: "/") + "/"
+    }
+}
+
+/// Intake intelligence (智能受理): categories and units from the active classifiers, routing rules and the gazetteer,
+/// emergencies, similar open tickets and knowledge-base answers, all from the ticket's text as it is typed.
+/// Everything it holds in memory is rebuilt from the database and refreshed as it changes, on every node.
+public final class Advisor: Sendable {
+    struct State: Sendable {
+        var categoryModel: TextClassifier?
+        var unitModel: TextClassifier?
+        var modelIds: [String: Int64] = [:]
+        var places: [Int64: PlaceResolver] = [:]
+        var rules: [Int64: [RoutingRule]] = [:]
+        var placesSeq: Int64 = -1
+        var duplicates = DuplicateIndex()
+        /// Open tickets in the duplicate index: center and number.
+        var open: [Int64: (centerId: Int64, createdAt: Date)] = [:]
+        var lastTicketId: Int64 = 0
+        var lastScan: Int64 = 0
+        var checkedAt = Date.distantPast
+    }
+
+    let store: Store
+    public let knowledge: KnowledgeIndex
+    private let state = Mutex(State())
+    private let refreshing = Mutex(false)
+    let emergency = EmergencyDetector()
+    let refreshInterval: TimeInterval
+    /// How far back open tickets are compared for duplicates.
+    let duplicateWindowDays = 90.0
+
+    public init(store: Store, refreshInterval: TimeInterval = 5) {
+        self.store = store
+        self.knowledge = KnowledgeIndex(store: store)
+        self.refreshInterval = refreshInterval
+    }
+
+    /// Suggestions for a draft of `centerId`'s ticket.
+    public func suggest(title: String, content: String, address: String?, categoryCode: String?, centerId: Int64?, excluding: Int64? = nil)
+        async throws -> Suggestions
+    {
+        let started = ContinuousClock.now
+        try await refresh()
+        let snapshot = state.withLock { $0 }
+        let text = String((title + "\n" + content).prefix(4000))
+        let input = TextClassifier.input(title: title, detail: content)
+        var result = Suggestions()
+        let units = try await store.units(visibleTo: .system)
+        var unitsById: [Int64: OrgUnit] = [:]
+        for unit in units where unit.centerId == centerId && unit.active && unit.kind != .center { unitsById[unit.id] = unit }
+
+        if let model = snapshot.categoryModel {
+            result.categories = model.predict(input).prefix(3).map { prediction in
+                Suggestions.CategoryChoice(code: prediction.label, probability: prediction.probability,
+                                           words: model.explain(input, label: prediction.label, limit: 4).map(\.feature))
+            }
+        }
+        var scores: [Int64: (score: Double, reasons: [String])] = [:]
+        func add(_ unitId: Int64, _ score: Double, _ reason: String) {
+            guard unitsById[unitId] != nil else { return }
+            var entry = scores[unitId] ?? (0, [])
+            entry.score += score
+            entry.reasons.append(reason)
+            scores[unitId] = entry
+        }
+        if let model = snapshot.unitModel {
+            for prediction in model.predict(input).prefix(8) {
+                guard let unitId = Int64(prediction.label), unitsById[unitId] != nil, prediction.probability >= 0.05 else { continue }
+                let words = model.explain(input, label: prediction.label, limit: 3).map { "「\($0.feature)」" }.joined()
+                add(unitId, prediction.probability, String(format: "历史工单学习（置信度%.2f）", prediction.probability) + (words.isEmpty ? "" : "：\(words)"))
+            }
+        }
+        if let centerId, let rules = snapshot.rules[centerId] {
+            let code = categoryCode ?? result.categories.first?.code
+            if let code, let rule = rules.filter({ code.hasPrefix($0.categoryPrefix) }).max(by: { $0.categoryPrefix.count < $1.categoryPrefix.count }) {
+                add(rule.unitId, 0.5, "分类\(code)按派单规则（\(rule.categoryPrefix)）")
+            }
+        }
+        if let centerId, let route = snapshot.places[centerId]?.gazetteer.route(text + "\n" + (address ?? "")) {
+            add(route.unitID, 0.4, route.explanation)
+        }
+        result.units = scores.map { Suggestions.UnitChoice(unitId: $0.key, score: $0.value.score, reasons: $0.value.reasons) }
+            .sorted { $0.score > $1.score }.prefix(3).map { $0 }
+
+        let assessment = emergency.assess(text)
+        result.emergency = assessment.isEmergency ? assessment : nil
+
+        let now = store.clock.now()
+        let place = centerId.flatMap { snapshot.places[$0] }?.key(for: text + "\n" + (address ?? "")) ?? address
+        result.similar = snapshot.duplicates.candidates(for: text, place: place, time: now, threshold: 0.07, limit: 20)
+            .filter { snapshot.open[$0.id]?.centerId == centerId && $0.id != excluding }
+            .prefix(5).map { Suggestions.SimilarTicket(ticketId: $0.id, similarity: $0.evidence.score, explanation: $0.evidence.explanation) }
+
+        result.answers = try await knowledge.search(text, centerId: centerId, on: CivilDate(now), limit: 3)
+        let elapsed = ContinuousClock.now - started
+        result.elapsedMilliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return result
+    }
+
+    /// Follows the database: new or re-activated models, changed places and rules, tickets opened or closed.
+    public func refresh(force: Bool = false) async throws {
+        let now = Date()
+        guard force || now.timeIntervalSince(state.withLock { $0.checkedAt }) >= refreshInterval else { return }
+        let mine = refreshing.withLock { busy -> Bool in
+            if busy { return false }
+            busy = true
+            return true
+        }
+        guard mine else { return }
+        defer { refreshing.withLock { $0 = false } }
+        var next = state.withLock { $0 }
+        next.checkedAt = now
+
+        let ids = try await store.activeModelIds()
+        if ids != next.modelIds {
+            next.categoryModel = try await loadModel(.category, ids: ids, current: next.modelIds, model: next.categoryModel)
+            next.unitModel = try await loadModel(.unit, ids: ids, current: next.modelIds, model: next.unitModel)
+            next.modelIds = ids
+        }
+        let placesSeq = try await store.placesSeq()
+        if placesSeq != next.placesSeq {
+            next.places = [:]
+            next.rules = [:]
+            for center in try await store.units(visibleTo: .system) where center.kind == .center {
+                next.places[center.id] = PlaceResolver(places: try await store.places(centerId: center.id))
+                next.rules[center.id] = try await store.routingRules(centerId: center.id)
+            }
+            next.placesSeq = placesSeq
+        }
+        let since = store.clock.now().addingTimeInterval(-duplicateWindowDays * 86400)
+        let changes = try await store.duplicateFeed(afterId: next.lastTicketId, changedAfter: next.lastScan, since: since)
+        for ticket in changes.opened where next.open[ticket.id] == nil {
+            let place = next.places[ticket.centerId]?.key(for: ticket.text + "\n" + (ticket.address ?? "")) ?? ticket.regionCode
+            next.duplicates.add(id: ticket.id, text: ticket.text, place: place, time: ticket.createdAt)
+            next.open[ticket.id] = (ticket.centerId, ticket.createdAt)
+        }
+        for id in changes.closed where next.open[id] != nil {
+            next.duplicates.remove(id: id)
+            next.open[id] = nil
+        }
+        for (id, ticket) in next.open where ticket.createdAt < since {
+            next.duplicates.remove(id: id)
+            next.open[id] = nil
+        }
+        next.lastTicketId = max(next.lastTicketId, changes.lastId)
+        next.lastScan = changes.scannedAt
+        let refreshed = next
+        state.withLock { $0 = refreshed }
+    }
+
+    private func loadModel(_ kind: ModelKind, ids: [String: Int64], current: [String: Int64], model: TextClassifier?) async throws -> TextClassifier? {
+        guard ids[kind.rawValue] != current[kind.rawValue] else { return model }
+        guard let (_, data) = try await store.activeModel(kind) else { return nil }
+        return try TextClassifier(serialized: data)
+    }
+
+    /// Whether a model of `kind` is loaded (for pages that explain what is missing).
+    public func hasModel(_ kind: ModelKind) -> Bool {
+        state.withLock { kind == .category ? $0.categoryModel != nil : $0.unitModel != nil }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import HotlineCore
+import Synchronization
+
+/// A live knowledge entry found by a search, with its highlighted snippet.
+public struct KnowledgeHit: Sendable {
+    public var id: Int64
+    public var content: KnowledgeContent
+    public var score: Double
+    /// The answer around the best match, in runs of plain and highlighted text.
+    public var snippet: Snippet
+    /// The question with matched terms highlighted.
+    public var question: Snippet
+    public var usageCount: Int
+    public var helpfulCount: Int
+}
+
+/// The in-memory search index over live knowledge entries, kept in step with the database by following the
+/// change counter (`kb_head`): each node refreshes itself at most every `refreshInterval`, so entries edited on
+/// any node of a shared PostgreSQL are found everywhere within that time. Rebuilt from the database at start.
+public final class KnowledgeIndex: Sendable {
+    struct Live: Sendable {
+        var content: KnowledgeContent
+        var centerId: Int64?
+        var usageCount: Int
+        var helpfulCount: Int
+    }
+
+    struct State: Sendable {
+        var index = SearchIndex(synonyms: .empty)
+        var live: [Int64: Live] = [:]
+        var seq: Int64 = -1
+        var synonymsSeq: Int64 = -1
+        var checkedAt = Date.distantPast
+    }
+
+    private let store: Store
+    private let state = Mutex(State())
+    private let refreshing = Mutex(false)
+    let refreshInterval: TimeInterval
+
+    public init(store: Store, refreshInterval: TimeInterval = 2) {
+        self.store = store
+        self.refreshInterval = refreshInterval
+    }
+
+    /// Brings the index up to the database's latest change (only what changed since the last refresh).
+    public func refresh(force: Bool = false) async throws {
+        let now = Date()
+        let current = state.withLock { $0 }
+        guard force || now.timeIntervalSince(current.checkedAt) >= refreshInterval else { return }
+        // One refresh at a time; a concurrent search uses the index as it is.
+        let mine = refreshing.withLock { busy -> Bool in
+            if busy { return false }
+            busy = true
+            return true
+        }
+        guard mine else { return }
+        defer { refreshing.withLock { $0 = false } }
+        let head = try await store.knowledgeHead()
+        var next = current
+        next.checkedAt = now
+        if head.synonymsSeq != current.synonymsSeq {
+            next.index.synonyms = SynonymTable(groups: try await store.synonymGroups())
+            next.synonymsSeq = head.synonymsSeq
+        }
+        if head.seq != current.seq {
+            for change in try await store.knowledgeChanges(after: max(current.seq, 0)) {
+                let entry = change.entry
+                let version = change.changeSeq
+                if entry.status != .archived, let live = entry.live {
+                    next.index.upsert(SearchDocument(id: entry.id, version: version, title: live.question, variants: live.variants,
+                                                     body: live.answer, tags: live.tags))
+                    next.live[entry.id] = Live(content: live, centerId: change.centerId, usageCount: entry.usageCount,
+                                               helpfulCount: entry.helpfulCount)
+                } else {
+                    next.index.remove(id: entry.id, version: version)
+                    next.live[entry.id] = nil
+                }
+            }
+            next.seq = head.seq
+        }
+        let refreshed = next
+        state.withLock { $0 = refreshed }
+    }
+
+    /// Live entries of `centerId` in force on `date` that answer `query`, best first.
+    public func search(_ query: String, centerId: Int64?, on date: CivilDate, limit: Int = 10) async throws -> [KnowledgeHit] {
+        try await refresh()
+        let snapshot = state.withLock { $0 }
+        let query = String(query.prefix(500))
+        let visible: @Sendable (Int64) -> Bool = { id in
+            guard let live = snapshot.live[id] else { return false }
+            return live.centerId == centerId && live.content.inForce(on: date)
+        }
+        let builder = SnippetBuilder(windowLength: 80)
+        let titleBuilder = SnippetBuilder(windowLength: 200)
+        return snapshot.index.search(query, limit: limit, filter: .predicate(visible)).compactMap { hit -> KnowledgeHit? in
+            guard let live = snapshot.live[hit.id] else { return nil }
+            return KnowledgeHit(
+                id: hit.id, content: live.content, score: Double(hit.score), snippet: builder.snippet(of: live.content.answer, matching: hit.matchedTerms),
+                question: titleBuilder.snippet(of: live.content.question, matching: hit.matchedTerms), usageCount: live.usageCount,
+                helpfulCount: live.helpfulCount)
+        }
+    }
+
+    /// How many live entries the index holds.
+    public var count: Int { state.withLock { $0.live.count } }
+}

@@ -1,0 +1,371 @@
+import Foundation
+import HotlineCore
+import SQLKit
+
+/// One step in an entry's history: who changed or moved it, and the content when it changed.
+public struct KnowledgeChange: Sendable {
+    public var version: Int
+    public var action: KnowledgeAction
+    public var actorName: String
+    public var at: Date
+    public var note: String?
+    public var snapshot: KnowledgeContent?
+}
+
+/// An error reported on an entry (查漏纠错).
+public struct KnowledgeReport: Sendable {
+    public enum Status: String, Labelled {
+        case open, resolved, dismissed
+        public var label: String {
+            switch self {
+            case .open: "待处理"
+            case .resolved: "已纠正"
+            case .dismissed: "不予采纳"
+            }
+        }
+    }
+
+    public var id: Int64
+    public var entryId: Int64
+    public var question: String
+    public var reporterName: String
+    public var text: String
+    public var status: Status
+    public var resolution: String?
+    public var resolvedByName: String?
+    public var createdAt: Date
+    public var resolvedAt: Date?
+}
+
+/// Filters for the knowledge list editors and reviewers work from.
+public struct KnowledgeFilter: Sendable {
+    public var statuses: [KnowledgeStatus] = []
+    public var text: String?
+    /// Only entries this actor may verify (the review queue).
+    public var toVerify = false
+    public var limit = 50
+    public var offset = 0
+    public init() {}
+}
+
+/// The knowledge base: entries with their working copy and verified version, history, usage, error reports and synonyms.
+/// Every change bumps `kb_head.seq`, which every node's search index follows.
+extension Store {
+    static func knowledgeEntry(from row: any SQLRow) throws -> KnowledgeEntry {
+        let decoder = JSONDecoder()
+        guard let status = KnowledgeStatus(rawValue: try row.decode(column: "status", as: String.self)) else {
+            throw HotlineError(.internalFailure, "corrupt_row", "知识库数据损坏")
+        }
+        let content = try decoder.decode(KnowledgeContent.self, from: Data(try row.decode(column: "content", as: String.self).utf8))
+        let live = try row.decode(column: "live", as: String?.self).map { try decoder.decode(KnowledgeContent.self, from: Data($0.utf8)) }
+        return KnowledgeEntry(
+            id: try row.decode(column: "id", as: Int64.self), status: status, content: content, version: try row.decode(column: "version", as: Int.self),
+            live: live, liveVersion: try row.decode(column: "live_version", as: Int?.self), updatedBy: try row.decode(column: "updated_by", as: Int64?.self),
+            usageCount: try row.decode(column: "usage_count", as: Int.self), helpfulCount: try row.decode(column: "helpful_count", as: Int.self),
+            unhelpfulCount: try row.decode(column: "unhelpful_count", as: Int.self),
+            createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+    }
+
+    static func json(_ content: KnowledgeContent?) -> String? {
+        content.flatMap { try? String(decoding: JSONEncoder().encode($0), as: UTF8.self) }
+    }
+
+    /// Advances the change counter every node's index follows; returns the new value.
+    func bumpKnowledgeSeq(_ db: any SQLDatabase, synonyms: Bool = false) async throws -> Int64 {
+        let extra: SQLQueryString = synonyms ? ", synonyms_seq = seq + 1" : ""
+        guard let row = try await db.raw("UPDATE kb_head SET seq = seq + 1\(extra) WHERE id = 1 RETURNING seq").first() else {
+            throw HotlineError(.internalFailure, "kb_head_missing", "知识库版本缺失")
+        }
+        return try row.decode(column: "seq", as: Int64.self)
+    }
+
+    private func recordKnowledgeChange(_ db: any SQLDatabase, entry: KnowledgeEntry, action: KnowledgeAction, actor: Actor, note: String?,
+                                       snapshot: Bool, at: Date) async throws {
+        try await db.raw("""
+            INSERT INTO kb_history (entry_id, version, action, actor_id, actor_name, at, note, snapshot)
+            VALUES (\(bind: entry.id), \(bind: entry.version), \(bind: action.rawValue), \(bind: actor.userId), \(bind: actor.name),
+              \(bind: at.millis), \(bind: note), \(bind: snapshot ? Self.json(entry.content) : nil))
+            """).run()
+    }
+
+    private func saveKnowledge(_ db: any SQLDatabase, _ entry: KnowledgeEntry, by actor: Actor) async throws {
+        let seq = try await bumpKnowledgeSeq(db)
+        try await db.raw("""
+            UPDATE kb_entries SET status = \(bind: entry.status.rawValue), question = \(bind: entry.content.question),
+              content = \(bind: Self.json(entry.content)), category_code = \(bind: entry.content.categoryCode),
+              source_unit_id = \(bind: entry.content.sourceUnitId), version = \(bind: entry.version), live = \(bind: Self.json(entry.live)),
+              live_version = \(bind: entry.liveVersion), updated_by = \(bind: entry.updatedBy), updated_at = \(bind: entry.updatedAt.millis),
+              change_seq = \(bind: seq)
+            WHERE id = \(bind: entry.id)
+            """).run()
+    }
+
+    /// Checks that a source unit lies in the actor's center.
+    private func checkSource(_ content: KnowledgeContent, _ actor: Actor, _ db: any SQLDatabase) async throws {
+        guard let source = content.sourceUnitId else { return }
+        guard let unit = try await unit(source, db), unit.centerId == actor.centerId else {
+            throw HotlineError(.unprocessable, "unknown_unit", "来源单位不存在 (no such source unit)")
+        }
+    }
+
+    /// Writes a new entry as a draft.
+    public func createKnowledge(_ content: KnowledgeContent, by actor: Actor) async throws -> KnowledgeEntry {
+        let content = try content.validated()
+        guard KnowledgeWorkflow.mayWrite(sourceUnitId: content.sourceUnitId, by: actor) else {
+            throw HotlineError.forbidden("当前角色无权编写该知识 (your role may not write this entry)")
+        }
+        let at = now
+        return try await database.transaction { db in
+            try await self.checkSource(content, actor, db)
+            if let code = content.categoryCode, try await self.activeCategories([code], db).isEmpty { throw Self.unknownCategory(code) }
+            let seq = try await self.bumpKnowledgeSeq(db)
+            guard let row = try await db.raw("""
+                INSERT INTO kb_entries (center_id, status, question, content, category_code, source_unit_id, version, usage_count,
+                  helpful_count, unhelpful_count, created_by, updated_by, created_at, updated_at, change_seq)
+                VALUES (\(bind: actor.centerId), 'draft', \(bind: content.question), \(bind: Self.json(content)), \(bind: content.categoryCode),
+                  \(bind: content.sourceUnitId), 1, 0, 0, 0, \(bind: actor.userId), \(bind: actor.userId), \(bind: at.millis), \(bind: at.millis),
+                  \(bind: seq))
+                RETURNING id
+                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存失败") }
+            let entry = KnowledgeEntry(id: try row.decode(column: "id", as: Int64.self), status: .draft, content: content, version: 1,
+                                       updatedBy: actor.userId, createdAt: at, updatedAt: at)
+            try await self.recordKnowledgeChange(db, entry: entry, action: .edit, actor: actor, note: nil, snapshot: true, at: at)
+            return entry
+        }
+    }
+
+    /// Loads an entry within the actor's center for a change, locked.
+    private func lockedKnowledge(_ id: Int64, _ actor: Actor, _ db: any SQLDatabase) async throws -> KnowledgeEntry {
+        guard let row = try await db.raw("""
+            SELECT * FROM kb_entries WHERE id = \(bind: id) AND center_id = \(bind: actor.centerId)\(unsafeRaw: forUpdate)
+            """).first() else { throw HotlineError.notFound("知识条目") }
+        return try Self.knowledgeEntry(from: row)
+    }
+
+    /// Changes the working copy (a new version, back to draft); the verified version stays live until the change is approved.
+    /// `expectedVersion` guards against overwriting someone else's edit.
+    public func editKnowledge(id: Int64, content: KnowledgeContent, expectedVersion: Int?, by actor: Actor) async throws -> KnowledgeEntry {
+        let content = try content.validated()
+        let at = now
+        return try await database.transaction { db in
+            let entry = try await self.lockedKnowledge(id, actor, db)
+            if let expected = expectedVersion, expected != entry.version {
+                throw HotlineError(.conflict, "concurrent_update", "条目已被他人修改，请刷新后重试 (the entry was changed by someone else)")
+            }
+            guard KnowledgeWorkflow.mayWrite(sourceUnitId: content.sourceUnitId, by: actor) else {
+                throw HotlineError.forbidden("当前角色无权编写该知识 (your role may not write this entry)")
+            }
+            try await self.checkSource(content, actor, db)
+            if let code = content.categoryCode, try await self.activeCategories([code], db).isEmpty { throw Self.unknownCategory(code) }
+            var updated = try KnowledgeWorkflow.apply(.edit, to: entry, by: actor, note: "", at: at)
+            updated.content = content
+            updated.version = entry.version + 1
+            updated.updatedBy = actor.userId
+            try await self.saveKnowledge(db, updated, by: actor)
+            try await self.recordKnowledgeChange(db, entry: updated, action: .edit, actor: actor, note: nil, snapshot: true, at: at)
+            return updated
+        }
+    }
+
+    /// Submits, approves, rejects, archives or restores an entry.
+    public func knowledgeAction(id: Int64, _ action: KnowledgeAction, note: String, by actor: Actor) async throws -> KnowledgeEntry {
+        guard action != .edit else { throw HotlineError.invalid("action", "请用编辑接口修改内容 (edit through the edit call)") }
+        let at = now
+        return try await database.transaction { db in
+            let entry = try await self.lockedKnowledge(id, actor, db)
+            let updated = try KnowledgeWorkflow.apply(action, to: entry, by: actor, note: note, at: at)
+            try await self.saveKnowledge(db, updated, by: actor)
+            let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
+            try await self.recordKnowledgeChange(db, entry: updated, action: action, actor: actor, note: trimmed.isEmpty ? nil : trimmed,
+                                                 snapshot: false, at: at)
+            return updated
+        }
+    }
+
+    /// One entry as `actor` may see it: the working copy for its writers and verifiers, otherwise only while it is live.
+    public func knowledge(id: Int64, for actor: Actor) async throws -> KnowledgeEntry {
+        let today = CivilDate(now)
+        let entry = try await database.read { db -> KnowledgeEntry? in
+            try await db.raw("SELECT * FROM kb_entries WHERE id = \(bind: id) AND center_id = \(bind: actor.centerId)").first()
+                .map(Self.knowledgeEntry(from:))
+        }
+        guard let entry, KnowledgeWorkflow.seesWorkingCopy(entry, by: actor) || entry.frontVersion(on: today) != nil else {
+            throw HotlineError.notFound("知识条目")
+        }
+        return entry
+    }
+
+    /// The entry's history, oldest first (writers, verifiers and auditors only).
+    public func knowledgeHistory(id: Int64, for actor: Actor) async throws -> [KnowledgeChange] {
+        let entry = try await knowledge(id: id, for: actor)
+        guard KnowledgeWorkflow.seesWorkingCopy(entry, by: actor) else { return [] }
+        return try await database.read { db in
+            try await db.raw("SELECT * FROM kb_history WHERE entry_id = \(bind: id) ORDER BY id").all().compactMap { row in
+                guard let action = KnowledgeAction(rawValue: try row.decode(column: "action", as: String.self)) else { return nil }
+                return KnowledgeChange(
+                    version: try row.decode(column: "version", as: Int.self), action: action,
+                    actorName: try row.decode(column: "actor_name", as: String.self),
+                    at: Date(millis: try row.decode(column: "at", as: Int64.self)), note: try row.decode(column: "note", as: String?.self),
+                    snapshot: try row.decode(column: "snapshot", as: String?.self).flatMap {
+                        try? JSONDecoder().decode(KnowledgeContent.self, from: Data($0.utf8))
+                    })
+            }
+        }
+    }
+
+    /// Entries of the actor's center for editors and reviewers, most recently changed first.
+    public func knowledgeList(_ filter: KnowledgeFilter, for actor: Actor) async throws -> [KnowledgeEntry] {
+        try await database.read { db in
+            var conditions: [SQLQueryString] = ["center_id = \(bind: actor.centerId)"]
+            if !filter.statuses.isEmpty { conditions.append("status IN (\(binds: filter.statuses.map(\.rawValue)))") }
+            if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+                let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                conditions.append("content LIKE \(bind: pattern) ESCAPE '\\'")
+            }
+            if filter.toVerify {
+                if actor.role == .kbEditor || actor.role == .admin {
+                    conditions.append(actor.role == .admin ? "1 = 1" : "source_unit_id IS NULL")
+                } else {
+                    conditions.append("source_unit_id = \(bind: actor.unitId ?? -1)")
+                }
+            }
+            let rows = try await db.raw("""
+                SELECT * FROM kb_entries WHERE \(conditions.joined(separator: " AND "))
+                ORDER BY updated_at DESC, id DESC LIMIT \(literal: min(max(filter.limit, 1), 200)) OFFSET \(literal: max(filter.offset, 0))
+                """).all()
+            let today = CivilDate(self.now)
+            return try rows.map(Self.knowledgeEntry(from:)).filter {
+                KnowledgeWorkflow.seesWorkingCopy($0, by: actor) || $0.frontVersion(on: today) != nil
+            }
+        }
+    }
+
+    /// Counts a use of a live entry (an agent answered with it) and, when given, whether it helped.
+    public func recordKnowledgeUse(id: Int64, helpful: Bool?, used: Bool, centerId: Int64?) async throws {
+        let today = CivilDate(now)
+        try await database.transaction { db in
+            guard let row = try await db.raw("SELECT * FROM kb_entries WHERE id = \(bind: id) AND center_id = \(bind: centerId)").first(),
+                try Self.knowledgeEntry(from: row).frontVersion(on: today) != nil
+            else { throw HotlineError.notFound("知识条目") }
+            let use: Int64 = used ? 1 : 0
+            let yes: Int64 = helpful == true ? 1 : 0
+            let no: Int64 = helpful == false ? 1 : 0
+            try await db.raw("""
+                UPDATE kb_entries SET usage_count = usage_count + \(bind: use), helpful_count = helpful_count + \(bind: yes),
+                  unhelpful_count = unhelpful_count + \(bind: no) WHERE id = \(bind: id)
+                """).run()
+        }
+    }
+
+    // MARK: Error reports
+
+    /// Reports an error in a live entry (查漏纠错); any staff member who can see it may.
+    public func reportKnowledgeError(id: Int64, text: String, by actor: Actor) async throws -> KnowledgeReport {
+        let text = try Lifecycle.required(text, "text", max: 2000)
+        let entry = try await knowledge(id: id, for: actor)
+        let at = now
+        return try await database.transaction { db in
+            guard let row = try await db.raw("""
+                INSERT INTO kb_reports (entry_id, reporter_id, reporter_name, text, status, created_at)
+                VALUES (\(bind: id), \(bind: actor.userId), \(bind: actor.name), \(bind: text), 'open', \(bind: at.millis)) RETURNING id
+                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存失败") }
+            return KnowledgeReport(id: try row.decode(column: "id", as: Int64.self), entryId: id, question: entry.content.question,
+                                   reporterName: actor.name, text: text, status: .open, createdAt: at)
+        }
+    }
+
+    /// Reports on entries the actor writes or verifies, open ones first.
+    public func knowledgeReports(status: KnowledgeReport.Status?, for actor: Actor) async throws -> [KnowledgeReport] {
+        try await database.read { db in
+            let filter: SQLQueryString = status.map { "AND r.status = \(bind: $0.rawValue)" } ?? ""
+            let rows = try await db.raw("""
+                SELECT r.*, e.question, e.source_unit_id FROM kb_reports r JOIN kb_entries e ON e.id = r.entry_id
+                WHERE e.center_id = \(bind: actor.centerId) \(filter) ORDER BY CASE WHEN r.status = 'open' THEN 0 ELSE 1 END, r.id DESC LIMIT 200
+                """).all()
+            return try rows.compactMap { row in
+                let source = try row.decode(column: "source_unit_id", as: Int64?.self)
+                guard KnowledgeWorkflow.mayWrite(sourceUnitId: source, by: actor) || KnowledgeWorkflow.mayVerify(sourceUnitId: source, by: actor)
+                else { return nil }
+                return KnowledgeReport(
+                    id: try row.decode(column: "id", as: Int64.self), entryId: try row.decode(column: "entry_id", as: Int64.self),
+                    question: try row.decode(column: "question", as: String.self), reporterName: try row.decode(column: "reporter_name", as: String.self),
+                    text: try row.decode(column: "text", as: String.self),
+                    status: KnowledgeReport.Status(rawValue: try row.decode(column: "status", as: String.self)) ?? .open,
+                    resolution: try row.decode(column: "resolution", as: String?.self),
+                    resolvedByName: try row.decode(column: "resolved_by_name", as: String?.self),
+                    createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                    resolvedAt: try row.decode(column: "resolved_at", as: Int64?.self).map(Date.init(millis:)))
+            }
+        }
+    }
+
+    /// Closes a report: corrected (the entry was or will be edited) or dismissed, with the reason.
+    public func resolveKnowledgeReport(id: Int64, dismiss: Bool, resolution: String, by actor: Actor) async throws {
+        let resolution = try Lifecycle.required(resolution, "resolution", max: 2000)
+        let at = now
+        try await database.transaction { db in
+            guard let row = try await db.raw("""
+                SELECT r.status, e.source_unit_id FROM kb_reports r JOIN kb_entries e ON e.id = r.entry_id
+                WHERE r.id = \(bind: id) AND e.center_id = \(bind: actor.centerId)\(unsafeRaw: self.forUpdate)
+                """).first() else { throw HotlineError.notFound("纠错报告") }
+            let source = try row.decode(column: "source_unit_id", as: Int64?.self)
+            guard KnowledgeWorkflow.mayWrite(sourceUnitId: source, by: actor) || KnowledgeWorkflow.mayVerify(sourceUnitId: source, by: actor) else {
+                throw HotlineError.notFound("纠错报告")
+            }
+            guard try row.decode(column: "status", as: String.self) == "open" else {
+                throw HotlineError(.conflict, "invalid_state", "该报告已处理 (already handled)")
+            }
+            try await db.raw("""
+                UPDATE kb_reports SET status = \(bind: dismiss ? "dismissed" : "resolved"), resolution = \(bind: resolution),
+                  resolved_by_name = \(bind: actor.name), resolved_at = \(bind: at.millis) WHERE id = \(bind: id)
+                """).run()
+        }
+    }
+
+    // MARK: Synonyms
+
+    /// The synonym groups (同义词表), each a list of equivalent terms.
+    public func synonymGroups() async throws -> [[String]] {
+        try await database.read { db in
+            try await db.raw("SELECT terms FROM kb_synonyms ORDER BY id").all().map { row in
+                try row.decode(column: "terms", as: String.self).split(separator: ",").map(String.init)
+            }
+        }
+    }
+
+    /// Replaces the synonym table; every node's search picks it up with its next refresh.
+    public func setSynonymGroups(_ groups: [[String]], by actor: Actor) async throws {
+        guard actor.role == .kbEditor || actor.role == .admin else { throw HotlineError.forbidden("当前角色无权维护同义词 (your role may not edit synonyms)") }
+        let cleaned = try groups.map { group in
+            try KnowledgeContent.list(group.map { $0.replacingOccurrences(of: ",", with: "") }, "synonyms", count: 20, length: 30)
+        }.filter { $0.count >= 2 }
+        guard cleaned.count <= 2000 else { throw HotlineError.invalid("synonyms", "最多2000组 (at most 2000 groups)") }
+        try await database.transaction { db in
+            try await db.raw("DELETE FROM kb_synonyms").run()
+            for group in cleaned { try await db.raw("INSERT INTO kb_synonyms (terms) VALUES (\(bind: group.joined(separator: ",")))").run() }
+            _ = try await self.bumpKnowledgeSeq(db, synonyms: true)
+        }
+    }
+
+    // MARK: Change feed for the index
+
+    /// The change counters: entries and synonyms.
+    func knowledgeHead() async throws -> (seq: Int64, synonymsSeq: Int64) {
+        try await database.read { db in
+            guard let row = try await db.raw("SELECT seq, synonyms_seq FROM kb_head WHERE id = 1").first() else { return (0, 0) }
+            return (try row.decode(column: "seq", as: Int64.self), try row.decode(column: "synonyms_seq", as: Int64.self))
+        }
+    }
+
+    /// Entries changed after `seq`, with their change numbers and centers.
+    func knowledgeChanges(after seq: Int64) async throws -> [(entry: KnowledgeEntry, centerId: Int64?, changeSeq: Int64)] {
+        try await database.read { db in
+            try await db.raw("SELECT * FROM kb_entries WHERE change_seq > \(bind: seq) ORDER BY change_seq").all().map { row in
+                (try Self.knowledgeEntry(from: row), try row.decode(column: "center_id", as: Int64?.self),
+                 try row.decode(column: "change_seq", as: Int64.self))
+            }
+        }
+    }
+}
