@@ -6,6 +6,7 @@ import HotlineStore
 struct APIService: APIProtocol {
     let store: Store
     let clock: WallClock
+    let advisor: Advisor
 
     static let adminOnly: Set<Role> = [.admin]
 

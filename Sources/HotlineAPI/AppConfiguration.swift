@@ -24,6 +24,12 @@ public struct AppConfiguration: Sendable {
     public var scanIntervalSeconds = 60
     /// `log.level`.
     public var logLevel = Logger.Level.info
+    /// `search.refreshSeconds`: how often a node follows knowledge-base, model and gazetteer changes made on any node.
+    public var refreshSeconds = 5.0
+    /// `models.retrainAfter`: closed tickets since the active model that make the server train a new one (0: never).
+    public var retrainAfter = 500
+    /// `models.checkMinutes`: how often the server looks whether to retrain.
+    public var retrainCheckMinutes = 30
     /// `files.directory`: where uploaded photos and documents are kept.
     public var filesDirectory = "data/files"
     /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `http.trustedProxies`.
@@ -43,6 +49,9 @@ public struct AppConfiguration: Sendable {
         scanIntervalSeconds = reader.int(forKey: "scanner.intervalSeconds", default: scanIntervalSeconds)
         logLevel = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) ?? logLevel
         filesDirectory = reader.string(forKey: "files.directory", default: filesDirectory)
+        refreshSeconds = reader.double(forKey: "search.refreshSeconds", default: refreshSeconds)
+        retrainAfter = reader.int(forKey: "models.retrainAfter", default: retrainAfter)
+        retrainCheckMinutes = reader.int(forKey: "models.checkMinutes", default: retrainCheckMinutes)
         web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
         web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
         web.portalCenterId = reader.int(forKey: "portal.centerId").map { Int64($0) }

@@ -40,7 +40,7 @@ public func prepare(_ runtime: HotlineRuntime, logger: Logger) async throws {
 
 /// Builds the router: the web pages, the JSON API under /api/v1, health, hello (for benchmarks) and, when given,
 /// Prometheus metrics.
-public func buildRouter(store: Store, clock: WallClock, logger: Logger, web: WebSettings = WebSettings(),
+public func buildRouter(store: Store, clock: WallClock, logger: Logger, web: WebSettings = WebSettings(), advisor: Advisor? = nil,
                         metrics: PrometheusCollectorRegistry? = nil) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     if metrics != nil { router.add(middleware: MetricsMiddleware()) }
@@ -49,9 +49,10 @@ public func buildRouter(store: Store, clock: WallClock, logger: Logger, web: Web
     if let metrics {
         router.get("/metrics") { _, _ in metrics.emitToString() }
     }
-    try WebApp(store: store, clock: clock, settings: web).register(on: router)
+    let advisor = advisor ?? Advisor(store: store)
+    try WebApp(store: store, clock: clock, advisor: advisor, settings: web).register(on: router)
     let api = router.group("api/v1").add(middleware: AuthenticationMiddleware(store: store))
-    try APIService(store: store, clock: clock).registerHandlers(
+    try APIService(store: store, clock: clock, advisor: advisor).registerHandlers(
         on: api, serverURL: URL(string: "/")!, middlewares: [OpenAPIErrorMiddleware(logger: logger)])
     return router
 }
@@ -62,7 +63,8 @@ public func buildApplication(
     runScanner: Bool = true, runDatabase: Bool = true, onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let config = runtime.configuration
-    let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, web: config.web, metrics: metrics)
+    let advisor = Advisor(store: runtime.store, refreshInterval: config.refreshSeconds)
+    let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, web: config.web, advisor: advisor, metrics: metrics)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Hotline"),
@@ -72,6 +74,10 @@ public func buildApplication(
     if runDatabase { app.addServices(DatabaseService(database: runtime.database)) }
     if runScanner && config.scanIntervalSeconds > 0 {
         app.addServices(DeadlineScanner(store: runtime.store, interval: .seconds(config.scanIntervalSeconds), logger: logger))
+    }
+    if runScanner && config.retrainAfter > 0 {
+        app.addServices(ModelTrainer(store: runtime.store, advisor: advisor, retrainAfter: config.retrainAfter,
+                                     interval: .seconds(config.retrainCheckMinutes * 60), logger: logger))
     }
     return app
 }

@@ -2,8 +2,9 @@ import Foundation
 import HotlineCore
 import HotlineStore
 
-/// Builds the demo city 临江市: a hotline center, departments, districts with streets and communities,
-/// one user for every role, and about a thousand tickets in every status.
+/// Builds the demo city 临江市: a hotline center, departments, districts with streets and communities, utilities,
+/// one user for every role, a gazetteer, routing rules, synonyms, a verified knowledge base, about a thousand
+/// tickets in every status, and classifiers trained on the closed ones.
 public struct DemoSeeder {
     /// The password of every demo account.
     public static let password = "Hotline-2026"
@@ -19,13 +20,15 @@ public struct DemoSeeder {
         public var accounts: [Account]
         public var apiKey: String
         public var ticketsByStatus: [TicketStatus: Int]
+        public var knowledgeEntries: Int
+        public var models: [ModelInfo]
     }
 
-    /// A message to seed tickets with: title, text, and which department handles it.
+    /// A message to seed tickets with: title, text, the unit that handles it, its category and type.
     public struct Message: Sendable {
         public var title: String
         public var text: String
-        public var department: String
+        public var unit: String
         public var categoryCode: String
         public var type: TicketType
     }
@@ -44,105 +47,138 @@ public struct DemoSeeder {
 
     /// Whether the demo city is already there.
     public static func isSeeded(_ store: Store) async throws -> Bool {
-        try await store.units(visibleTo: .system).contains { $0.name == centerName }
+        try await store.units(visibleTo: .system).contains { $0.name == DemoContent.center }
     }
 
-    static let centerName = "临江市12345政务服务便民热线中心"
-    static let departments = [
-        "市住房和城乡建设局", "市交通运输局", "市市场监督管理局", "市人力资源和社会保障局", "市生态环境局", "市城市管理和综合执法局",
-        "市教育局", "市卫生健康委员会", "市自然资源和规划局", "市医疗保障局",
-    ]
+    /// The demo city's own requests (120 realistic ones, with deliberate near-duplicates and emergencies).
+    public static let builtInMessages: [Message] = DemoContent.messages.map {
+        Message(title: $0.title, text: $0.text, unit: $0.unit, categoryCode: $0.category, type: TicketType(rawValue: $0.type) ?? .complaint)
+    }
 
     public func run() async throws -> Summary {
-        let center = try await store.createUnit(name: Self.centerName, kind: .center, parentId: nil, code: "LJ12345", regionCode: "330100")
-        var departments: [String: OrgUnit] = [:]
-        for (index, name) in Self.departments.enumerated() {
-            departments[name] = try await store.createUnit(name: name, kind: .department, parentId: center.id, code: String(format: "D%02d", index + 1))
+        let org = try await organisation()
+        let (accounts, users, apiKey) = try await people(org)
+        try await gazetteer(org)
+        for rule in DemoContent.routingRules where rule.keywords.isEmpty {
+            guard let unit = org.byName[rule.unit] else { continue }
+            try await store.addRoutingRule(RoutingRule(categoryPrefix: rule.prefix, unitId: unit.id), centerId: org.center.id)
         }
+        try await store.setSynonymGroups(DemoContent.synonyms, by: users["kbeditor"]!)
+        let entries = try await knowledge(org, users)
+        var handlers: [Int64: Actor] = [:]
+        for actor in users.values where actor.role == .unitHandler { handlers[actor.unitId!] = handlers[actor.unitId!] ?? actor }
+        let story = TicketStories(store: store, agent: users["agent"]!, supervisor: users["supervisor"]!, handlers: handlers, units: org.byName,
+                                  districts: org.districts, townships: org.townships, centerId: org.center.id, messages: messages, now: now)
+        var counts = try await story.tell(count: ticketCount)
+        if messages.first?.title == Self.builtInMessages.first?.title {
+            let pairs = DemoContent.nearDuplicatePairs.map { (Self.builtInMessages[$0.first], Self.builtInMessages[$0.second]) }
+            try await story.tellDuplicates(pairs)
+            counts[.accepted, default: 0] += pairs.count
+            counts[.pendingSign, default: 0] += pairs.count
+        }
+        var models: [ModelInfo] = []
+        for kind in ModelKind.allCases {
+            if let report = try await store.train(kind, minimumExamples: 20, note: "演示城市初始模型") { models.append(report.model) }
+        }
+        return Summary(centerId: org.center.id, accounts: accounts, apiKey: apiKey, ticketsByStatus: counts, knowledgeEntries: entries,
+                       models: models)
+    }
+
+    struct Organisation {
+        var center: OrgUnit
+        var byName: [String: OrgUnit] = [:]
         var districts: [OrgUnit] = []
-        var streets: [OrgUnit] = []
-        for (d, district) in ["东湖区", "西山区", "南江区"].enumerated() {
-            let unit = try await store.createUnit(name: district, kind: .district, parentId: center.id, regionCode: "33010\(d + 2)")
-            districts.append(unit)
-            for street in ["\(district.prefix(2))街道", "\(district.prefix(2))镇"] {
-                let s = try await store.createUnit(name: street, kind: .township, parentId: unit.id)
-                streets.append(s)
-                for community in ["第一社区", "第二社区"] {
-                    _ = try await store.createUnit(name: "\(street)\(community)", kind: .community, parentId: s.id)
+        var townships: [OrgUnit] = []
+    }
+
+    func organisation() async throws -> Organisation {
+        let center = try await store.createUnit(name: DemoContent.center, kind: .center, parentId: nil, code: "LJ12345", regionCode: "330100")
+        var org = Organisation(center: center)
+        func add(_ name: String, _ kind: UnitKind, under parent: OrgUnit, code: String? = nil, region: String? = nil) async throws -> OrgUnit {
+            let unit = try await store.createUnit(name: name, kind: kind, parentId: parent.id, code: code, regionCode: region)
+            org.byName[name] = unit
+            return unit
+        }
+        for (index, name) in DemoContent.departments.enumerated() {
+            _ = try await add(name, .department, under: center, code: String(format: "D%02d", index + 1))
+        }
+        for (d, name) in DemoContent.districts.enumerated() {
+            let district = try await add(name, .district, under: center, region: "33010\(d + 2)")
+            org.districts.append(district)
+            for township in DemoContent.townships where township.hasPrefix(name.prefix(2)) {
+                let unit = try await add(township, .township, under: district)
+                org.townships.append(unit)
+                for community in DemoContent.communities where community.hasPrefix(township) {
+                    _ = try await add(community, .community, under: unit)
                 }
             }
         }
-        let subCenter = try await store.createUnit(name: "12315市场监管投诉举报分中心", kind: .subCenter, parentId: center.id)
-        _ = try await store.createUnit(name: "临江水务集团", kind: .utility, parentId: center.id)
-        _ = try await store.createUnit(name: "国网临江供电公司", kind: .utility, parentId: center.id)
-        let police = try await store.createUnit(name: "市公安局110指挥中心", kind: .emergency, parentId: center.id)
-        _ = subCenter
+        _ = try await add(DemoContent.subCenter, .subCenter, under: center)
+        for utility in DemoContent.utilities { _ = try await add(utility, .utility, under: center) }
+        _ = try await add(DemoContent.emergency, .emergency, under: center)
+        return org
+    }
 
-        let housing = departments["市住房和城乡建设局"]!
-        let accountSpecs: [(String, String, Role, OrgUnit)] = [
-            ("admin", "系统管理员", .admin, center), ("agent", "话务员小李", .agent, center), ("agent2", "话务员小王", .agent, center),
-            ("supervisor", "审核督办员老张", .centerSupervisor, center), ("housing", "住建局承办人", .unitHandler, housing),
-            ("housing-admin", "住建局管理员", .unitAdmin, housing), ("donghu", "东湖区承办人", .unitHandler, districts[0]),
-            ("donghu-street", "东湖街道承办人", .unitHandler, streets[0]), ("kbeditor", "知识库编辑", .kbEditor, center),
-            ("auditor", "审计员", .auditor, center), ("police110", "110联动平台", .integrationClient, police),
+    func people(_ org: Organisation) async throws -> ([Account], [String: Actor], String) {
+        let housing = org.byName["市住房和城乡建设局"]!
+        let specs: [(String, String, Role, OrgUnit)] = [
+            ("admin", "系统管理员", .admin, org.center), ("agent", "话务员小李", .agent, org.center), ("agent2", "话务员小王", .agent, org.center),
+            ("supervisor", "审核督办员老张", .centerSupervisor, org.center), ("housing", "住建局承办人", .unitHandler, housing),
+            ("housing-admin", "住建局管理员", .unitAdmin, housing), ("donghu", "东湖区承办人", .unitHandler, org.districts[0]),
+            ("donghu-street", "东湖街道承办人", .unitHandler, org.townships[0]), ("kbeditor", "知识库编辑", .kbEditor, org.center),
+            ("auditor", "审计员", .auditor, org.center), ("police110", "110联动平台", .integrationClient, org.byName[DemoContent.emergency]!),
         ]
         var accounts: [Account] = []
         var users: [String: Actor] = [:]
         var integrationId: Int64 = 0
-        for (username, name, role, unit) in accountSpecs {
+        func create(_ username: String, _ name: String, _ role: Role, _ unit: OrgUnit) async throws {
             let user = try await store.createUser(username: username, displayName: name, password: Self.password, role: role, unitId: unit.id)
-            accounts.append(Account(username: username, role: role, unit: unit.name))
             users[username] = Actor.user(id: user.id, name: name, role: role, unitId: unit.id, unitPath: unit.path, centerId: unit.centerId)
             if role == .integrationClient { integrationId = user.id }
         }
+        for (username, name, role, unit) in specs {
+            try await create(username, name, role, unit)
+            accounts.append(Account(username: username, role: role, unit: unit.name))
+        }
         let apiKey = try await store.createAPIKey(userId: integrationId, name: "110联动平台")
-        for department in departments.values where department.id != housing.id {
-            let user = try await store.createUser(username: "unit\(department.id)", displayName: "\(department.name)承办人",
-                                                  password: Self.password, role: .unitHandler, unitId: department.id)
-            users["unit\(department.id)"] = Actor.user(id: user.id, name: user.displayName, role: .unitHandler, unitId: department.id,
-                                                       unitPath: department.path, centerId: department.centerId)
+        // A handler for every other unit that receives tickets, so that every demo ticket can be worked.
+        let covered = Set([housing.id, org.districts[0].id, org.townships[0].id])
+        for unit in org.byName.values.sorted(by: { $0.id < $1.id }) where !covered.contains(unit.id) {
+            try await create("unit\(unit.id)", "\(unit.name)承办人", .unitHandler, unit)
         }
-        for district in districts.dropFirst() {
-            let user = try await store.createUser(username: "unit\(district.id)", displayName: "\(district.name)承办人",
-                                                  password: Self.password, role: .unitHandler, unitId: district.id)
-            users["unit\(district.id)"] = Actor.user(id: user.id, name: user.displayName, role: .unitHandler, unitId: district.id,
-                                                     unitPath: district.path, centerId: district.centerId)
-        }
-
-        var handlers: [Int64: Actor] = [housing.id: users["housing"]!, districts[0].id: users["donghu"]!]
-        for (key, actor) in users where key.hasPrefix("unit") { handlers[actor.unitId!] = actor }
-        let story = TicketStories(store: store, agent: users["agent"]!, supervisor: users["supervisor"]!, handlers: handlers,
-                                  departments: departments, districts: districts, streets: streets, streetHandler: users["donghu-street"]!,
-                                  centerId: center.id, messages: messages, now: now)
-        let counts = try await story.tell(count: ticketCount)
-        return Summary(centerId: center.id, accounts: accounts, apiKey: apiKey, ticketsByStatus: counts)
+        return (accounts, users, apiKey)
     }
 
-    /// Messages used when no file is given.
-    public static let builtInMessages: [Message] = [
-        Message(title: "小区电梯频繁故障", text: "我住在东湖区滨江花园3幢，电梯本月已经停运四次，老人上下楼很困难，物业一直推诿，请相关部门督促维修。",
-                department: "市住房和城乡建设局", categoryCode: "070999", type: .complaint),
-        Message(title: "夜间施工噪音扰民", text: "西山区学府路工地每天晚上十一点以后还在打桩，噪音很大，严重影响附近居民休息，请求查处。",
-                department: "市生态环境局", categoryCode: "040299", type: .complaint),
-        Message(title: "咨询社保卡补办流程", text: "社保卡丢失了，想问一下补办需要带什么材料，在哪里办理，多长时间可以拿到。",
-                department: "市人力资源和社会保障局", categoryCode: "080199", type: .consultation),
-        Message(title: "公交线路调整建议", text: "建议12路公交车在高新区新开通的科技园站增设站点，方便上班族通勤。",
-                department: "市交通运输局", categoryCode: "050299", type: .suggestion),
-        Message(title: "超市销售过期食品", text: "南江区某超市货架上有过期三天的酸奶在售，已拍照留存，请市场监管部门查处。",
-                department: "市市场监督管理局", categoryCode: "070899", type: .report),
-        Message(title: "人行道占道经营", text: "东湖路与解放路交叉口人行道被摊贩长期占用，行人只能走机动车道，存在安全隐患。",
-                department: "市城市管理和综合执法局", categoryCode: "030799", type: .complaint),
-        Message(title: "学校周边交通拥堵", text: "实验小学放学时段门口道路严重拥堵，希望增派交警疏导并规划临时停车区。",
-                department: "市教育局", categoryCode: "010299", type: .help),
-        Message(title: "医保异地报销咨询", text: "在外地住院的医疗费用回来后怎么报销，需要提前备案吗，报销比例是多少。",
-                department: "市医疗保障局", categoryCode: "080199", type: .consultation),
-        Message(title: "小区垃圾清运不及时", text: "南江区江畔小区垃圾桶已经三天没人清运，天气热气味很大，请督促处理。",
-                department: "市城市管理和综合执法局", categoryCode: "030399", type: .complaint),
-        Message(title: "表扬社区工作人员", text: "东湖街道第一社区的工作人员帮助独居老人办理了高龄补贴，服务热情周到，特此表扬。",
-                department: "市住房和城乡建设局", categoryCode: "090399", type: .praise),
-    ]
+    /// Districts, townships and communities route to their own units; roads and estates to the township they lie in.
+    func gazetteer(_ org: Organisation) async throws {
+        var ids: [String: Int64] = [:]
+        for kind in ["district", "township", "community", "road", "estate"] {
+            let places = DemoContent.places.filter { $0.kind == kind }.map { place in
+                Place(id: 0, name: place.name, aliases: place.aliases, kind: Place.Kind(rawValue: place.kind) ?? .estate,
+                      unitID: org.byName[place.name]?.id, parentID: place.parent.flatMap { ids[$0] })
+            }
+            for place in try await store.addPlaces(places, centerId: org.center.id) { ids[place.name] = place.id }
+        }
+    }
 
-    /// Reads messages from a `title,text,label` CSV (as in the TipDM data set), assigning departments by label.
+    /// Entries written by the KB editor, verified by their source unit (or by the admin for the center's own), published.
+    func knowledge(_ org: Organisation, _ users: [String: Actor]) async throws -> Int {
+        let editor = users["kbeditor"]!
+        var count = 0
+        for item in DemoContent.knowledge {
+            let source = item.sourceUnit == DemoContent.center ? nil : org.byName[item.sourceUnit]
+            let entry = try await store.createKnowledge(
+                KnowledgeContent(question: item.question, variants: item.variants, answer: item.answer, categoryCode: item.category,
+                                 sourceUnitId: source?.id, tags: item.tags), by: editor)
+            _ = try await store.knowledgeAction(id: entry.id, .submit, note: "", by: editor)
+            let verifier = source.flatMap { unit in users.values.first { $0.unitId == unit.id && $0.role == .unitHandler } } ?? users["admin"]!
+            _ = try await store.knowledgeAction(id: entry.id, .approve, note: "已校核", by: verifier)
+            count += 1
+        }
+        return count
+    }
+
+    /// Reads messages from a `title,text,label` CSV (as in the TipDM data set), assigning units by label.
     public static func messages(fromCSV text: String) -> [Message] {
         let byLabel: [String: (String, String)] = [
             "城乡建设": ("市住房和城乡建设局", "030299"), "劳动和社会保障": ("市人力资源和社会保障局", "080199"),
@@ -154,12 +190,12 @@ public struct DemoSeeder {
             let l = header.firstIndex(of: "label")
         else { return [] }
         return rows.dropFirst().compactMap { row in
-            guard row.count > max(t, x, l), let (department, code) = byLabel[row[l]] else { return nil }
+            guard row.count > max(t, x, l), let (unit, code) = byLabel[row[l]] else { return nil }
             let title = String(row[t].prefix(100))
             var body = row[x]
             if body.hasPrefix(row[t]) { body.removeFirst(row[t].count) }
             return Message(title: title.isEmpty ? "市民诉求" : title, text: String(body.prefix(2000)).isEmpty ? title : String(body.prefix(2000)),
-                           department: department, categoryCode: code, type: .complaint)
+                           unit: unit, categoryCode: code, type: .complaint)
         }
     }
 }

@@ -8,10 +8,10 @@ struct TicketStories {
     let agent: Actor
     let supervisor: Actor
     let handlers: [Int64: Actor]
-    let departments: [String: OrgUnit]
+    /// Every unit of the city by name.
+    let units: [String: OrgUnit]
     let districts: [OrgUnit]
-    let streets: [OrgUnit]
-    let streetHandler: Actor
+    let townships: [OrgUnit]
     let centerId: Int64
     let messages: [DemoSeeder.Message]
     let now: Date
@@ -50,6 +50,8 @@ struct TicketStories {
             clock.set(min(start, now))
             let message = messages[random.next(upTo: messages.count)]
             var ending = endings[random.next(upTo: endings.count)]
+            let emergency = EmergencyDetector().assess(message.title + message.text).isEmergency
+            if emergency { ending = .rejected }
             let age = now.timeIntervalSince(start)
             if age < 86400 && [.closed, .evaluated, .redone, .pendingCallback].contains(ending) { ending = .replied }
             let phone = "13\(random.next(upTo: 10))\(String(format: "%08d", random.next(upTo: 100_000_000)))"
@@ -68,14 +70,15 @@ struct TicketStories {
                 clock.set(min(clock.now.addingTimeInterval(TimeInterval(minutes * 60)), now))
                 _ = try await timed.perform(input, onTicket: id, by: actor)
             }
-            let toDistrict = i % 4 == 0
-            let main = toDistrict ? districts[0] : (departments[message.department] ?? districts[0])
-            let handler = handlers[main.id] ?? streetHandler
+            let main = units[message.unit] ?? districts[0]
+            guard let handler = handlers[main.id] else { continue }
             switch ending {
             case .screening:
                 break
             case .accepted:
                 if channel.startsInScreening { try await act(ActionInput(code: .accept), by: agent, after: 5) }
+            case .rejected where emergency:
+                try await act(ActionInput(code: .reject, note: "紧急情况，已转110/119/120联动处置", reasonCode: .emergencyTransferred), by: agent, after: 1)
             case .rejected:
                 try await act(ActionInput(code: .reject, note: "该事项已进入诉讼程序", reasonCode: .litigation), by: agent, after: 3)
             case .answered:
@@ -93,8 +96,9 @@ struct TicketStories {
                 }
                 try await act(ActionInput(code: .sign), by: handler, after: 40)
                 var replier = handler
-                if toDistrict && (ending == .subDispatched || i % 8 == 0) {
-                    try await act(ActionInput(code: .subDispatch, unitId: streets[0].id), by: handler, after: 30)
+                if main.kind == .district && (ending == .subDispatched || i % 3 == 0),
+                    let street = townships.first(where: { $0.parentId == main.id }), let streetHandler = handlers[street.id] {
+                    try await act(ActionInput(code: .subDispatch, unitId: street.id), by: handler, after: 30)
                     try await act(ActionInput(code: .sign), by: streetHandler, after: 30)
                     replier = streetHandler
                 }
@@ -127,6 +131,24 @@ struct TicketStories {
             counts[status, default: 0] += 1
         }
         return counts
+    }
+
+    /// The same matter reported twice, in different words, by two callers in the last two days, both still open:
+    /// what the center desk offers to merge.
+    func tellDuplicates(_ pairs: [(DemoSeeder.Message, DemoSeeder.Message)]) async throws {
+        let clock = ManualClock(now.addingTimeInterval(-2 * 86400))
+        let timed = store.with(clock: clock.wallClock)
+        for (index, pair) in pairs.enumerated() {
+            for (offset, message) in [pair.0, pair.1].enumerated() {
+                clock.set(now.addingTimeInterval(-Double(2 - offset) * 86400 + Double(index) * 600))
+                guard let unit = units[message.unit], handlers[unit.id] != nil else { continue }
+                let draft = TicketDraft(channel: .phone, type: message.type, title: message.title, content: message.text,
+                                        categoryCode: message.categoryCode,
+                                        requester: Requester(name: "市民\(index)\(offset)", phone: "1380000\(String(format: "%02d%02d", index, offset))"))
+                let id = try await timed.createTicket(draft, centerId: centerId, by: agent).ticket.state.id
+                if offset == 0 { _ = try await timed.perform(ActionInput(code: .dispatch, mainUnitId: unit.id), onTicket: id, by: agent) }
+            }
+        }
     }
 
     /// A made-up resident ID number with a correct check character.

@@ -17,6 +17,26 @@ public struct CategoryNode: Sendable, Hashable, Codable {
     }
 }
 
+extension CategoryNode {
+    /// Every node's full path, `code → "城乡建设 / 市政设施 / 路灯"`.
+    public static func paths(_ nodes: [CategoryNode]) -> [String: String] {
+        var byCode: [String: CategoryNode] = [:]
+        for node in nodes { byCode[node.code] = node }
+        var paths: [String: String] = [:]
+        for node in nodes {
+            var names = [node.name]
+            var parent = node.parentCode
+            var seen: Set<String> = [node.code]
+            while let code = parent, let up = byCode[code], seen.insert(code).inserted {
+                names.insert(up.name, at: 0)
+                parent = up.parentCode
+            }
+            paths[node.code] = names.joined(separator: " / ")
+        }
+        return paths
+    }
+}
+
 /// Reads a category CSV (`level1_code,level1_name,level2_code,level2_name,level3_code,level3_name,description`)
 /// into a tree, reporting every row it had to change or skip.
 public struct CategoryImport: Sendable {

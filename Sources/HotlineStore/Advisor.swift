@@ -7,6 +7,8 @@ public struct Suggestions: Sendable {
     /// A suggested category and why.
     public struct CategoryChoice: Sendable {
         public var code: String
+        /// `城乡建设 / 市政设施 / 路灯`.
+        public var name: String
         public var probability: Double
         /// The words that made the model choose it.
         public var words: [String]
@@ -15,6 +17,7 @@ public struct Suggestions: Sendable {
     /// A suggested main unit, with every reason that points to it.
     public struct UnitChoice: Sendable {
         public var unitId: Int64
+        public var name: String
         public var score: Double
         public var reasons: [String]
     }
@@ -77,11 +80,14 @@ public final class Advisor: Sendable {
         var rules: [Int64: [RoutingRule]] = [:]
         var placesSeq: Int64 = -1
         var duplicates = DuplicateIndex()
-        /// Open tickets in the duplicate index: center and number.
-        var open: [Int64: (centerId: Int64, createdAt: Date)] = [:]
+        /// Open tickets in the duplicate index: center, time, text and place key.
+        var open: [Int64: (centerId: Int64, createdAt: Date, text: String, place: String?)] = [:]
         var lastTicketId: Int64 = 0
         var lastScan: Int64 = 0
         var checkedAt = Date.distantPast
+        var units: [Int64: OrgUnit] = [:]
+        var categoryPaths: [String: String] = [:]
+        var categoriesLoadedAt = Date.distantPast
     }
 
     let store: Store
@@ -95,7 +101,7 @@ public final class Advisor: Sendable {
 
     public init(store: Store, refreshInterval: TimeInterval = 5) {
         self.store = store
-        self.knowledge = KnowledgeIndex(store: store)
+        self.knowledge = KnowledgeIndex(store: store, refreshInterval: min(refreshInterval, 2))
         self.refreshInterval = refreshInterval
     }
 
@@ -109,14 +115,12 @@ public final class Advisor: Sendable {
         let text = String((title + "\n" + content).prefix(4000))
         let input = TextClassifier.input(title: title, detail: content)
         var result = Suggestions()
-        let units = try await store.units(visibleTo: .system)
-        var unitsById: [Int64: OrgUnit] = [:]
-        for unit in units where unit.centerId == centerId && unit.active && unit.kind != .center { unitsById[unit.id] = unit }
+        let unitsById = snapshot.units.filter { $0.value.centerId == centerId && $0.value.active && $0.value.kind != .center }
 
         if let model = snapshot.categoryModel {
             result.categories = model.predict(input).prefix(3).map { prediction in
-                Suggestions.CategoryChoice(code: prediction.label, probability: prediction.probability,
-                                           words: model.explain(input, label: prediction.label, limit: 4).map(\.feature))
+                Suggestions.CategoryChoice(code: prediction.label, name: snapshot.categoryPaths[prediction.label] ?? prediction.label,
+                                           probability: prediction.probability, words: Self.words(model, input, prediction.label, 4))
             }
         }
         var scores: [Int64: (score: Double, reasons: [String])] = [:]
@@ -130,7 +134,7 @@ public final class Advisor: Sendable {
         if let model = snapshot.unitModel {
             for prediction in model.predict(input).prefix(8) {
                 guard let unitId = Int64(prediction.label), unitsById[unitId] != nil, prediction.probability >= 0.05 else { continue }
-                let words = model.explain(input, label: prediction.label, limit: 3).map { "「\($0.feature)」" }.joined()
+                let words = Self.words(model, input, prediction.label, 3).map { "「\($0)」" }.joined()
                 add(unitId, prediction.probability, String(format: "历史工单学习（置信度%.2f）", prediction.probability) + (words.isEmpty ? "" : "：\(words)"))
             }
         }
@@ -143,7 +147,9 @@ public final class Advisor: Sendable {
         if let centerId, let route = snapshot.places[centerId]?.gazetteer.route(text + "\n" + (address ?? "")) {
             add(route.unitID, 0.4, route.explanation)
         }
-        result.units = scores.map { Suggestions.UnitChoice(unitId: $0.key, score: $0.value.score, reasons: $0.value.reasons) }
+        result.units = scores.map {
+            Suggestions.UnitChoice(unitId: $0.key, name: unitsById[$0.key]?.name ?? "", score: $0.value.score, reasons: $0.value.reasons)
+        }
             .sorted { $0.score > $1.score }.prefix(3).map { $0 }
 
         let assessment = emergency.assess(text)
@@ -161,6 +167,14 @@ public final class Advisor: Sendable {
         return result
     }
 
+    /// The words that most drove `label`, words of two or more characters first (they read as reasons; single
+    /// characters rarely do).
+    static func words(_ model: TextClassifier, _ input: String, _ label: String, _ count: Int) -> [String] {
+        let features = model.explain(input, label: label, limit: count * 3).map(\.feature)
+        let words = features.filter { $0.count >= 2 }
+        return Array((words.count >= count ? words : words + features.filter { $0.count < 2 }).prefix(count))
+    }
+
     /// Follows the database: new or re-activated models, changed places and rules, tickets opened or closed.
     public func refresh(force: Bool = false) async throws {
         let now = Date()
@@ -174,6 +188,11 @@ public final class Advisor: Sendable {
         defer { refreshing.withLock { $0 = false } }
         var next = state.withLock { $0 }
         next.checkedAt = now
+        next.units = Dictionary(uniqueKeysWithValues: try await store.units(visibleTo: .system).map { ($0.id, $0) })
+        if now.timeIntervalSince(next.categoriesLoadedAt) > 60 {
+            next.categoryPaths = CategoryNode.paths(try await store.categories())
+            next.categoriesLoadedAt = now
+        }
 
         let ids = try await store.activeModelIds()
         if ids != next.modelIds {
@@ -196,7 +215,7 @@ public final class Advisor: Sendable {
         for ticket in changes.opened where next.open[ticket.id] == nil {
             let place = next.places[ticket.centerId]?.key(for: ticket.text + "\n" + (ticket.address ?? "")) ?? ticket.regionCode
             next.duplicates.add(id: ticket.id, text: ticket.text, place: place, time: ticket.createdAt)
-            next.open[ticket.id] = (ticket.centerId, ticket.createdAt)
+            next.open[ticket.id] = (ticket.centerId, ticket.createdAt, String(ticket.text.prefix(2000)), place)
         }
         for id in changes.closed where next.open[id] != nil {
             next.duplicates.remove(id: id)
@@ -216,6 +235,42 @@ public final class Advisor: Sendable {
         guard ids[kind.rawValue] != current[kind.rawValue] else { return model }
         guard let (_, data) = try await store.activeModel(kind) else { return nil }
         return try TextClassifier(serialized: data)
+    }
+
+    /// Groups of open tickets of `centerId` that look like the same matter (the newest `limit` are compared with
+    /// all open ones), each pair with its explanation: what the center desk offers to merge.
+    public func similarGroups(centerId: Int64, limit: Int = 200) async throws -> [(ids: [Int64], reasons: [String])] {
+        try await refresh()
+        let snapshot = state.withLock { $0 }
+        let newest = snapshot.open.filter { $0.value.centerId == centerId }.sorted { $0.value.createdAt > $1.value.createdAt }.prefix(limit)
+        var parent: [Int64: Int64] = [:]
+        func root(_ id: Int64) -> Int64 {
+            var id = id
+            while let up = parent[id], up != id { id = up }
+            return id
+        }
+        func join(_ a: Int64, _ b: Int64) {
+            if parent[a] == nil { parent[a] = a }
+            if parent[b] == nil { parent[b] = b }
+            let (ra, rb) = (root(a), root(b))
+            if ra != rb { parent[max(ra, rb)] = min(ra, rb) }
+        }
+        var reasons: [Int64: [String]] = [:]
+        for (id, ticket) in newest {
+            for candidate in snapshot.duplicates.candidates(for: ticket.text, place: ticket.place, time: ticket.createdAt, threshold: 0.12,
+                                                              limit: 5, excluding: id)
+            where snapshot.open[candidate.id]?.centerId == centerId {
+                join(id, candidate.id)
+                let (a, b) = (min(id, candidate.id), max(id, candidate.id))
+                reasons[a, default: []].append("#\(a)–#\(b)：\(candidate.evidence.explanation)")
+            }
+        }
+        var groups: [Int64: [Int64]] = [:]
+        for id in parent.keys { groups[root(id), default: []].append(id) }
+        return groups.values.filter { $0.count > 1 }.map { ids in
+            let sorted = ids.sorted()
+            return (sorted, Array(Set(sorted.flatMap { reasons[$0] ?? [] })).sorted())
+        }.sorted { $0.ids.last ?? 0 > $1.ids.last ?? 0 }
     }
 
     /// Whether a model of `kind` is loaded (for pages that explain what is missing).

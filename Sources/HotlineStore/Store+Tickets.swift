@@ -106,6 +106,17 @@ extension Store {
         return TicketPage(tickets: page, nextCursor: more && filter.order == .newest ? page.last?.state.id : nil, hasMore: more)
     }
 
+    /// The tickets among `ids` that the actor may see, in the order given.
+    public func tickets(ids: [Int64], for actor: Actor) async throws -> [TicketRecord] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await database.read { db in
+            let scope = try await self.scopeCondition(actor, db)
+            return try await db.raw("SELECT t.* FROM tickets t WHERE t.id IN (\(binds: ids)) AND \(scope)").all().map { try TicketRow(row: $0) }
+        }
+        let byId = Dictionary(uniqueKeysWithValues: rows.compactMap { row in row.id.map { ($0, row) } })
+        return try ids.compactMap { byId[$0] }.map { try record($0) }
+    }
+
     /// How many tickets match each filter, within the actor's scope (the counts on inbox tabs).
     public func countTickets(_ filters: [String: TicketFilter], for actor: Actor) async throws -> [String: Int] {
         try await database.read { db in

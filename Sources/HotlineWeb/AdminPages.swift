@@ -102,6 +102,63 @@ struct AdminPages {
                 return try await calendar(context, year: year, flash: nil, error: error.message, status: .init(code: error.httpStatus))
             }
         }
+        router.get("/admin/places") { _, context in try await places(context, flash: nil, error: nil) }
+        router.post("/admin/places") { request, context in
+            try await change(request, context, page: places) { form, actor in
+                guard let centerId = actor.centerId else { throw HotlineError.forbidden("no center") }
+                guard let kind = form["kind"].flatMap(Place.Kind.init(rawValue:)) else { throw HotlineError.invalid("kind", "请选择类型") }
+                let parent = try form.int64("parentId")
+                if let parent, !(try await app.store.places(centerId: centerId)).contains(where: { $0.id == parent }) {
+                    throw HotlineError(.unprocessable, "unknown_place", "上级地名不存在 (no such parent place)")
+                }
+                _ = try await app.store.addPlaces([Place(id: 0, name: form["name"] ?? "", aliases: form.all("aliases").flatMap {
+                    $0.split(whereSeparator: { " ,，、".contains($0) }).map(String.init)
+                }, kind: kind, unitID: try form.int64("unitId"), parentID: parent)], centerId: centerId)
+                return Strings.text("saved", english: context.english)
+            }
+        }
+        router.post("/admin/places/:id/delete") { request, context in
+            try await change(request, context, page: places) { _, actor in
+                try await app.store.deletePlace(id: try context.parameters.require("id", as: Int64.self), centerId: actor.centerId)
+                return Strings.text("deleted", english: context.english)
+            }
+        }
+        router.get("/admin/routing") { _, context in try await routing(context, flash: nil, error: nil) }
+        router.post("/admin/routing") { request, context in
+            try await change(request, context, page: routing) { form, actor in
+                guard let unitId = try form.int64("unitId") else { throw HotlineError.invalid("unitId", "请选择单位") }
+                _ = try await app.store.addRoutingRule(RoutingRule(categoryPrefix: form["categoryPrefix"] ?? "", unitId: unitId, note: form["note"]),
+                                                       centerId: actor.centerId)
+                return Strings.text("saved", english: context.english)
+            }
+        }
+        router.post("/admin/routing/:id/delete") { request, context in
+            try await change(request, context, page: routing) { _, actor in
+                try await app.store.deleteRoutingRule(id: try context.parameters.require("id", as: Int64.self), centerId: actor.centerId)
+                return Strings.text("deleted", english: context.english)
+            }
+        }
+        router.get("/admin/models") { _, context in try await models(context, flash: nil, error: nil) }
+        router.post("/admin/models/train") { request, context in
+            try await change(request, context, page: models) { _, _ in
+                var trained: [String] = []
+                for kind in ModelKind.allCases {
+                    if let report = try await app.store.train(kind, note: "管理员手动训练") {
+                        trained.append(String(format: "%@ v%d (macro-F1 %.3f)", kind.label(english: context.english), report.model.version,
+                                              report.model.macroF1))
+                    }
+                }
+                try await app.advisor.refresh(force: true)
+                return trained.isEmpty ? Strings.text("notEnoughData", english: context.english) : trained.joined(separator: "；")
+            }
+        }
+        router.post("/admin/models/:id/activate") { request, context in
+            try await change(request, context, page: models) { _, _ in
+                let info = try await app.store.activateModel(id: try context.parameters.require("id", as: Int64.self))
+                try await app.advisor.refresh(force: true)
+                return "\(info.kind.label(english: context.english)) v\(info.version)"
+            }
+        }
         router.get("/admin/keys") { _, context in try await keys(context, flash: nil, error: nil, newKey: nil) }
         router.post("/admin/keys") { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
@@ -240,6 +297,44 @@ struct AdminPages {
         model["workWeekends"] = calendar.exceptions(in: year).filter { $0.kind == .workday }.count
         model["kinds"] = TicketView.options(CalendarDayKind.self, selected: "holiday", english: context.english)
         return app.pages.render("admin/calendar", model, status: status)
+    }
+
+    func places(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
+        var model = try base(context, path: "/admin/places", flash: flash, error: error)
+        let places = try await app.store.places(centerId: context.session.actor.centerId)
+        let ref = try await app.reference.snapshot()
+        var byId: [Int64: Place] = [:]
+        for place in places { byId[place.id] = place }
+        let strings = Strings.table(english: context.english)
+        model["places"] = places.map { place -> [String: Any] in
+            ["id": place.id, "name": place.name, "aliases": place.aliases.joined(separator: "、"), "kind": strings["place_" + place.kind.rawValue] ?? "",
+             "parent": place.parentID.flatMap { byId[$0]?.name } ?? "", "unit": ref.unitName(place.unitID)]
+        }
+        model["kinds"] = Place.Kind.allCases.map { ["code": $0.rawValue, "label": strings["place_" + $0.rawValue] ?? $0.rawValue] }
+        model["parents"] = places.filter { $0.kind != .estate && $0.kind != .road }.map { ["id": $0.id, "name": $0.name] }
+        model["units"] = ref.dispatchTargets(centerId: context.session.actor.centerId).map { ["id": $0.id, "name": $0.name] }
+        return app.pages.render("admin/places", model)
+    }
+
+    func routing(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
+        var model = try base(context, path: "/admin/routing", flash: flash, error: error)
+        let ref = try await app.reference.snapshot()
+        model["rules"] = try await app.store.routingRules(centerId: context.session.actor.centerId).map { rule -> [String: Any] in
+            ["id": rule.id, "prefix": rule.categoryPrefix, "category": ref.categoryPaths[rule.categoryPrefix] ?? "", "unit": ref.unitName(rule.unitId),
+             "note": rule.note ?? ""]
+        }
+        model["units"] = ref.dispatchTargets(centerId: context.session.actor.centerId).map { ["id": $0.id, "name": $0.name] }
+        return app.pages.render("admin/routing", model)
+    }
+
+    func models(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
+        var model = try base(context, path: "/admin/models", flash: flash, error: error)
+        model["models"] = try await app.store.models().map { m -> [String: Any] in
+            ["id": m.id, "kind": m.kind.label(english: context.english), "version": m.version, "createdAt": Chrome.time(m.createdAt),
+             "examples": m.examples, "labels": m.labels, "accuracy": String(format: "%.3f", m.accuracy), "macroF1": String(format: "%.3f", m.macroF1),
+             "size": TicketView.sizeText(m.sizeBytes), "active": m.active, "note": m.note ?? ""]
+        }
+        return app.pages.render("admin/models", model)
     }
 
     func keys(_ context: StaffContext, flash: String?, error: String?, newKey: String?, status: HTTPResponse.Status = .ok) async throws -> Response {

@@ -24,7 +24,9 @@ enum Chrome {
         case .admin:
             [.init(key: "navUnits", href: "/admin/units"), .init(key: "navUsers", href: "/admin/users"),
              .init(key: "navCategories", href: "/admin/categories"), .init(key: "navSLA", href: "/admin/sla"),
-             .init(key: "navCalendar", href: "/admin/calendar"), .init(key: "navKeys", href: "/admin/keys"), .init(key: "navKB", href: "/kb")]
+             .init(key: "navCalendar", href: "/admin/calendar"), .init(key: "navPlaces", href: "/admin/places"),
+             .init(key: "navRouting", href: "/admin/routing"), .init(key: "navModels", href: "/admin/models"),
+             .init(key: "navKeys", href: "/admin/keys"), .init(key: "navKB", href: "/kb")]
         case .auditor:
             [.init(key: "navTickets", href: "/tickets"), .init(key: "navAudit", href: "/audit")]
         case .kbEditor:

@@ -44,6 +44,16 @@ struct ConsolePages {
             let rows = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) }
             return app.pages.fragment("caller", ["t": Strings.table(english: context.english), "tickets": rows, "none": rows.isEmpty])
         }
+        router.post("/console/suggest") { request, context -> Response in
+            let actor = try app.require(context, Self.roles)
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            let suggestions = try await app.advisor.suggest(
+                title: form["title"] ?? "", content: String((form["content"] ?? "").prefix(4000)), address: form["address"],
+                categoryCode: form["categoryCode"], centerId: actor.centerId)
+            let similar = try await app.store.tickets(ids: suggestions.similar.map(\.ticketId), for: actor)
+            return app.pages.fragment("suggest", Self.suggestionModel(suggestions, similar: similar, english: context.english))
+        }
         router.get("/console/screening") { _, context -> Response in
             let actor = try app.require(context, Self.roles)
             var filter = TicketFilter()
@@ -89,8 +99,36 @@ struct ConsolePages {
         }
         let files = try UploadPolicy().check(form.files["files"] ?? [])
         guard let centerId = actor.centerId else { throw HotlineError.forbidden("账号未归属热线中心 (no center)") }
-        return try await app.store.createTicket(draft, centerId: centerId, by: actor, idempotencyKey: form["_intake"], files: files,
-                                                then: followUp)
+        let created = try await app.store.createTicket(draft, centerId: centerId, by: actor, idempotencyKey: form["_intake"], files: files,
+                                                       then: followUp)
+        // An answer taken from the knowledge base counts as a use of that entry.
+        if form["next"] == "answer", !created.replayed, let entry = try form.int64("kbEntryId") {
+            try? await app.store.recordKnowledgeUse(id: entry, helpful: nil, used: true, centerId: centerId)
+        }
+        return created
+    }
+
+    /// The suggestion panel: each suggestion with its reason and a button that fills the form.
+    static func suggestionModel(_ s: Suggestions, similar: [TicketRecord], english: Bool) -> [String: Any] {
+        let explanations = Dictionary(uniqueKeysWithValues: s.similar.map { ($0.ticketId, $0.explanation) })
+        var model: [String: Any] = [
+            "t": Strings.table(english: english),
+            "categories": s.categories.map { c -> [String: Any] in
+                ["code": c.code, "name": c.name, "percent": Int((c.probability * 100).rounded()), "words": c.words.map { "「\($0)」" }.joined()]
+            },
+            "units": s.units.map { u -> [String: Any] in ["id": u.unitId, "name": u.name, "reasons": u.reasons] },
+            "similar": similar.map { t -> [String: Any] in
+                ["id": t.state.id, "number": t.number, "title": t.title, "status": t.state.status.label(english: english),
+                 "why": explanations[t.state.id] ?? ""]
+            },
+            "answers": s.answers.map { hit -> [String: Any] in KnowledgePages.hit(hit) },
+            "elapsed": String(format: "%.1f", s.elapsedMilliseconds),
+        ]
+        if let emergency = s.emergency {
+            model["emergency"] = ["lines": emergency.lines.map(\.rawValue).joined(separator: " / "), "why": emergency.explanation ?? ""]
+        }
+        model["nothing"] = s.categories.isEmpty && s.units.isEmpty && s.similar.isEmpty && s.answers.isEmpty && s.emergency == nil
+        return model
     }
 
     /// A title from the first clause of the content, when the agent left it blank.

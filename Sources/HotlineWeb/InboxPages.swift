@@ -95,10 +95,22 @@ struct InboxPages {
         model["title"] = strings["navDesk"] ?? ""
         model["tabs"] = Self.deskTabs().map { ["label": strings["tab_" + $0.key] ?? $0.key, "href": "/desk?tab=\($0.key)", "current": false] }
         model["extraTabs"] = [["label": strings["tab_duplicates"] ?? "", "href": "/desk?tab=duplicates", "current": true]]
-        model["groups"] = groups.map { group -> [String: Any] in
-            ["tickets": group.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }]
+        var shown: [[String: Any]] = []
+        if let centerId = actor.centerId {
+            // The same matter in other words, from other callers: near-duplicate text at the same place and time.
+            for group in try await app.advisor.similarGroups(centerId: centerId).prefix(30) {
+                let tickets = try await app.store.tickets(ids: group.ids, for: actor)
+                guard tickets.count > 1 else { continue }
+                shown.append(["kind": strings["similarText"] ?? "", "reasons": group.reasons,
+                              "tickets": tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }])
+            }
         }
-        model["noGroups"] = groups.isEmpty
+        for group in groups {
+            shown.append(["kind": strings["sameCaller"] ?? "", "reasons": [String](),
+                          "tickets": group.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }])
+        }
+        model["groups"] = shown
+        model["noGroups"] = shown.isEmpty
         return app.pages.render("duplicates", model)
     }
 }

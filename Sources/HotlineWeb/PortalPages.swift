@@ -26,6 +26,18 @@ struct PortalPages {
         router.post("/portal/quick") { request, context -> Response in
             try await submit(request, context, quick: true)
         }
+        router.post("/portal/suggest") { request, context -> Response in
+            let form = try await visitorForm(request, limit: 64 * 1024)
+            let text = String((form["content"] ?? "").prefix(2000))
+            let centerId = try await portalCenter()
+            let hits = try await app.advisor.knowledge.search(text, centerId: centerId, on: CivilDate(app.now), limit: 3)
+            let emergency = EmergencyDetector().assess(text)
+            var model: [String: Any] = ["t": Strings.table(english: context.english), "answers": hits.map(KnowledgePages.hit)]
+            if emergency.isEmergency {
+                model["emergency"] = ["lines": emergency.lines.map(\.rawValue).joined(separator: " / "), "why": emergency.explanation ?? ""]
+            }
+            return app.pages.fragment("portal/suggest", model)
+        }
         router.get("/portal/track") { request, context -> Response in
             render("portal/track", request, context, [:])
         }

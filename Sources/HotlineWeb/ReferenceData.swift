@@ -35,17 +35,7 @@ final class ReferenceData: Sendable {
         var fresh = Snapshot()
         for unit in try await store.units(visibleTo: .system) { fresh.units[unit.id] = unit }
         fresh.categories = try await store.categories()
-        var names: [String: CategoryNode] = [:]
-        for node in fresh.categories { names[node.code] = node }
-        for node in fresh.categories {
-            var path = [node.name]
-            var parent = node.parentCode
-            while let code = parent, let up = names[code] {
-                path.insert(up.name, at: 0)
-                parent = up.parentCode
-            }
-            fresh.categoryPaths[node.code] = path.joined(separator: " / ")
-        }
+        fresh.categoryPaths = CategoryNode.paths(fresh.categories)
         fresh.loadedAt = Date()
         let snapshot = fresh
         state.withLock { $0 = snapshot }

@@ -149,6 +149,17 @@ struct TicketPages {
             .filter { !record.state.returnedUnitIds.contains($0.id) }
             .map { ["id": $0.id, "name": $0.name, "depth": String(repeating: "　", count: max($0.path.count - 2, 0))] }
         model["children"] = children.map { ["id": $0.id, "name": $0.name] }
+        // Center staff see open tickets that look like the same matter, to merge.
+        if actor.role?.seesWholeCenter == true, !record.state.status.isTerminal, actor.role != .integrationClient {
+            let suggestions = try await app.advisor.suggest(title: record.title, content: record.content, address: record.location.address,
+                                                            categoryCode: record.state.categoryCode, centerId: record.state.centerId, excluding: id)
+            let explanations = Dictionary(uniqueKeysWithValues: suggestions.similar.map { ($0.ticketId, $0.explanation) })
+            model["showSimilar"] = true
+            model["similar"] = try await app.store.tickets(ids: suggestions.similar.map(\.ticketId), for: actor).map { ticket -> [String: Any] in
+                ["id": ticket.state.id, "number": ticket.number, "title": ticket.title, "status": ticket.state.status.label(english: english),
+                 "why": explanations[ticket.state.id] ?? ""]
+            }
+        }
         return app.pages.render("ticket", model, status: status)
     }
 

@@ -31,15 +31,17 @@ public struct WebSettings: Sendable {
 public struct WebApp: Sendable {
     let store: Store
     let clock: WallClock
+    let advisor: Advisor
     let settings: WebSettings
     let pages: Pages
     let reference: ReferenceData
     let assets: StaticAssets
     let portalLimiter: RateLimiter
 
-    public init(store: Store, clock: WallClock, settings: WebSettings = WebSettings()) throws {
+    public init(store: Store, clock: WallClock, advisor: Advisor, settings: WebSettings = WebSettings()) throws {
         self.store = store
         self.clock = clock
+        self.advisor = advisor
         self.settings = settings
         pages = try Pages.load()
         reference = ReferenceData(store: store)
@@ -58,6 +60,7 @@ public struct WebApp: Sendable {
         TicketPages(app: self).register(on: staff)
         InboxPages(app: self).register(on: staff)
         AdminPages(app: self).register(on: staff)
+        KnowledgePages(app: self).register(on: staff)
     }
 
     var now: Date { clock.now() }

@@ -34,7 +34,7 @@ struct UserCommand: AsyncParsableCommand {
 
 /// `hotline import categories FILE.csv`.
 struct ImportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data (导入)", subcommands: [Categories.self])
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import data (导入)", subcommands: [Categories.self, Tickets.self])
 
     struct Categories: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -83,6 +83,8 @@ struct ServeCommand: AsyncParsableCommand {
             say("  110 platform API key (shown once): \(summary.apiKey)")
             let total = summary.ticketsByStatus.values.reduce(0, +)
             say("  \(total) demo tickets: " + summary.ticketsByStatus.sorted { $0.value > $1.value }.map { "\($0.key.label) \($0.value)" }.joined(separator: ", "))
+            say("  \(summary.knowledgeEntries) verified knowledge-base entries; models: "
+                + summary.models.map { String(format: "%@ v%d (macro-F1 %.2f on held-out tickets)", $0.kind.label, $0.version, $0.macroF1) }.joined(separator: ", "))
         }
     }
 
@@ -138,6 +140,7 @@ struct SeedCommand: AsyncParsableCommand {
                 for account in summary.accounts { print("  \(account.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \(account.role.label)  \(account.unit)") }
                 print("110 platform API key: \(summary.apiKey)")
                 for (status, n) in summary.ticketsByStatus.sorted(by: { $0.value > $1.value }) { print("  \(status.label) (\(status.rawValue)): \(n)") }
+                print("\(summary.knowledgeEntries) knowledge-base entries; models: " + summary.models.map { "\($0.kind.rawValue) v\($0.version)" }.joined(separator: ", "))
             }
         }
     }

@@ -76,6 +76,8 @@
       if (text.length < 4) return;
       var body = new URLSearchParams();
       body.set("content", text);
+      var title = form.querySelector('[name="title"]');
+      if (title) body.set("title", title.value);
       var addr = form.querySelector('[name="address"]');
       if (addr) body.set("address", addr.value);
       var csrf = form.querySelector('[name="_csrf"]');
@@ -91,6 +93,8 @@
       e.preventDefault();
       var field = form.querySelector('[name="' + el.getAttribute("data-fill") + '"]');
       if (field) { field.value = el.getAttribute("data-value"); field.dispatchEvent(new Event("input", { bubbles: true })); }
+      var kb = form.querySelector('[name="kbEntryId"]');
+      if (kb && el.getAttribute("data-kb")) kb.value = el.getAttribute("data-kb");
       if (el.getAttribute("data-next")) {
         var radio = form.querySelector('input[name="next"][value="' + el.getAttribute("data-next") + '"]');
         if (radio) { radio.checked = true; syncNext(form); }

@@ -1,0 +1,91 @@
+import Foundation
+import HotlineCore
+import SQLKit
+
+/// What an import of historical tickets did.
+public struct TicketImportSummary: Sendable {
+    public var imported = 0
+    public var skipped: [CategoryImport.Problem] = []
+    /// How each category or unit text was understood (`"劳动和社会保障" → "08 人力资源社会保障"`), or that it was not.
+    public var mappings: [String] = []
+}
+
+extension Store {
+    /// Records a city's past tickets as closed tickets of `centerId` — with their category, main unit, reply and
+    /// time, each with a history event — so that a new hotline starts with its history (and its models learn from it).
+    public func importHistoricalTickets(_ tickets: [HistoricalTicket], centerId: Int64, by actor: Actor) async throws -> TicketImportSummary {
+        var summary = TicketImportSummary()
+        let categories = try await self.categories()
+        var categoryNames: [String: String] = [:]
+        for node in categories { categoryNames[node.code] = node.name }
+        var unitNames: [String: String] = [:]
+        for unit in try await units(visibleTo: .system) where unit.centerId == centerId && unit.kind != .center && unit.active {
+            unitNames[String(unit.id)] = unit.name
+        }
+        var categoryFor: [String: String?] = [:]
+        var unitFor: [String: String?] = [:]
+        func resolve(_ text: String?, _ names: [String: String], _ cache: inout [String: String?], what: String) -> String? {
+            guard let text else { return nil }
+            if let known = cache[text] { return known }
+            let found = TicketImport.match(text, in: names)
+            cache[text] = found
+            summary.mappings.append(found.map { "\(what)「\(text)」→ \($0) \(names[$0] ?? "")" } ?? "\(what)「\(text)」→ 未匹配 (no match)")
+            return found
+        }
+        var rows: [(TicketRow, HistoricalTicket)] = []
+        let at = now
+        for ticket in tickets {
+            let category = resolve(ticket.category, categoryNames, &categoryFor, what: "分类")
+            let unit = resolve(ticket.unit, unitNames, &unitFor, what: "单位").flatMap { Int64($0) }
+            let draft = TicketDraft(channel: .phone, type: ticket.type ?? .complaint, title: ticket.title, content: ticket.content,
+                                    categoryCode: category, location: Location(address: ticket.address),
+                                    requester: Requester(name: ticket.name, phone: ticket.phone))
+            let request = IntakeRequest(draft: draft, centerId: centerId, actor: actor, principal: "import", key: nil, requestHash: "",
+                                        queryCode: TicketNumber.newQueryCode())
+            let created = ticket.createdAt ?? at
+            var row = try newRow(request, at: created)
+            row.status = TicketStatus.closed.rawValue
+            row.mainUnitId = unit
+            row.handlingUnitId = unit
+            row.responsibleUnitIds = unit.map { String($0) } ?? ""
+            row.reply = ticket.reply
+            row.repliedAt = ticket.reply == nil ? nil : created.millis
+            row.closedAt = created.millis
+            rows.append((row, ticket))
+        }
+        for chunk in stride(from: 0, to: rows.count, by: 500).map({ Array(rows[$0..<min($0 + 500, rows.count)]) }) {
+            try await database.transaction { db in
+                var numbered: [TicketRow] = []
+                for day in Set(chunk.map { CivilDate(Date(millis: $0.0.createdAt)) }) {
+                    let ofDay = chunk.filter { CivilDate(Date(millis: $0.0.createdAt)) == day }
+                    let last = try await self.reserveNumbers(Int64(ofDay.count), on: day, db)
+                    for (offset, item) in ofDay.enumerated() {
+                        var row = item.0
+                        row.number = TicketNumber.make(on: day, sequence: last - Int64(ofDay.count) + 1 + Int64(offset))
+                        numbered.append(row)
+                    }
+                }
+                var insert = db.insert(into: "tickets").columns(TicketRow.columns)
+                for row in numbered { insert = insert.values(row.values) }
+                var ids: [String: Int64] = [:]
+                for row in try await insert.returning("id", "number").all() {
+                    ids[try row.decode(column: "number", as: String.self)] = try row.decode(column: "id", as: Int64.self)
+                }
+                var events: [(ticketId: Int64?, number: String?, actor: Actor, draft: EventDraft)] = []
+                for var row in numbered {
+                    guard let id = ids[row.number] else { continue }
+                    row.id = id
+                    let state = try row.state()
+                    if state.mainUnitId != nil { try await self.syncTicketUnits(state, db) }
+                    var details: [String: [String]] = ["imported": ["true"], "createdAt": [String(row.createdAt)]]
+                    if let code = row.categoryCode { details["categoryCode"] = [code] }
+                    events.append((id, row.number, actor, EventDraft(action: .create, fromStatus: nil, toStatus: .closed, note: "历史工单导入",
+                                                                     details: details)))
+                }
+                if !events.isEmpty { try await self.appendEvents(db, events, at: at) }
+            }
+            summary.imported += chunk.count
+        }
+        return summary
+    }
+}

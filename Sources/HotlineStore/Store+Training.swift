@@ -1,0 +1,39 @@
+import Dispatch
+import Foundation
+import HotlineCore
+
+/// What a training run produced.
+public struct TrainingReport: Sendable {
+    public var kind: ModelKind
+    public var model: ModelInfo
+    public var seconds: Double
+}
+
+extension Store {
+    /// Trains a new version of `kind` from closed tickets, measures it on a stratified tenth held out, stores it and
+    /// makes it active. Returns nil when there are fewer than `minimumExamples` examples or fewer than two labels.
+    public func train(_ kind: ModelKind, minimumExamples: Int = 30, note: String? = nil) async throws -> TrainingReport? {
+        let examples = try await trainingExamples(kind)
+        guard examples.count >= minimumExamples, Set(examples.map(\.label)).count >= 2 else { return nil }
+        let started = ContinuousClock.now
+        // Training takes seconds of CPU: run it off the cooperative pool so requests keep being served.
+        let (data, report) = await Self.offload {
+            let isTest = StratifiedSplit.holdout(labels: examples.map(\.label), testFraction: 0.1, seed: 42)
+            let measured = ClassifierEvaluation.holdout(
+                train: examples.indices.filter { !isTest[$0] }.map { examples[$0] }, test: examples.indices.filter { isTest[$0] }.map { examples[$0] })
+            let model = TextClassifier.train(examples: examples)
+            return (model.serialized(), measured.report)
+        }
+        let elapsed = ContinuousClock.now - started
+        let info = try await saveModel(kind, data: data, examples: examples.count, accuracy: report.accuracy, macroF1: report.macroF1,
+                                       labels: Set(examples.map(\.label)).count, note: note)
+        return TrainingReport(kind: kind, model: info, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// Runs CPU-heavy work on a global dispatch queue and waits for it.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
+        }
+    }
+}
