@@ -81,6 +81,7 @@ func withAPI(_ backend: Backend, configure: @Sendable (inout AppConfiguration) -
         let city = try await TestCity.make(t.store)
         var configuration = AppConfiguration()
         configuration.scanIntervalSeconds = 0
+        configuration.refreshSeconds = 0
         configure(&configuration)
         let runtime = HotlineRuntime(store: t.store, database: t.database, configuration: configuration)
         var logger = Logger(label: "hotline-api-test")
