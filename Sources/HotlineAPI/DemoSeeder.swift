@@ -50,6 +50,11 @@ public struct DemoSeeder {
         try await store.units(visibleTo: .system).contains { $0.name == DemoContent.center }
     }
 
+    /// Every text of the demo city (requests, questions and answers): material for generated benchmark corpora.
+    public static var corpus: [String] {
+        DemoContent.messages.flatMap { [$0.title, $0.text] } + DemoContent.knowledge.flatMap { [$0.question, $0.answer] + $0.variants }
+    }
+
     /// The demo city's own requests (120 realistic ones, with deliberate near-duplicates and emergencies).
     public static let builtInMessages: [Message] = DemoContent.messages.map {
         Message(title: $0.title, text: $0.text, unit: $0.unit, categoryCode: $0.category, type: TicketType(rawValue: $0.type) ?? .complaint)
@@ -165,6 +170,7 @@ public struct DemoSeeder {
     func knowledge(_ org: Organisation, _ users: [String: Actor]) async throws -> Int {
         let editor = users["kbeditor"]!
         var count = 0
+        var housingEntries: [Int64] = []
         for item in DemoContent.knowledge {
             let source = item.sourceUnit == DemoContent.center ? nil : org.byName[item.sourceUnit]
             let entry = try await store.createKnowledge(
@@ -173,7 +179,17 @@ public struct DemoSeeder {
             _ = try await store.knowledgeAction(id: entry.id, .submit, note: "", by: editor)
             let verifier = source.flatMap { unit in users.values.first { $0.unitId == unit.id && $0.role == .unitHandler } } ?? users["admin"]!
             _ = try await store.knowledgeAction(id: entry.id, .approve, note: "已校核", by: verifier)
+            if source?.name == "市住房和城乡建设局" { housingEntries.append(entry.id) }
             count += 1
+        }
+        // Work left for the demo: a revision waiting for the housing bureau's verification, and an agent's error report.
+        if housingEntries.count >= 2, let agent = users["agent"] {
+            let live = try await store.knowledge(id: housingEntries[0], for: editor)
+            var revised = live.content
+            revised.answer += "（2026年起可通过“临江住房公积金”小程序线上办理。）"
+            _ = try await store.editKnowledge(id: live.id, content: revised, expectedVersion: nil, by: editor)
+            _ = try await store.knowledgeAction(id: live.id, .submit, note: "补充线上办理渠道", by: editor)
+            _ = try await store.reportKnowledgeError(id: housingEntries[1], text: "来电人反映首付比例已调整，答案中的比例可能过时，请核实。", by: agent)
         }
         return count
     }

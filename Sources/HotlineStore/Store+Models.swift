@@ -337,8 +337,8 @@ extension Store {
             let closed = try await db.raw("""
                 SELECT id FROM tickets WHERE updated_at >= \(bind: changedAfter) AND status IN (\(binds: terminal))
                 """).all().map { try $0.decode(column: "id", as: Int64.self) }
-            let lastId = try await db.raw("SELECT MAX(id) AS m FROM tickets").first()?.decode(column: "m", as: Int64?.self) ?? 0
-            return DuplicateFeed(opened: opened, closed: closed, lastId: max(lastId ?? 0, afterId), scannedAt: scannedAt)
+            let lastId: Int64 = try await db.raw("SELECT MAX(id) AS m FROM tickets").first()?.decode(column: "m", as: Int64?.self) ?? 0
+            return DuplicateFeed(opened: opened, closed: closed, lastId: max(lastId, afterId), scannedAt: scannedAt)
         }
     }
 }

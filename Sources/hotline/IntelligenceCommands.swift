@@ -68,7 +68,9 @@ struct ModelsCommand: AsyncParsableCommand {
 
 /// `hotline eval classify`: accuracy, macro-F1 and a per-class table on a held-out file or by cross-validation.
 struct EvalCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Measure the classifier (评测)", subcommands: [Classify.self])
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Measure the classifier, duplicate and emergency detection (评测)",
+        subcommands: [Classify.self, Duplicates.self, Emergencies.self])
 
     struct Classify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
