@@ -38,6 +38,9 @@ struct PortalPages {
             }
             return app.pages.fragment("portal/suggest", model)
         }
+        router.get("/portal/kb") { request, context -> Response in
+            try await faq(request, context)
+        }
         router.get("/portal/track") { request, context -> Response in
             render("portal/track", request, context, [:])
         }
@@ -68,6 +71,18 @@ struct PortalPages {
     }
 
     /// A portal page with the visitor's CSRF token (set as a cookie, echoed in the form).
+    /// 常见问题: the published, unexpired knowledge a citizen may read, searched like the agents' knowledge base.
+    func faq(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let query = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
+        var model: [String: Any] = ["q": query]
+        if !query.isEmpty {
+            let hits = try await app.advisor.knowledge.search(query, centerId: try await portalCenter(), on: CivilDate(app.now), limit: 10)
+            model["searched"] = true
+            model["hits"] = hits.map(KnowledgePages.hit)
+        }
+        return render("portal/kb", request, context, model)
+    }
+
     func render(_ template: String, _ request: Request, _ context: AppRequestContext, _ extra: [String: Any],
                 status: HTTPResponse.Status = .ok) -> Response {
         let token = request.cookies[AuthPages.visitorCookie]?.value ?? AuthPages.newVisitorToken()

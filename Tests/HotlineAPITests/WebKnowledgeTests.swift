@@ -80,6 +80,14 @@ struct WebKnowledgeTests {
             #expect(answers.status == 200 && answers.contains("拨打12345或联系城管报修"))
             let fire = try await citizen.post("/portal/suggest", [("_csrf", form.csrf ?? ""), ("content", "楼下着火了，烟很大")])
             #expect(fire.contains("119"))
+            // 常见问题: citizens search published answers only; what they typed comes back escaped.
+            _ = try await store.createKnowledge(KnowledgeContent(question: "路灯草稿问题？", answer: "尚未校核的答案。"), by: actor(editor))
+            let query = try #require("路灯<b>".addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let faq = try await citizen.get("/portal/kb?q=" + query)
+            #expect(faq.status == 200 && faq.contains("拨打12345或联系城管报修") && !faq.contains("尚未校核的答案"))
+            #expect(faq.contains("value=\"路灯&lt;b&gt;\"") && !faq.contains("路灯<b>"))
+            let empty = try await citizen.get("/portal/kb")
+            #expect(empty.status == 200 && empty.contains("常见问题") && !empty.contains("没有找到相关知识"))
             // Answering a caller with an entry counts a use of it.
             _ = try await agent.post("/console/intake", [("_csrf", csrf), ("_intake", "k1"), ("channel", "phone"), ("type", "consultation"),
                                                          ("content", "路灯坏了找谁"), ("next", "answer"), ("answer", "拨打12345或联系城管报修。"),

@@ -9,7 +9,7 @@ each step under screenshots/e2e/ (git-ignored) and, with --docs, copies the main
 
 Usage: scripts/e2e/browser_test.py [--binary .build/debug/hotline] [--docs]
 """
-import argparse, os, shutil, socket, subprocess, sys, tempfile, time, base64, urllib.request
+import argparse, os, shutil, socket, subprocess, sys, tempfile, time, base64, urllib.parse, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -22,9 +22,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PASSWORD = "Hotline-2026"
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-submitted", "05-agent-console": "agent-console",
+        "05b-knowledge-search": "knowledge-search", "17-center-duplicates": "center-duplicates",
         "07-agent-dispatch": "ticket-dispatch", "08-unit-workbench": "unit-workbench", "10-unit-reply": "unit-reply",
         "11-center-desk": "center-desk", "14-citizen-closed": "citizen-closed", "15-admin-calendar": "admin-calendar",
-        "16-portal-mobile": "portal-mobile"}
+        "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile"}
 
 
 class Run:
@@ -42,7 +43,7 @@ class Run:
         return subprocess.run([self.binary, *args], env=env, check=True, capture_output=True, text=True, **kw)
 
     def start(self):
-        self.hotline("seed", "demo", "--tickets", "40")
+        self.hotline("seed", "demo", "--tickets", "300")
         env = dict(os.environ, DB_URL=os.path.join(self.tmp, "hotline.sqlite"), CRYPTO_KEY_FILE=os.path.join(self.tmp, "hotline.key"),
                    FILES_DIRECTORY=os.path.join(self.tmp, "files"), SCANNER_INTERVAL_SECONDS="0")
         self.server = subprocess.Popen([self.binary, "serve", "--port", str(self.port)], env=env,
@@ -149,9 +150,16 @@ def walk(run):
     run.expect("待甄别" in run.text(), "the citizen should see the screening status")
     run.shot("04-citizen-track-screening")
 
-    print("2. the agent accepts it from the screening queue and dispatches it")
+    print("2. the agent sees suggestions while typing, then accepts the web request and dispatches it")
     run.login("agent")
+    run.find('textarea[name="content"]').send_keys("锦绣苑小区的物业不作为，5栋楼道灯坏了两个月没人修，门禁也坏了，请督促物业整改。")
+    WebDriverWait(d, 10).until(lambda driver: "推荐承办单位" in driver.find_element(By.ID, "suggestions").text)
+    panel = run.find("#suggestions").text
+    run.expect("锦绣苑" in panel and "知识库答案" in panel, "the suggestions should offer similar open tickets and answers")
     run.shot("05-agent-console")
+    run.go("/kb?q=%E7%A4%BE%E4%BF%9D%E5%8D%A1%E8%A1%A5%E5%8A%9E")
+    run.expect("社保卡" in run.text(), "the knowledge base should answer")
+    run.shot("05b-knowledge-search")
     run.go("/console/screening")
     run.expect(number in run.text(), "the ticket should wait in the screening queue")
     run.shot("06-agent-screening")
@@ -202,7 +210,11 @@ def walk(run):
     run.expect("已办结" in text and "已于今日更换线路" in text, "the citizen should see the closed result and the reply")
     run.shot("14-citizen-closed")
 
-    print("6. admin calendar and the portal on a 360 px phone")
+    print("6. the desk offers near-duplicates to merge; admin calendar; the portal and its common questions on a 360 px phone")
+    run.login("supervisor")
+    run.go("/desk?tab=duplicates")
+    run.expect("文本相似" in run.text() or "同一来电人" in run.text(), "the desk should offer duplicates")
+    run.shot("17-center-duplicates")
     run.login("admin")
     run.go("/admin/calendar?year=2026")
     run.expect("2026-10-10" in run.text(), "the 2026 calendar should be listed")
@@ -213,6 +225,11 @@ def walk(run):
     width = d.execute_script("return document.documentElement.scrollWidth")
     run.expect(width <= 362, f"the portal must fit 360 px (scroll width {width})")
     run.shot("16-portal-mobile")
+    run.go("/portal/kb?q=" + urllib.parse.quote("公积金怎么提取"))
+    run.expect("住房公积金" in run.text(), "the citizen should find the published 公积金 answer")
+    width = d.execute_script("return document.documentElement.scrollWidth")
+    run.expect(width <= 362, f"the common questions must fit 360 px (scroll width {width})")
+    run.shot("18-portal-faq-mobile")
     d.set_window_size(1280, 900)
 
 
