@@ -15,17 +15,10 @@ public struct DeadlineScanner: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let result = try await store.scanDeadlines()
-                    if result != Store.ScanResult() {
-                        logger.info("deadline scan: \(result.dueSoon) due soon, \(result.overdue) overdue, \(result.signOverdue) sign overdue")
-                    }
-                } catch {
-                    logger.error("deadline scan failed: \(error)")
-                }
-                try? await Task.sleep(for: interval)
+        await everyInterval(interval, logger: logger, what: "deadline scan") { [store, logger] in
+            let result = try await store.scanDeadlines()
+            if result != Store.ScanResult() {
+                logger.info("deadline scan: \(result.dueSoon) due soon, \(result.overdue) overdue, \(result.signOverdue) sign overdue")
             }
         }
     }

@@ -24,16 +24,7 @@ public struct ModelTrainer: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await retrainIfDue()
-                } catch {
-                    logger.error("model training failed: \(error)")
-                }
-                try? await Task.sleep(for: interval)
-            }
-        }
+        await everyInterval(interval, logger: logger, what: "model training") { try await retrainIfDue() }
     }
 
     /// Trains each kind whose active model is older than `retrainAfter` closed tickets.

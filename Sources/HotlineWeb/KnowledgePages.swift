@@ -96,10 +96,7 @@ struct KnowledgePages {
             }
         }
         router.post("/kb/:id/act") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
-            let id = try context.parameters.require("id", as: Int64.self)
-            let form = try await Form.read(request, limit: 64 * 1024)
-            try app.checkCSRF(form, context)
+            let (actor, id, form) = try await entryPost(request, context)
             do {
                 guard let action = try form.code("action", as: KnowledgeAction.self), action != .edit else {
                     throw HotlineError.invalid("action", "未知操作 (unknown action)")
@@ -111,18 +108,12 @@ struct KnowledgePages {
             }
         }
         router.post("/kb/:id/feedback") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
-            let id = try context.parameters.require("id", as: Int64.self)
-            let form = try await Form.read(request, limit: 64 * 1024)
-            try app.checkCSRF(form, context)
+            let (actor, id, form) = try await entryPost(request, context)
             try await app.store.recordKnowledgeUse(id: id, helpful: form.bool("helpful"), used: false, centerId: actor.centerId)
             return try await entryPage(id, context, actor: actor, flash: Strings.text("thanksFeedback", english: context.english), error: nil, status: .ok)
         }
         router.post("/kb/:id/report") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
-            let id = try context.parameters.require("id", as: Int64.self)
-            let form = try await Form.read(request, limit: 64 * 1024)
-            try app.checkCSRF(form, context)
+            let (actor, id, form) = try await entryPost(request, context)
             do {
                 _ = try await app.store.reportKnowledgeError(id: id, text: form["text"] ?? "", by: actor)
                 return try await entryPage(id, context, actor: actor, flash: Strings.text("reportFiled", english: context.english), error: nil, status: .ok)
@@ -190,6 +181,15 @@ struct KnowledgePages {
             model["manages"] = true
         }
         return app.pages.render("kb/home", model)
+    }
+
+    /// The signed-in actor, the entry id from the path and the CSRF-checked form of a POST about one entry.
+    func entryPost(_ request: Request, _ context: StaffContext) async throws -> (Actor, Int64, Form) {
+        let actor = try app.require(context, Self.roles)
+        let id = try context.parameters.require("id", as: Int64.self)
+        let form = try await Form.read(request, limit: 64 * 1024)
+        try app.checkCSRF(form, context)
+        return (actor, id, form)
     }
 
     /// A search hit with its highlighted question and answer snippet.

@@ -70,7 +70,6 @@ struct PortalPages {
         }
     }
 
-    /// A portal page with the visitor's CSRF token (set as a cookie, echoed in the form).
     /// 常见问题: the published, unexpired knowledge a citizen may read, searched like the agents' knowledge base.
     func faq(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
@@ -83,6 +82,7 @@ struct PortalPages {
         return render("portal/kb", request, context, model)
     }
 
+    /// A portal page with the visitor's CSRF token (set as a cookie, echoed in the form).
     func render(_ template: String, _ request: Request, _ context: AppRequestContext, _ extra: [String: Any],
                 status: HTTPResponse.Status = .ok) -> Response {
         let token = request.cookies[AuthPages.visitorCookie]?.value ?? AuthPages.newVisitorToken()
