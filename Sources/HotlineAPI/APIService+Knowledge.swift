@@ -95,8 +95,8 @@ extension APIService {
     }
 
     func getSynonyms(_ input: Operations.GetSynonyms.Input) async throws -> Operations.GetSynonyms.Output {
-        _ = try RequestIdentity.require(Self.staffRoles, "查看同义词")
-        return .ok(.init(body: .json(.init(groups: try await store.synonymGroups()))))
+        let actor = try RequestIdentity.require(Self.staffRoles, "查看同义词")
+        return .ok(.init(body: .json(.init(groups: try await store.synonymGroups(centerId: try actor.requireCenter())))))
     }
 
     func setSynonyms(_ input: Operations.SetSynonyms.Input) async throws -> Operations.SetSynonyms.Output {
@@ -131,25 +131,26 @@ extension APIService {
     }
 
     func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output {
-        _ = try RequestIdentity.require([.admin, .auditor, .centerSupervisor], "查看模型")
-        return .ok(.init(body: .json(try await store.models().map(Components.Schemas.ModelInfo.init))))
+        let actor = try RequestIdentity.require([.admin, .auditor, .centerSupervisor], "查看模型")
+        return .ok(.init(body: .json(try await store.models(centerId: try actor.requireCenter()).map(Components.Schemas.ModelInfo.init))))
     }
 
     func trainModels(_ input: Operations.TrainModels.Input) async throws -> Operations.TrainModels.Output {
-        _ = try RequestIdentity.require(Self.adminOnly, "训练模型")
+        let actor = try RequestIdentity.require(Self.adminOnly, "训练模型")
+        let centerId = try actor.requireCenter()
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         let kinds: [ModelKind] = body.kind.flatMap { ModelKind(rawValue: $0.rawValue) }.map { [$0] } ?? ModelKind.allCases
         var trained: [ModelInfo] = []
         for kind in kinds {
-            if let report = try await store.train(kind, note: "API") { trained.append(report.model) }
+            if let report = try await store.train(kind, centerId: centerId, note: "API") { trained.append(report.model) }
         }
         try await advisor.refresh(force: true)
         return .ok(.init(body: .json(trained.map(Components.Schemas.ModelInfo.init))))
     }
 
     func activateModel(_ input: Operations.ActivateModel.Input) async throws -> Operations.ActivateModel.Output {
-        _ = try RequestIdentity.require(Self.adminOnly, "管理模型")
-        let info = try await store.activateModel(id: input.path.id)
+        let actor = try RequestIdentity.require(Self.adminOnly, "管理模型")
+        let info = try await store.activateModel(id: input.path.id, centerId: try actor.requireCenter())
         try await advisor.refresh(force: true)
         return .ok(.init(body: .json(.init(info))))
     }
@@ -250,7 +251,7 @@ extension Components.Schemas.KnowledgeReport {
 
 extension Components.Schemas.ModelInfo {
     init(_ info: ModelInfo) {
-        self.init(id: info.id, kind: .init(rawValue: info.kind.rawValue) ?? .category, version: info.version, createdAt: info.createdAt,
+        self.init(id: info.id, centerId: info.centerId, kind: .init(rawValue: info.kind.rawValue) ?? .category, version: info.version, createdAt: info.createdAt,
                   examples: info.examples, accuracy: info.accuracy, macroF1: info.macroF1, labels: info.labels, sizeBytes: info.sizeBytes,
                   active: info.active, note: info.note)
     }

@@ -83,7 +83,7 @@ public struct DemoSeeder {
         }
         var models: [ModelInfo] = []
         for kind in ModelKind.allCases {
-            if let report = try await store.train(kind, minimumExamples: 20, note: "演示城市初始模型") { models.append(report.model) }
+            if let report = try await store.train(kind, centerId: org.center.id, minimumExamples: 20, note: "演示城市初始模型") { models.append(report.model) }
         }
         return Summary(centerId: org.center.id, accounts: accounts, apiKey: apiKey, ticketsByStatus: counts, knowledgeEntries: entries,
                        models: models)

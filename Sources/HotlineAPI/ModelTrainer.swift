@@ -4,16 +4,15 @@ import HotlineStore
 import Logging
 import ServiceLifecycle
 
-/// Keeps the classifiers learning as tickets close: every `interval` it counts the tickets closed since the active
-/// model was trained and, past `retrainAfter`, trains new versions. One node trains at a time (a job lock in the
-/// database); the others pick the new models up through their advisors.
+/// Keeps the classifiers learning as tickets close: every `interval` it counts the tickets closed since the newest
+/// model was trained and, past `retrainAfter`, trains new versions, center by center. One node trains a center's
+/// kind at a time (a job lock in the database); the others pick the new models up through their advisors.
 public struct ModelTrainer: Service {
     let store: Store
     let advisor: Advisor
     let retrainAfter: Int
     let interval: Duration
     let logger: Logger
-    let holder = UUID().uuidString
 
     public init(store: Store, advisor: Advisor, retrainAfter: Int, interval: Duration, logger: Logger) {
         self.store = store
@@ -27,16 +26,22 @@ public struct ModelTrainer: Service {
         await everyInterval(interval, logger: logger, what: "model training") { try await retrainIfDue() }
     }
 
-    /// Trains each kind whose active model is older than `retrainAfter` closed tickets.
+    /// Trains each center's kind whose newest model is older than `retrainAfter` closed tickets of that center. A kind
+    /// being trained elsewhere is skipped this round. The newest version counts, not the active one: after an admin
+    /// rolls back to an earlier version, the trainer does not immediately train over the choice.
     func retrainIfDue() async throws {
-        let models = try await store.models()
-        for kind in ModelKind.allCases {
-            let since = models.first { $0.kind == kind && $0.active }?.createdAt ?? .distantPast
-            guard try await store.closedTickets(since: since) >= retrainAfter else { continue }
-            guard try await store.tryLock("train-\(kind.rawValue)", holder: holder, seconds: 3600) else { continue }
-            defer { Task { try? await store.unlock("train-\(kind.rawValue)", holder: holder) } }
-            if let report = try await store.train(kind, note: "自动增量训练") {
-                logger.info("trained \(kind.rawValue) v\(report.model.version): macro-F1 \(report.model.macroF1) on \(report.model.examples) tickets")
+        let models = try await store.models(centerId: nil)
+        for center in try await store.units(visibleTo: .system) where center.kind == .center && center.active {
+            for kind in ModelKind.allCases {
+                let since = models.filter { $0.centerId == center.id && $0.kind == kind }.map(\.createdAt).max() ?? .distantPast
+                guard try await store.closedTickets(since: since, centerId: center.id) >= retrainAfter else { continue }
+                do {
+                    if let report = try await store.train(kind, centerId: center.id, note: "自动增量训练") {
+                        logger.info("trained \(kind.rawValue) v\(report.model.version) for \(center.name): macro-F1 \(report.model.macroF1) on \(report.model.examples) tickets")
+                    }
+                } catch let error as HotlineError where error.code == "training_in_progress" {
+                    continue
+                }
             }
         }
         try await advisor.refresh(force: true)

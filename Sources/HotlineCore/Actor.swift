@@ -36,6 +36,13 @@ public struct Actor: Sendable, Hashable {
     /// A citizen proving ownership with the ticket's query code.
     public static let citizen = Actor(kind: .citizen, userId: nil, name: "诉求人", role: nil, unitId: nil, unitPath: [], centerId: nil)
 
+    /// The actor's center, for what each center keeps for itself (models, synonyms): an account outside every
+    /// center may not touch those.
+    public func requireCenter() throws -> Int64 {
+        guard let centerId else { throw HotlineError.forbidden("账号不属于任何热线中心 (your account belongs to no center)") }
+        return centerId
+    }
+
     /// Whether a ticket held by `unitPath` lies within this actor's own unit subtree.
     public func covers(unitPath other: [Int64]) -> Bool {
         guard let unitId else { return false }

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineCore
+import Logging
 import Synchronization
 
 /// What the advisor suggests for a draft ticket, each suggestion with the reason it is made.
@@ -73,16 +74,15 @@ struct PlaceResolver: Sendable {
 /// Everything it holds in memory is rebuilt from the database and refreshed as it changes, on every node.
 public final class Advisor: Sendable {
     struct State: Sendable {
-        var categoryModel: TextClassifier?
-        var unitModel: TextClassifier?
-        var modelIds: [String: Int64] = [:]
+        /// Each center's active classifiers.
+        var models: [ModelSlot: TextClassifier] = [:]
+        var modelIds: [ModelSlot: Int64] = [:]
         var places: [Int64: PlaceResolver] = [:]
         var rules: [Int64: [RoutingRule]] = [:]
         var placesSeq: Int64 = -1
         var duplicates = DuplicateIndex()
         /// Open tickets in the duplicate index: center, time, text and place key.
         var open: [Int64: (centerId: Int64, createdAt: Date, text: String, place: String?)] = [:]
-        var lastTicketId: Int64 = 0
         var lastScan: Int64 = 0
         var checkedAt = Date.distantPast
         var units: [Int64: OrgUnit] = [:]
@@ -117,7 +117,7 @@ public final class Advisor: Sendable {
         var result = Suggestions()
         let unitsById = snapshot.units.filter { $0.value.centerId == centerId && $0.value.active && $0.value.kind != .center }
 
-        if let model = snapshot.categoryModel {
+        if let centerId, let model = snapshot.models[ModelSlot(centerId: centerId, kind: .category)] {
             result.categories = model.predict(input).prefix(3).map { prediction in
                 Suggestions.CategoryChoice(code: prediction.label, name: snapshot.categoryPaths[prediction.label] ?? prediction.label,
                                            probability: prediction.probability, words: Self.words(model, input, prediction.label, 4))
@@ -131,7 +131,7 @@ public final class Advisor: Sendable {
             entry.reasons.append(reason)
             scores[unitId] = entry
         }
-        if let model = snapshot.unitModel {
+        if let centerId, let model = snapshot.models[ModelSlot(centerId: centerId, kind: .unit)] {
             for prediction in model.predict(input).prefix(8) {
                 guard let unitId = Int64(prediction.label), unitsById[unitId] != nil, prediction.probability >= 0.05 else { continue }
                 let words = Self.words(model, input, prediction.label, 3).map { "「\($0)」" }.joined()
@@ -156,7 +156,7 @@ public final class Advisor: Sendable {
         result.emergency = assessment.isEmergency ? assessment : nil
 
         let now = store.clock.now()
-        let place = centerId.flatMap { snapshot.places[$0] }?.key(for: text + "\n" + (address ?? "")) ?? address
+        let place = centerId.flatMap { snapshot.places[$0] }?.key(for: text + "\n" + (address ?? ""))
         result.similar = snapshot.duplicates.candidates(for: text, place: place, time: now, threshold: 0.07, limit: 20)
             .filter { snapshot.open[$0.id]?.centerId == centerId && $0.id != excluding }
             .prefix(5).map { Suggestions.SimilarTicket(ticketId: $0.id, similarity: $0.evidence.score, explanation: $0.evidence.explanation) }
@@ -196,8 +196,10 @@ public final class Advisor: Sendable {
 
         let ids = try await store.activeModelIds()
         if ids != next.modelIds {
-            next.categoryModel = try await loadModel(.category, ids: ids, current: next.modelIds, model: next.categoryModel)
-            next.unitModel = try await loadModel(.unit, ids: ids, current: next.modelIds, model: next.unitModel)
+            next.models = next.models.filter { ids[$0.key] != nil && ids[$0.key] == next.modelIds[$0.key] }
+            for (slot, id) in ids where next.modelIds[slot] != id {
+                next.models[slot] = try await loadModel(slot)
+            }
             next.modelIds = ids
         }
         let placesSeq = try await store.placesSeq()
@@ -211,9 +213,9 @@ public final class Advisor: Sendable {
             next.placesSeq = placesSeq
         }
         let since = store.clock.now().addingTimeInterval(-duplicateWindowDays * 86400)
-        let changes = try await store.duplicateFeed(afterId: next.lastTicketId, changedAfter: next.lastScan, since: since)
+        let changes = try await store.duplicateFeed(lastScan: next.lastScan, since: since)
         for ticket in changes.opened where next.open[ticket.id] == nil {
-            let place = next.places[ticket.centerId]?.key(for: ticket.text + "\n" + (ticket.address ?? "")) ?? ticket.regionCode
+            let place = next.places[ticket.centerId]?.key(for: ticket.text + "\n" + (ticket.address ?? ""))
             next.duplicates.add(id: ticket.id, text: ticket.text, place: place, time: ticket.createdAt)
             next.open[ticket.id] = (ticket.centerId, ticket.createdAt, String(ticket.text.prefix(2000)), place)
         }
@@ -225,16 +227,21 @@ public final class Advisor: Sendable {
             next.duplicates.remove(id: id)
             next.open[id] = nil
         }
-        next.lastTicketId = max(next.lastTicketId, changes.lastId)
         next.lastScan = changes.scannedAt
         let refreshed = next
         state.withLock { $0 = refreshed }
     }
 
-    private func loadModel(_ kind: ModelKind, ids: [String: Int64], current: [String: Int64], model: TextClassifier?) async throws -> TextClassifier? {
-        guard ids[kind.rawValue] != current[kind.rawValue] else { return model }
-        guard let (_, data) = try await store.activeModel(kind) else { return nil }
-        return try TextClassifier(serialized: data)
+    /// The active model of `slot`, or nil when it cannot be read: a damaged or incompatible model is logged and
+    /// skipped (suggestions go on from rules and places) rather than breaking every page that asks for advice.
+    private func loadModel(_ slot: ModelSlot) async throws -> TextClassifier? {
+        guard let (activeId, data) = try await store.activeModel(slot.kind, centerId: slot.centerId) else { return nil }
+        do {
+            return try TextClassifier(serialized: data)
+        } catch {
+            store.database.logger.error("model \(activeId) (\(slot.kind.rawValue), center \(slot.centerId)) cannot be loaded: \(error)")
+            return nil
+        }
     }
 
     /// Groups of open tickets of `centerId` that look like the same matter (the newest `limit` are compared with
@@ -273,8 +280,8 @@ public final class Advisor: Sendable {
         }.sorted { $0.ids.last ?? 0 > $1.ids.last ?? 0 }
     }
 
-    /// Whether a model of `kind` is loaded (for pages that explain what is missing).
-    public func hasModel(_ kind: ModelKind) -> Bool {
-        state.withLock { kind == .category ? $0.categoryModel != nil : $0.unitModel != nil }
+    /// Whether `centerId` has a model of `kind` loaded (for pages that explain what is missing).
+    public func hasModel(_ kind: ModelKind, centerId: Int64) -> Bool {
+        state.withLock { $0.models[ModelSlot(centerId: centerId, kind: kind)] != nil }
     }
 }

@@ -28,6 +28,8 @@ public final class KnowledgeIndex: Sendable {
 
     struct State: Sendable {
         var index = SearchIndex(synonyms: .empty)
+        /// Each center's synonyms, applied to its queries.
+        var synonyms: [Int64: SynonymTable] = [:]
         var live: [Int64: Live] = [:]
         var seq: Int64 = -1
         var synonymsSeq: Int64 = -1
@@ -61,7 +63,7 @@ public final class KnowledgeIndex: Sendable {
         var next = current
         next.checkedAt = now
         if head.synonymsSeq != current.synonymsSeq {
-            next.index.synonyms = SynonymTable(groups: try await store.synonymGroups())
+            next.synonyms = try await store.synonymGroupsByCenter().mapValues { SynonymTable(groups: $0) }
             next.synonymsSeq = head.synonymsSeq
         }
         if head.seq != current.seq {
@@ -95,7 +97,8 @@ public final class KnowledgeIndex: Sendable {
         }
         let builder = SnippetBuilder(windowLength: 80)
         let titleBuilder = SnippetBuilder(windowLength: 200)
-        return snapshot.index.search(query, limit: limit, filter: .predicate(visible)).compactMap { hit -> KnowledgeHit? in
+        let synonyms = centerId.flatMap { snapshot.synonyms[$0] } ?? .empty
+        return snapshot.index.search(query, limit: limit, filter: .predicate(visible), synonyms: synonyms).compactMap { hit -> KnowledgeHit? in
             guard let live = snapshot.live[hit.id] else { return nil }
             return KnowledgeHit(
                 id: hit.id, content: live.content, score: Double(hit.score), snippet: builder.snippet(of: live.content.answer, matching: hit.matchedTerms),

@@ -167,6 +167,21 @@ enum Migrations {
         Migration(version: 6, name: "who asked to return a ticket") { _ in
             ["ALTER TABLE tickets ADD COLUMN return_requested_by BIGINT"]
         },
+        Migration(version: 7, name: "models and synonyms per center; tickets by change time") { _ in
+            let firstCenter = "(SELECT MIN(id) FROM units WHERE kind = 'center')"
+            return [
+                "ALTER TABLE models ADD COLUMN center_id BIGINT REFERENCES units(id)",
+                "UPDATE models SET center_id = \(firstCenter)",
+                "DROP INDEX models_kind",
+                "CREATE UNIQUE INDEX models_version ON models(center_id, kind, version)",
+                // At most one active model of a kind per center, whatever two nodes do at once.
+                "CREATE UNIQUE INDEX models_active ON models(center_id, kind) WHERE active",
+                "ALTER TABLE kb_synonyms ADD COLUMN center_id BIGINT REFERENCES units(id)",
+                "UPDATE kb_synonyms SET center_id = \(firstCenter)",
+                "CREATE INDEX kb_synonyms_center ON kb_synonyms(center_id, id)",
+                "CREATE INDEX tickets_updated ON tickets(updated_at)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

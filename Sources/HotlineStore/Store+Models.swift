@@ -20,6 +20,8 @@ public enum ModelKind: String, Labelled {
 /// A stored model version and how it measured on held-out tickets.
 public struct ModelInfo: Sendable {
     public var id: Int64
+    /// The center whose tickets trained it: each center has its own models.
+    public var centerId: Int64
     public var kind: ModelKind
     public var version: Int
     public var createdAt: Date
@@ -30,6 +32,17 @@ public struct ModelInfo: Sendable {
     public var sizeBytes: Int
     public var active: Bool
     public var note: String?
+}
+
+/// A center's model of one kind.
+public struct ModelSlot: Sendable, Hashable {
+    public var centerId: Int64
+    public var kind: ModelKind
+
+    public init(centerId: Int64, kind: ModelKind) {
+        self.centerId = centerId
+        self.kind = kind
+    }
 }
 
 /// 分类派单规则: tickets of a category (by code prefix) go to a unit.
@@ -51,13 +64,14 @@ public struct RoutingRule: Sendable, Equatable {
 extension Store {
     // MARK: Training data
 
-    /// Closed tickets as training examples: the text as the classifier reads it, and the label of `kind`.
-    public func trainingExamples(_ kind: ModelKind) async throws -> [(text: String, label: String)] {
+    /// Closed tickets of `centerId` as training examples: the text as the classifier reads it, and the label of `kind`.
+    public func trainingExamples(_ kind: ModelKind, centerId: Int64) async throws -> [(text: String, label: String)] {
         try await database.read { db in
             let label: SQLQueryString = kind == .category ? "category_code" : "main_unit_id"
             return try await db.raw("""
                 SELECT title, content, \(label) AS label FROM tickets
-                WHERE status = 'closed' AND \(label) IS NOT NULL AND unreasonable_repeat = \(bind: false) ORDER BY id
+                WHERE center_id = \(bind: centerId) AND status = 'closed' AND \(label) IS NOT NULL AND unreasonable_repeat = \(bind: false)
+                ORDER BY id
                 """).all().map { row in
                 let label = kind == .category
                     ? try row.decode(column: "label", as: String.self) : String(try row.decode(column: "label", as: Int64.self))
@@ -67,20 +81,23 @@ extension Store {
         }
     }
 
-    /// How many tickets have closed since `date` (what decides when to retrain).
-    public func closedTickets(since date: Date) async throws -> Int {
+    /// How many of `centerId`'s tickets have closed since `date` (what decides when to retrain).
+    public func closedTickets(since date: Date, centerId: Int64) async throws -> Int {
         try await database.read { db in
-            try await db.raw("SELECT COUNT(*) AS n FROM tickets WHERE status = 'closed' AND closed_at >= \(bind: date.millis)").first()?
-                .decode(column: "n", as: Int.self) ?? 0
+            try await db.raw("""
+                SELECT COUNT(*) AS n FROM tickets WHERE center_id = \(bind: centerId) AND status = 'closed' AND closed_at >= \(bind: date.millis)
+                """).first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
 
     // MARK: Models
 
+    static let modelColumns = "id, center_id, kind, version, created_at, examples, metrics, active, note"
+
     static func modelInfo(from row: any SQLRow) throws -> ModelInfo {
         let metrics = [String: Double](json: try row.decode(column: "metrics", as: String.self))
         return ModelInfo(
-            id: try row.decode(column: "id", as: Int64.self),
+            id: try row.decode(column: "id", as: Int64.self), centerId: try row.decode(column: "center_id", as: Int64.self),
             kind: ModelKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .category,
             version: try row.decode(column: "version", as: Int.self), createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
             examples: try row.decode(column: "examples", as: Int.self), accuracy: metrics["accuracy"] ?? 0, macroF1: metrics["macroF1"] ?? 0,
@@ -88,63 +105,75 @@ extension Store {
             note: try row.decode(column: "note", as: String?.self))
     }
 
-    /// Stores a trained model as the next version of its kind and makes it the active one.
+    /// Stores a trained model as the next version of `centerId`'s `kind` and makes it the active one.
     @discardableResult
-    public func saveModel(_ kind: ModelKind, data: Data, examples: Int, accuracy: Double, macroF1: Double, labels: Int, note: String?) async throws
-        -> ModelInfo
+    public func saveModel(_ kind: ModelKind, centerId: Int64, data: Data, examples: Int, accuracy: Double, macroF1: Double, labels: Int,
+                          note: String?) async throws -> ModelInfo
     {
         let at = now
         let metrics = ["accuracy": accuracy, "macroF1": macroF1, "labels": Double(labels), "bytes": Double(data.count)]
         return try await database.transaction { db in
-            let next = (try await db.raw("SELECT MAX(version) AS v FROM models WHERE kind = \(bind: kind.rawValue)").first()?
+            let slot: SQLQueryString = "center_id = \(bind: centerId) AND kind = \(bind: kind.rawValue)"
+            let next = (try await db.raw("SELECT MAX(version) AS v FROM models WHERE \(slot)").first()?
                 .decode(column: "v", as: Int?.self) ?? 0) + 1
-            try await db.raw("UPDATE models SET active = \(bind: false) WHERE kind = \(bind: kind.rawValue)").run()
+            try await db.raw("UPDATE models SET active = \(bind: false) WHERE \(slot)").run()
             guard let row = try await db.raw("""
-                INSERT INTO models (kind, version, created_at, examples, metrics, data, active, note)
-                VALUES (\(bind: kind.rawValue), \(bind: next), \(bind: at.millis), \(bind: examples), \(bind: metrics.jsonText), \(bind: data),
-                  \(bind: true), \(bind: note))
-                RETURNING id, kind, version, created_at, examples, metrics, active, note
+                INSERT INTO models (center_id, kind, version, created_at, examples, metrics, data, active, note)
+                VALUES (\(bind: centerId), \(bind: kind.rawValue), \(bind: next), \(bind: at.millis), \(bind: examples), \(bind: metrics.jsonText),
+                  \(bind: data), \(bind: true), \(bind: note))
+                RETURNING \(unsafeRaw: Self.modelColumns)
                 """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存模型失败") }
             return try Self.modelInfo(from: row)
         }
     }
 
-    /// Every stored version, newest first.
-    public func models() async throws -> [ModelInfo] {
+    /// Every stored version of `centerId` (of every center when nil), by center and kind, newest first.
+    public func models(centerId: Int64?) async throws -> [ModelInfo] {
         try await database.read { db in
-            try await db.raw("SELECT id, kind, version, created_at, examples, metrics, active, note FROM models ORDER BY kind, version DESC")
+            let scope: SQLQueryString = centerId.map { "WHERE center_id = \(bind: $0)" } ?? ""
+            return try await db.raw("SELECT \(unsafeRaw: Self.modelColumns) FROM models \(scope) ORDER BY center_id, kind, version DESC")
                 .all().map(Self.modelInfo(from:))
         }
     }
 
-    /// Makes a stored version the active one (rolling back a bad model is activating an earlier one).
-    public func activateModel(id: Int64) async throws -> ModelInfo {
+    /// Makes a stored version the active one of its center and kind (rolling back a bad model is activating an
+    /// earlier one). With `centerId`, only that center's versions can be activated.
+    public func activateModel(id: Int64, centerId: Int64?) async throws -> ModelInfo {
         try await database.transaction { db in
-            guard let row = try await db.raw("SELECT id, kind, version, created_at, examples, metrics, active, note FROM models WHERE id = \(bind: id)")
-                .first() else { throw HotlineError.notFound("模型") }
+            guard let row = try await db.raw("SELECT \(unsafeRaw: Self.modelColumns) FROM models WHERE id = \(bind: id)").first()
+            else { throw HotlineError.notFound("模型") }
             let info = try Self.modelInfo(from: row)
-            try await db.raw("UPDATE models SET active = (id = \(bind: id)) WHERE kind = \(bind: info.kind.rawValue)").run()
+            if let centerId, info.centerId != centerId { throw HotlineError.notFound("模型") }
+            // Deactivate the others first: the unique index allows one active model per center and kind at every step.
+            try await db.raw("""
+                UPDATE models SET active = \(bind: false)
+                WHERE center_id = \(bind: info.centerId) AND kind = \(bind: info.kind.rawValue) AND id <> \(bind: id)
+                """).run()
+            try await db.raw("UPDATE models SET active = \(bind: true) WHERE id = \(bind: id)").run()
             var active = info
             active.active = true
             return active
         }
     }
 
-    /// The active model of `kind`: its id and bytes.
-    public func activeModel(_ kind: ModelKind) async throws -> (id: Int64, data: Data)? {
+    /// The active model of `kind` for `centerId`: its id and bytes.
+    public func activeModel(_ kind: ModelKind, centerId: Int64) async throws -> (id: Int64, data: Data)? {
         try await database.read { db in
-            guard let row = try await db.raw("SELECT id, data FROM models WHERE kind = \(bind: kind.rawValue) AND active = \(bind: true)").first()
+            guard let row = try await db.raw("""
+                SELECT id, data FROM models WHERE center_id = \(bind: centerId) AND kind = \(bind: kind.rawValue) AND active = \(bind: true)
+                """).first()
             else { return nil }
             return (try row.decode(column: "id", as: Int64.self), try row.decode(column: "data", as: Data.self))
         }
     }
 
-    /// The ids of the active models, to notice a newly trained or re-activated one cheaply.
-    func activeModelIds() async throws -> [String: Int64] {
+    /// The ids of the active models by center and kind, to notice a newly trained or re-activated one cheaply.
+    func activeModelIds() async throws -> [ModelSlot: Int64] {
         try await database.read { db in
-            var ids: [String: Int64] = [:]
-            for row in try await db.raw("SELECT kind, id FROM models WHERE active = \(bind: true)").all() {
-                ids[try row.decode(column: "kind", as: String.self)] = try row.decode(column: "id", as: Int64.self)
+            var ids: [ModelSlot: Int64] = [:]
+            for row in try await db.raw("SELECT center_id, kind, id FROM models WHERE active = \(bind: true)").all() {
+                guard let kind = ModelKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
+                ids[ModelSlot(centerId: try row.decode(column: "center_id", as: Int64.self), kind: kind)] = try row.decode(column: "id", as: Int64.self)
             }
             return ids
         }
@@ -313,20 +342,26 @@ struct DuplicateFeed: Sendable {
 
     var opened: [Opened]
     var closed: [Int64]
-    var lastId: Int64
     /// The store's time of this read, in milliseconds: the next read asks for what changed after it.
     var scannedAt: Int64
 }
 
 extension Store {
-    /// Open tickets recorded after `afterId` (and since `since`), and tickets that ended after `changedAfter`.
-    func duplicateFeed(afterId: Int64, changedAfter: Int64, since: Date) async throws -> DuplicateFeed {
+    /// How far back each read of the feed looks again: a ticket recorded on another node, or committed later than
+    /// its timestamp says (a slow transaction, a clock a little behind), is still seen. Readers skip what they have.
+    static let feedOverlapMillis: Int64 = 120_000
+
+    /// Open tickets recorded since `since` (and no earlier than the overlap before `lastScan`), and tickets that
+    /// ended since the overlap before `lastScan`. Ids are not used as a cursor: on PostgreSQL they are handed out
+    /// before commit, so a smaller id can become visible after a larger one.
+    func duplicateFeed(lastScan: Int64, since: Date) async throws -> DuplicateFeed {
         let scannedAt = now.millis
+        let from = lastScan == 0 ? since.millis : max(since.millis, lastScan - Self.feedOverlapMillis)
         let terminal = TicketStatus.allCases.filter(\.isTerminal).map(\.rawValue)
         return try await database.read { db in
             let opened = try await db.raw("""
                 SELECT id, center_id, title, content, address, region_code, created_at FROM tickets
-                WHERE id > \(bind: afterId) AND created_at >= \(bind: since.millis) AND status NOT IN (\(binds: terminal)) ORDER BY id
+                WHERE created_at >= \(bind: from) AND status NOT IN (\(binds: terminal)) ORDER BY id
                 """).all().map { row in
                 DuplicateFeed.Opened(
                     id: try row.decode(column: "id", as: Int64.self), centerId: try row.decode(column: "center_id", as: Int64.self),
@@ -335,10 +370,9 @@ extension Store {
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
             }
             let closed = try await db.raw("""
-                SELECT id FROM tickets WHERE updated_at >= \(bind: changedAfter) AND status IN (\(binds: terminal))
+                SELECT id FROM tickets WHERE updated_at >= \(bind: lastScan - Self.feedOverlapMillis) AND status IN (\(binds: terminal))
                 """).all().map { try $0.decode(column: "id", as: Int64.self) }
-            let lastId: Int64 = try await db.raw("SELECT MAX(id) AS m FROM tickets").first()?.decode(column: "m", as: Int64?.self) ?? 0
-            return DuplicateFeed(opened: opened, closed: closed, lastId: max(lastId, afterId), scannedAt: scannedAt)
+            return DuplicateFeed(opened: opened, closed: closed, scannedAt: scannedAt)
         }
     }
 }

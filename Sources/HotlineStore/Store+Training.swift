@@ -10,10 +10,28 @@ public struct TrainingReport: Sendable {
 }
 
 extension Store {
-    /// Trains a new version of `kind` from closed tickets, measures it on a stratified tenth held out, stores it and
-    /// makes it active. Returns nil when there are fewer than `minimumExamples` examples or fewer than two labels.
-    public func train(_ kind: ModelKind, minimumExamples: Int = 30, note: String? = nil) async throws -> TrainingReport? {
-        let examples = try await trainingExamples(kind)
+    /// Trains a new version of `centerId`'s `kind` from that center's closed tickets, measures it on a stratified tenth
+    /// held out, stores it and makes it active. Returns nil when there are fewer than `minimumExamples` examples or
+    /// fewer than two labels. One training of a center's kind runs at a time across all nodes (a job lock): a second
+    /// one is refused with `training_in_progress`.
+    public func train(_ kind: ModelKind, centerId: Int64, minimumExamples: Int = 30, note: String? = nil) async throws -> TrainingReport? {
+        let lock = "train-\(centerId)-\(kind.rawValue)"
+        let holder = UUID().uuidString
+        guard try await tryLock(lock, holder: holder, seconds: 3600) else {
+            throw HotlineError(.conflict, "training_in_progress", "该模型正在训练，请稍后再试 (this model is already being trained)")
+        }
+        do {
+            let report = try await trainHoldingLock(kind, centerId: centerId, minimumExamples: minimumExamples, note: note)
+            try await unlock(lock, holder: holder)
+            return report
+        } catch {
+            try? await unlock(lock, holder: holder)
+            throw error
+        }
+    }
+
+    private func trainHoldingLock(_ kind: ModelKind, centerId: Int64, minimumExamples: Int, note: String?) async throws -> TrainingReport? {
+        let examples = try await trainingExamples(kind, centerId: centerId)
         guard examples.count >= minimumExamples, Set(examples.map(\.label)).count >= 2 else { return nil }
         let started = ContinuousClock.now
         // Training takes seconds of CPU: run it off the cooperative pool so requests keep being served.
@@ -25,8 +43,8 @@ extension Store {
             return (model.serialized(), measured.report)
         }
         let elapsed = ContinuousClock.now - started
-        let info = try await saveModel(kind, data: data, examples: examples.count, accuracy: report.accuracy, macroF1: report.macroF1,
-                                       labels: Set(examples.map(\.label)).count, note: note)
+        let info = try await saveModel(kind, centerId: centerId, data: data, examples: examples.count, accuracy: report.accuracy,
+                                       macroF1: report.macroF1, labels: Set(examples.map(\.label)).count, note: note)
         return TrainingReport(kind: kind, model: info, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 

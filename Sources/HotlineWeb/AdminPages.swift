@@ -140,10 +140,11 @@ struct AdminPages {
         }
         router.get("/admin/models") { _, context in try await models(context, flash: nil, error: nil) }
         router.post("/admin/models/train") { request, context in
-            try await change(request, context, page: models) { _, _ in
+            try await change(request, context, page: models) { _, actor in
+                let centerId = try actor.requireCenter()
                 var trained: [String] = []
                 for kind in ModelKind.allCases {
-                    if let report = try await app.store.train(kind, note: "管理员手动训练") {
+                    if let report = try await app.store.train(kind, centerId: centerId, note: "管理员手动训练") {
                         trained.append(String(format: "%@ v%d (macro-F1 %.3f)", kind.label(english: context.english), report.model.version,
                                               report.model.macroF1))
                     }
@@ -153,8 +154,8 @@ struct AdminPages {
             }
         }
         router.post("/admin/models/:id/activate") { request, context in
-            try await change(request, context, page: models) { _, _ in
-                let info = try await app.store.activateModel(id: try context.parameters.require("id", as: Int64.self))
+            try await change(request, context, page: models) { _, actor in
+                let info = try await app.store.activateModel(id: try context.parameters.require("id", as: Int64.self), centerId: try actor.requireCenter())
                 try await app.advisor.refresh(force: true)
                 return "\(info.kind.label(english: context.english)) v\(info.version)"
             }
@@ -329,7 +330,7 @@ struct AdminPages {
 
     func models(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
         var model = try base(context, path: "/admin/models", flash: flash, error: error)
-        model["models"] = try await app.store.models().map { m -> [String: Any] in
+        model["models"] = try await app.store.models(centerId: try context.session.actor.requireCenter()).map { m -> [String: Any] in
             ["id": m.id, "kind": m.kind.label(english: context.english), "version": m.version, "createdAt": Chrome.time(m.createdAt),
              "examples": m.examples, "labels": m.labels, "accuracy": String(format: "%.3f", m.accuracy), "macroF1": String(format: "%.3f", m.macroF1),
              "size": TicketView.sizeText(m.sizeBytes), "active": m.active, "note": m.note ?? ""]

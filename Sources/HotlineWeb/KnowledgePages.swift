@@ -282,7 +282,7 @@ struct KnowledgePages {
         var model = app.model(context, path: "/kb/synonyms", section: "/kb")
         model["flash"] = flash
         model["error"] = error
-        let groups = try await app.store.synonymGroups()
+        let groups = try await app.store.synonymGroups(centerId: try actor.requireCenter())
         model["groups"] = groups.map { $0.joined(separator: " ") }.joined(separator: "\n")
         model["count"] = groups.count
         return app.pages.render("kb/synonyms", model)

@@ -4,7 +4,8 @@ import HotlineAPI
 import HotlineCore
 import HotlineStore
 
-/// `hotline train`: learn categories and units from closed tickets; each run is a new, active model version.
+/// `hotline train`: learn categories and units from each center's closed tickets; each run is a new, active model
+/// version of that center.
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Train the category and unit classifiers from closed tickets (模型训练)")
@@ -12,19 +13,29 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "category, unit or all") var kind = "all"
     @Option(help: "Train only with at least this many closed tickets") var minimum = 30
+    @Option(help: "The center's unit id (every active center when left out)") var center: Int64?
+
+    func validate() throws {
+        guard minimum >= 2 else { throw ValidationError("--minimum must be at least 2") }
+        guard kind == "all" || ModelKind(rawValue: kind) != nil else { throw ValidationError("--kind must be category, unit or all") }
+    }
 
     func run() async throws {
         let kinds: [ModelKind] = kind == "all" ? ModelKind.allCases : [try ModelKind(rawValue: kind).orThrow("unknown kind \(kind)")]
-        let minimum = minimum
+        let (minimum, center) = (minimum, center)
         try await global.withRuntime { runtime, _ in
-            for kind in kinds {
-                guard let report = try await runtime.store.train(kind, minimumExamples: minimum, note: "hotline train") else {
-                    print("\(kind.rawValue): fewer than \(minimum) closed tickets with a \(kind.rawValue), or a single label — nothing trained")
-                    continue
+            let centers = try await runtime.store.units(visibleTo: .system).filter { $0.kind == .center && $0.active && (center == nil || $0.id == center) }
+            guard !centers.isEmpty else { throw ValidationError("no active center with id \(center ?? 0)") }
+            for unit in centers {
+                for kind in kinds {
+                    guard let report = try await runtime.store.train(kind, centerId: unit.id, minimumExamples: minimum, note: "hotline train") else {
+                        print("\(unit.name) \(kind.rawValue): fewer than \(minimum) closed tickets with a \(kind.rawValue), or a single label — nothing trained")
+                        continue
+                    }
+                    let m = report.model
+                    print(String(format: "%@ %@ v%d: %d examples, %d labels, held-out accuracy %.4f, macro-F1 %.4f, %d KiB, %.1f s — active",
+                                 unit.name, kind.rawValue, m.version, m.examples, m.labels, m.accuracy, m.macroF1, m.sizeBytes / 1024, report.seconds))
                 }
-                let m = report.model
-                print(String(format: "%@ v%d: %d examples, %d labels, held-out accuracy %.4f, macro-F1 %.4f, %d KiB, %.1f s — active",
-                             kind.rawValue, m.version, m.examples, m.labels, m.accuracy, m.macroF1, m.sizeBytes / 1024, report.seconds))
             }
         }
     }
@@ -42,8 +53,8 @@ struct ModelsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.withRuntime { runtime, _ in
-                for m in try await runtime.store.models() {
-                    print(String(format: "#%-4lld %-8@ v%-3d %@  %6d examples  acc %.4f  macro-F1 %.4f  %5d KiB%@", m.id, m.kind.rawValue as NSString,
+                for m in try await runtime.store.models(centerId: nil) {
+                    print(String(format: "#%-4lld center %-4lld %-8@ v%-3d %@  %6d examples  acc %.4f  macro-F1 %.4f  %5d KiB%@", m.id, m.centerId, m.kind.rawValue as NSString,
                                  m.version, "\(m.createdAt)" as NSString, m.examples, m.accuracy, m.macroF1, m.sizeBytes / 1024,
                                  (m.active ? "  ← active" : "") as NSString))
                 }
@@ -59,7 +70,7 @@ struct ModelsCommand: AsyncParsableCommand {
         func run() async throws {
             let id = id
             try await global.withRuntime { runtime, _ in
-                let m = try await runtime.store.activateModel(id: id)
+                let m = try await runtime.store.activateModel(id: id, centerId: nil)
                 print("\(m.kind.rawValue) v\(m.version) (#\(m.id)) is now active")
             }
         }

@@ -112,6 +112,7 @@ struct KnowledgeAPITests {
             let gas = try await api.send(.post, "/api/v1/suggestions", token: agent, json: ["content": "家里燃气泄漏了，闻到很浓的煤气味"])
             #expect(gas.json["emergency"]["lines"].array.contains("119"))
             let models = try await api.send(.get, "/api/v1/models", token: admin).json.array
+            #expect(!models.isEmpty && models.allSatisfy { $0["centerId"] == .int(api.city.center.id) })
             let firstCategory = try #require(models.first { $0["kind"] == "category" }?["id"].int)
             #expect(try await api.send(.post, "/api/v1/models/\(firstCategory)/activate", token: admin).json["active"] == true)
             let ruleId = try #require(rule.json["id"].int)

@@ -6,9 +6,10 @@ extension SearchIndex {
     /// Scoring is term-at-a-time over bigram and word postings, rarest term first. Single
     /// characters are used only when the query has a one-character run, or as a low-weight fallback
     /// when bigrams find fewer than `limit` entries (typos, unusual wording).
-    public func search(_ query: String, limit: Int = 10, filter: SearchFilter = .none) -> [SearchHit] {
+    /// `synonyms` replaces the index's own table for this query (each center has its own).
+    public func search(_ query: String, limit: Int = 10, filter: SearchFilter = .none, synonyms: SynonymTable? = nil) -> [SearchHit] {
         guard limit > 0, !slotIDs.isEmpty else { return [] }
-        var terms = synonyms.weightedTerms(for: query)
+        var terms = (synonyms ?? self.synonyms).weightedTerms(for: query)
         var scores = [Float](repeating: 0, count: slotIDs.count)
         var touched: [UInt32] = []
         accumulate(terms, into: &scores, touched: &touched)
