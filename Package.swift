@@ -123,6 +123,7 @@ let package = Package(
                 "HotlineAPI",
                 "HotlineWeb",
                 "HotlineTestSupport",
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -63,7 +63,8 @@ extension APIService {
         let actor = try RequestIdentity.require()
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         guard let action = KnowledgeAction(rawValue: body.action.rawValue) else { throw HotlineError.invalid("action", "未知操作") }
-        let entry = try await store.knowledgeAction(id: input.path.id, action, note: body.note ?? "", by: actor)
+        let entry = try await store.knowledgeAction(id: input.path.id, action, note: body.note ?? "",
+                                                  expectedVersion: body.expectedVersion, by: actor)
         return .ok(.init(body: .json(.init(entry, for: actor))))
     }
 

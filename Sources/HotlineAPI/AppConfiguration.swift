@@ -61,6 +61,24 @@ public struct AppConfiguration: Sendable {
         }.filter { !$0.isEmpty })
     }
 
+    /// Refuses values that would make the server misbehave (a zero refresh interval spinning, a port out of range),
+    /// naming the key, so a typo stops the start instead of surfacing later.
+    public func validate() throws {
+        func check(_ ok: Bool, _ key: String, _ rule: String) throws {
+            guard ok else { throw ConfigurationProblem("\(key) \(rule)") }
+        }
+        try check((0...65535).contains(port), "http.port", "must be 0–65535")
+        try check((4...31).contains(bcryptCost), "auth.bcryptCost", "must be 4–31")
+        try check(sessionHours >= 1, "auth.sessionHours", "must be at least 1")
+        try check(scanIntervalSeconds >= 0, "scanner.intervalSeconds", "must be 0 (off) or more")
+        try check(refreshSeconds >= 0.5 && refreshSeconds <= 3600, "search.refreshSeconds", "must be 0.5–3600")
+        try check(retrainAfter >= 0, "models.retrainAfter", "must be 0 (never) or more")
+        try check(retrainCheckMinutes >= 1, "models.checkMinutes", "must be at least 1")
+        try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")
+        try check(web.portalSubmissionsPerHour >= 1, "portal.submissionsPerHour", "must be at least 1")
+        try check(!databaseURL.isEmpty, "db.url", "must not be empty")
+    }
+
     /// The standard reader: explicit overrides first (from command-line flags), then environment variables (`DB_URL`…).
     public static func reader(overrides: [String: ConfigContent] = [:]) -> ConfigReader {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]

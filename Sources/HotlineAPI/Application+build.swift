@@ -24,6 +24,7 @@ public struct HotlineRuntime: Sendable {
 
 /// Opens the database, migrates it and loads reference data on first run.
 public func openRuntime(_ configuration: AppConfiguration, clock: WallClock = .system, logger: Logger) async throws -> HotlineRuntime {
+    try configuration.validate()
     let database = try await Database.open(url: configuration.databaseURL, logger: logger)
     let cipher = try FieldCipher(masterKey: try configuration.loadFieldKey(logger: logger))
     let store = Store(database: database, cipher: cipher, clock: clock, bcryptCost: UInt8(clamping: configuration.bcryptCost),
@@ -72,6 +73,7 @@ public func buildApplication(
         logger: logger)
     // Tests own their database pool and pass `runDatabase: false`.
     if runDatabase { app.addServices(DatabaseService(database: runtime.database)) }
+    if runScanner { app.addServices(Warmup(advisor: advisor, logger: logger)) }
     if runScanner && config.scanIntervalSeconds > 0 {
         app.addServices(DeadlineScanner(store: runtime.store, interval: .seconds(config.scanIntervalSeconds), logger: logger))
     }

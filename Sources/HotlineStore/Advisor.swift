@@ -94,6 +94,8 @@ public final class Advisor: Sendable {
     public let knowledge: KnowledgeIndex
     private let state = Mutex(State())
     private let refreshing = Mutex(false)
+    /// Held by the first load: until everything has been read once, callers wait for it rather than get no advice.
+    private let firstLoad = AsyncLock()
     let emergency = EmergencyDetector()
     let refreshInterval: TimeInterval
     /// How far back open tickets are compared for duplicates.
@@ -175,8 +177,22 @@ public final class Advisor: Sendable {
         return Array((words.count >= count ? words : words + features.filter { $0.count < 2 }).prefix(count))
     }
 
-    /// Follows the database: new or re-activated models, changed places and rules, tickets opened or closed.
+    /// Follows the database: new or re-activated models, changed places and rules, tickets opened or closed. Before
+    /// the first load has finished, every caller waits for it.
     public func refresh(force: Bool = false) async throws {
+        if !isLoaded {
+            try await firstLoad.withLock {
+                if !isLoaded { try await update(force: true) }
+            }
+            return
+        }
+        try await update(force: force)
+    }
+
+    /// Whether the advisor has read the models, places and open tickets once.
+    public var isLoaded: Bool { state.withLock { $0.lastScan > 0 } }
+
+    private func update(force: Bool) async throws {
         let now = Date()
         guard force || now.timeIntervalSince(state.withLock { $0.checkedAt }) >= refreshInterval else { return }
         let mine = refreshing.withLock { busy -> Bool in

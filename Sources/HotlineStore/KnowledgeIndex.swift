@@ -39,6 +39,8 @@ public final class KnowledgeIndex: Sendable {
     private let store: Store
     private let state = Mutex(State())
     private let refreshing = Mutex(false)
+    /// Held by the first load: until the index has been built once, callers wait for it instead of searching an empty index.
+    private let firstLoad = AsyncLock()
     let refreshInterval: TimeInterval
 
     public init(store: Store, refreshInterval: TimeInterval = 2) {
@@ -46,8 +48,22 @@ public final class KnowledgeIndex: Sendable {
         self.refreshInterval = refreshInterval
     }
 
-    /// Brings the index up to the database's latest change (only what changed since the last refresh).
+    /// Brings the index up to the database's latest change (only what changed since the last refresh). Before the
+    /// first load has finished, every caller waits for it.
     public func refresh(force: Bool = false) async throws {
+        if !isLoaded {
+            try await firstLoad.withLock {
+                if !isLoaded { try await update(force: true) }
+            }
+            return
+        }
+        try await update(force: force)
+    }
+
+    /// Whether the index has been built from the database once.
+    public var isLoaded: Bool { state.withLock { $0.seq >= 0 } }
+
+    private func update(force: Bool) async throws {
         let now = Date()
         let current = state.withLock { $0 }
         guard force || now.timeIntervalSince(current.checkedAt) >= refreshInterval else { return }

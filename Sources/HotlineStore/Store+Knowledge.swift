@@ -136,6 +136,8 @@ extension Store {
     }
 
     /// Loads an entry within the actor's center for a change, locked.
+    static let knowledgeChanged = HotlineError(.conflict, "concurrent_update", "条目已被他人修改，请刷新后重试 (the entry was changed by someone else)")
+
     private func lockedKnowledge(_ id: Int64, _ actor: Actor, _ db: any SQLDatabase) async throws -> KnowledgeEntry {
         guard let row = try await db.raw("""
             SELECT * FROM kb_entries WHERE id = \(bind: id) AND center_id = \(bind: actor.centerId)\(unsafeRaw: forUpdate)
@@ -150,9 +152,7 @@ extension Store {
         let at = now
         return try await database.transaction { db in
             let entry = try await self.lockedKnowledge(id, actor, db)
-            if let expected = expectedVersion, expected != entry.version {
-                throw HotlineError(.conflict, "concurrent_update", "条目已被他人修改，请刷新后重试 (the entry was changed by someone else)")
-            }
+            if let expected = expectedVersion, expected != entry.version { throw Self.knowledgeChanged }
             guard KnowledgeWorkflow.mayWrite(sourceUnitId: content.sourceUnitId, by: actor) else {
                 throw HotlineError.forbidden("当前角色无权编写该知识 (your role may not write this entry)")
             }
@@ -168,12 +168,17 @@ extension Store {
         }
     }
 
-    /// Submits, approves, rejects, archives or restores an entry.
-    public func knowledgeAction(id: Int64, _ action: KnowledgeAction, note: String, by actor: Actor) async throws -> KnowledgeEntry {
+    /// Submits, approves, rejects, archives or restores an entry. With `expectedVersion`, an entry changed since the
+    /// caller read it is refused (409): a verifier approves exactly the version they checked.
+    public func knowledgeAction(id: Int64, _ action: KnowledgeAction, note: String, expectedVersion: Int? = nil, by actor: Actor) async throws
+        -> KnowledgeEntry
+    {
         guard action != .edit else { throw HotlineError.invalid("action", "请用编辑接口修改内容 (edit through the edit call)") }
+        guard note.count <= 2000 else { throw HotlineError.invalid("note", "最多2000字 (at most 2000 characters)") }
         let at = now
         return try await database.transaction { db in
             let entry = try await self.lockedKnowledge(id, actor, db)
+            if let expected = expectedVersion, expected != entry.version { throw Self.knowledgeChanged }
             let updated = try KnowledgeWorkflow.apply(action, to: entry, by: actor, note: note, at: at)
             try await self.saveKnowledge(db, updated, by: actor)
             let trimmed = note.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -214,15 +219,32 @@ extension Store {
         }
     }
 
-    /// Entries of the actor's center for editors and reviewers, most recently changed first.
+    /// Entries of the actor's center for editors and reviewers, most recently changed first. Who may see what is
+    /// decided in the query (so a page is full): editors, admins and auditors see every entry; a unit's staff their
+    /// unit's entries and what is live; everyone else what is live. An entry the actor may only see live comes back
+    /// with its live content in place of the working copy.
     public func knowledgeList(_ filter: KnowledgeFilter, for actor: Actor) async throws -> [KnowledgeEntry] {
         try await database.read { db in
             var conditions: [SQLQueryString] = ["center_id = \(bind: actor.centerId)"]
+            let live: SQLQueryString = "(status <> 'archived' AND live IS NOT NULL)"
+            let ownUnit: SQLQueryString = "source_unit_id = \(bind: actor.unitId ?? -1)"
+            let scope = Self.knowledgeScope(actor)
+            switch scope {
+            case .all: break
+            case .ownUnitAndLive: conditions.append("(\(ownUnit) OR \(live))")
+            case .live: conditions.append(live)
+            }
             if !filter.statuses.isEmpty { conditions.append("status IN (\(binds: filter.statuses.map(\.rawValue)))") }
             if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_") + "%"
-                conditions.append("content LIKE \(bind: pattern) ESCAPE '\\'")
+                let inLive: SQLQueryString = "live LIKE \(bind: pattern) ESCAPE '\\'"
+                let inWorking: SQLQueryString = "content LIKE \(bind: pattern) ESCAPE '\\'"
+                switch scope {
+                case .all: conditions.append("(\(inWorking) OR \(inLive))")
+                case .ownUnitAndLive: conditions.append("((\(ownUnit) AND \(inWorking)) OR \(inLive))")
+                case .live: conditions.append(inLive)
+                }
             }
             if filter.toVerify {
                 if actor.role == .kbEditor || actor.role == .admin {
@@ -236,9 +258,24 @@ extension Store {
                 ORDER BY updated_at DESC, id DESC LIMIT \(literal: min(max(filter.limit, 1), 200)) OFFSET \(literal: max(filter.offset, 0))
                 """).all()
             let today = CivilDate(self.now)
-            return try rows.map(Self.knowledgeEntry(from:)).filter {
-                KnowledgeWorkflow.seesWorkingCopy($0, by: actor) || $0.frontVersion(on: today) != nil
+            return try rows.map(Self.knowledgeEntry(from:)).compactMap { entry in
+                if KnowledgeWorkflow.seesWorkingCopy(entry, by: actor) { return entry }
+                guard let front = entry.frontVersion(on: today) else { return nil }
+                var shown = entry
+                shown.content = front
+                return shown
             }
+        }
+    }
+
+    enum KnowledgeScope { case all, ownUnitAndLive, live }
+
+    /// Which entries `actor` sees beyond the live ones (KnowledgeWorkflow.seesWorkingCopy, as a query can ask it).
+    static func knowledgeScope(_ actor: Actor) -> KnowledgeScope {
+        switch actor.role {
+        case .kbEditor?, .admin?, .auditor?: .all
+        case .unitHandler?, .unitAdmin?: .ownUnitAndLive
+        default: .live
         }
     }
 
@@ -280,9 +317,16 @@ extension Store {
     public func knowledgeReports(status: KnowledgeReport.Status?, for actor: Actor) async throws -> [KnowledgeReport] {
         try await database.read { db in
             let filter: SQLQueryString = status.map { "AND r.status = \(bind: $0.rawValue)" } ?? ""
+            // Reports go to whoever writes or verifies the entry: editors and admins all, a unit's staff their unit's.
+            let source: SQLQueryString
+            switch actor.role {
+            case .kbEditor?, .admin?: source = ""
+            case .unitHandler?, .unitAdmin?: source = "AND e.source_unit_id = \(bind: actor.unitId ?? -1)"
+            default: return []
+            }
             let rows = try await db.raw("""
                 SELECT r.*, e.question, e.source_unit_id FROM kb_reports r JOIN kb_entries e ON e.id = r.entry_id
-                WHERE e.center_id = \(bind: actor.centerId) \(filter) ORDER BY CASE WHEN r.status = 'open' THEN 0 ELSE 1 END, r.id DESC LIMIT 200
+                WHERE e.center_id = \(bind: actor.centerId) \(filter) \(source) ORDER BY CASE WHEN r.status = 'open' THEN 0 ELSE 1 END, r.id DESC LIMIT 200
                 """).all()
             return try rows.compactMap { row in
                 let source = try row.decode(column: "source_unit_id", as: Int64?.self)

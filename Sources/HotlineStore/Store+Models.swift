@@ -287,9 +287,21 @@ extension Store {
         guard (1...6).contains(rule.categoryPrefix.count), rule.categoryPrefix.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw HotlineError.invalid("categoryPrefix", "分类编码前缀须为1到6位数字 (1–6 digits)")
         }
+        var cleaned = rule
+        cleaned.note = rule.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if cleaned.note?.isEmpty == true { cleaned.note = nil }
+        guard (cleaned.note ?? "").count <= 200 else { throw HotlineError.invalid("note", "备注最多200字 (at most 200 characters)") }
+        let rule = cleaned
         return try await database.transaction { db in
             guard let unit = try await self.unit(rule.unitId, db), unit.centerId == centerId, unit.kind != .center else {
                 throw HotlineError(.unprocessable, "unknown_unit", "单位不存在 (no such unit)")
+            }
+            let taken = try await db.raw("""
+                SELECT r.id FROM routing_rules r JOIN units u ON u.id = r.unit_id
+                WHERE u.center_id = \(bind: centerId) AND r.category_prefix = \(bind: rule.categoryPrefix)
+                """).first()
+            guard taken == nil else {
+                throw HotlineError(.conflict, "duplicate_rule", "该分类前缀已有派单规则，请先删除 (a rule for this prefix exists; delete it first)")
             }
             guard let row = try await db.raw("""
                 INSERT INTO routing_rules (category_prefix, unit_id, note) VALUES (\(bind: rule.categoryPrefix), \(bind: rule.unitId), \(bind: rule.note))

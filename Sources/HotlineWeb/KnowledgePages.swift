@@ -101,7 +101,11 @@ struct KnowledgePages {
                 guard let action = try form.code("action", as: KnowledgeAction.self), action != .edit else {
                     throw HotlineError.invalid("action", "未知操作 (unknown action)")
                 }
-                _ = try await app.store.knowledgeAction(id: id, action, note: form["note"] ?? "", by: actor)
+                let version = try form["version"].map { value -> Int in
+                    guard let version = Int(value) else { throw HotlineError.invalid("version", "版本号无效 (bad version)") }
+                    return version
+                }
+                _ = try await app.store.knowledgeAction(id: id, action, note: form["note"] ?? "", expectedVersion: version, by: actor)
                 return Pages.redirect("/kb/\(id)?done=\(action.rawValue)")
             } catch let error as HotlineError where error.kind != .notFound {
                 return try await entryPage(id, context, actor: actor, flash: nil, error: error.message, status: .init(code: error.httpStatus))

@@ -90,6 +90,12 @@ struct KnowledgeAPITests {
             #expect(try await api.send(.post, "/api/v1/models/train", token: try await api.login("agent"), json: [:]).status == 403)
             let rule = try await api.send(.post, "/api/v1/routing-rules", token: admin, json: ["categoryPrefix": "0305", "unitId": .int(api.city.transport.id)])
             #expect(rule.status == 201)
+            let again = try await api.send(.post, "/api/v1/routing-rules", token: admin, json: ["categoryPrefix": "0305", "unitId": .int(api.city.district.id)])
+            #expect(again.status == 409 && again.json["error"]["code"] == "duplicate_rule")
+            let noted = try await api.send(.post, "/api/v1/routing-rules", token: admin, json: [
+                "categoryPrefix": "0306", "unitId": .int(api.city.district.id), "note": .string(String(repeating: "长", count: 201)),
+            ])
+            #expect(noted.status == 400)
             let place = try await api.send(.post, "/api/v1/places", token: admin, json: ["name": "东湖区", "kind": "district", "unitId": .int(api.city.district.id)])
             #expect(place.status == 201)
             #expect(try await api.send(.post, "/api/v1/places", token: admin, json: ["name": "x", "kind": "estate", "parentId": 999999]).status == 422)

@@ -55,6 +55,32 @@ struct KnowledgeStoreTests {
             let other = try await store.createKnowledge(Self.content("草稿", "未发布"), by: editor)
             #expect(!(try await store.knowledgeList(KnowledgeFilter(), for: city.agent)).contains { $0.id == other.id })
             #expect(try await store.knowledgeList(KnowledgeFilter(), for: city.otherAgent).isEmpty)
+            // An agent's list shows what is live, never the working copy; a text filter looks only at what each may see.
+            _ = try await store.editKnowledge(id: entry.id, content: Self.content("物业服务费标准（修订中）", "新的答案", source: city.housing.id),
+                                              expectedVersion: nil, by: editor)
+            #expect(try await store.knowledgeList(KnowledgeFilter(), for: city.agent).first { $0.id == entry.id }?.content.question == "物业费怎么收？")
+            var search = KnowledgeFilter()
+            search.text = "修订中"
+            #expect(try await store.knowledgeList(search, for: city.agent).isEmpty)
+            #expect(try await store.knowledgeList(search, for: city.transportHandler).isEmpty)
+            #expect(try await store.knowledgeList(search, for: city.housingHandler).map(\.id) == [entry.id])
+            search.text = "物价部门"
+            #expect(try await store.knowledgeList(search, for: city.agent).isEmpty, "only the unverified working copy said it")
+            search.text = "合同约定"
+            #expect(try await store.knowledgeList(search, for: city.agent).map(\.id) == [entry.id])
+            // A verifier approves exactly the version they read.
+            _ = try await store.knowledgeAction(id: entry.id, .submit, note: "", by: editor)
+            let read = try await store.knowledge(id: entry.id, for: city.housingHandler)
+            let moved = await #expect(throws: HotlineError.self) {
+                try await store.knowledgeAction(id: entry.id, .approve, note: "", expectedVersion: read.version - 1, by: city.housingHandler)
+            }
+            #expect(moved?.code == "concurrent_update")
+            let long = await #expect(throws: HotlineError.self) {
+                try await store.knowledgeAction(id: entry.id, .reject, note: String(repeating: "长", count: 2001), by: city.housingHandler)
+            }
+            #expect(long?.httpStatus == 400)
+            let approved = try await store.knowledgeAction(id: entry.id, .approve, note: "", expectedVersion: read.version, by: city.housingHandler)
+            #expect(approved.live?.question == "物业服务费标准（修订中）")
         }
     }
 
@@ -118,6 +144,7 @@ struct KnowledgeStoreTests {
             _ = try await store.knowledgeAction(id: entry.id, .approve, note: "", by: city.housingHandler)
             let report = try await store.reportKnowledgeError(id: entry.id, text: "还需要专有部分占建筑物总面积三分之二以上的业主同意", by: city.agent)
             #expect(try await store.knowledgeReports(status: .open, for: city.transportHandler).isEmpty)
+            #expect(try await store.knowledgeReports(status: nil, for: city.agent).isEmpty)
             #expect(try await store.knowledgeReports(status: .open, for: city.housingHandler).map(\.id) == [report.id])
             try await store.resolveKnowledgeReport(id: report.id, dismiss: false, resolution: "已补充表决规则", by: city.housingHandler)
             #expect(await #expect(throws: HotlineError.self) {
