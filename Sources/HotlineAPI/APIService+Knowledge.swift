@@ -15,9 +15,14 @@ extension APIService {
 
     func publicKnowledge(_ input: Operations.PublicKnowledge.Input) async throws -> Operations.PublicKnowledge.Output {
         guard input.query.q.count <= 200 else { throw HotlineError.invalid("q", "不超过200字 (at most 200 characters)") }
-        let centers = try await store.units(visibleTo: .system).filter { $0.kind == .center }
-        guard let center = input.query.centerId.flatMap({ id in centers.first { $0.id == id } }) ?? centers.min(by: { $0.id < $1.id }) else {
-            return .ok(.init(body: .json([])))
+        let centers = try await store.units(visibleTo: .system).filter { $0.kind == .center && $0.active }
+        let center: OrgUnit
+        if let id = input.query.centerId ?? portalCenterId {
+            guard let named = centers.first(where: { $0.id == id }) else { throw HotlineError.notFound("热线中心") }
+            center = named
+        } else {
+            guard let first = centers.min(by: { $0.id < $1.id }) else { return .ok(.init(body: .json([]))) }
+            center = first
         }
         let hits = try await advisor.knowledge.search(input.query.q, centerId: center.id, on: CivilDate(clock.now()), limit: 10)
         return .ok(.init(body: .json(hits.map(Components.Schemas.KnowledgeHit.init))))

@@ -7,6 +7,8 @@ struct APIService: APIProtocol {
     let store: Store
     let clock: WallClock
     let advisor: Advisor
+    /// The center whose public knowledge `/public/kb` answers from when the caller names none (`portal.centerId`).
+    var portalCenterId: Int64? = nil
 
     static let adminOnly: Set<Role> = [.admin]
 

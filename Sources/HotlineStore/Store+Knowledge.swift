@@ -279,7 +279,8 @@ extension Store {
         }
     }
 
-    /// Counts a use of a live entry (an agent answered with it) and, when given, whether it helped.
+    /// Counts a use of a live entry (an agent answered with it) and, when given, whether it helped. Search hits on
+    /// every node show the new counts after their next refresh.
     public func recordKnowledgeUse(id: Int64, helpful: Bool?, used: Bool, centerId: Int64?) async throws {
         let today = CivilDate(now)
         try await database.transaction { db in
@@ -289,9 +290,11 @@ extension Store {
             let use: Int64 = used ? 1 : 0
             let yes: Int64 = helpful == true ? 1 : 0
             let no: Int64 = helpful == false ? 1 : 0
+            // A new change number, so every node's index shows the new counts with its search hits.
+            let seq = try await self.bumpKnowledgeSeq(db)
             try await db.raw("""
                 UPDATE kb_entries SET usage_count = usage_count + \(bind: use), helpful_count = helpful_count + \(bind: yes),
-                  unhelpful_count = unhelpful_count + \(bind: no) WHERE id = \(bind: id)
+                  unhelpful_count = unhelpful_count + \(bind: no), change_seq = \(bind: seq) WHERE id = \(bind: id)
                 """).run()
         }
     }

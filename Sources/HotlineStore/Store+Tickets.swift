@@ -296,12 +296,22 @@ extension Store {
 
     // MARK: Citizens
 
+    /// The ticket a citizen proves with its number and query code. After ten wrong codes for one number within
+    /// fifteen minutes, the number is refused (429) until the window ends, on the portal and the API alike.
     private func citizenRow(number: String, queryCode: String, _ db: any SQLDatabase, lock: Bool = false) async throws -> TicketRow {
-        guard TicketNumber.isWellFormed(number),
-            let row = try await db.raw("SELECT * FROM tickets WHERE number = \(bind: number)\(unsafeRaw: lock ? forUpdate : "")").first().map(TicketRow.init(row:)),
+        let at = now
+        guard TicketNumber.isWellFormed(number) else { throw HotlineError.notFound("工单") }
+        guard queryCodeFailures.allowed(number, now: at) else {
+            throw HotlineError(.rateLimited, "too_many_attempts", "查询码错误次数过多，请15分钟后再试 (too many wrong query codes; try again later)")
+        }
+        guard let row = try await db.raw("SELECT * FROM tickets WHERE number = \(bind: number)\(unsafeRaw: lock ? forUpdate : "")").first()
+            .map(TicketRow.init(row:)),
             let code = try? cipher.decrypt(row.queryCodeEnc),
             Self.constantTimeEqual(code, queryCode.uppercased())
-        else { throw HotlineError.notFound("工单") }
+        else {
+            queryCodeFailures.fail(number, now: at)
+            throw HotlineError.notFound("工单")
+        }
         return row
     }
 

@@ -177,6 +177,8 @@ struct PortalPages {
         } catch let failure as HotlineError where failure.kind == .notFound {
             return render("portal/track", request, context, ["error": Strings.text("trackNotFound", english: english), "number": number],
                           status: .notFound)
+        } catch let failure as HotlineError where failure.kind == .rateLimited {
+            return render("portal/track", request, context, ["error": failure.message, "number": number], status: .tooManyRequests)
         }
     }
 }

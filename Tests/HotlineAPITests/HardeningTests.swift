@@ -98,6 +98,25 @@ struct HardeningTests {
         }
     }
 
+    @Test("ten wrong query codes for one ticket number refuse that number for fifteen minutes, on the API and the portal")
+    func queryCodeGuessing() async throws {
+        try await withAPI(.sqlite) { api in
+            let created = try await api.t.store.createTicket(TestCity.draft(), centerId: api.city.center.id, by: api.city.agent)
+            let number = created.ticket.number
+            for guess in 0..<10 {
+                #expect(try await api.send(.get, "/api/v1/public/tickets/\(number)?code=WRONG\(guess)").status == 404)
+            }
+            let refused = try await api.send(.get, "/api/v1/public/tickets/\(number)?code=\(created.queryCode)")
+            #expect(refused.status == 429 && refused.json["error"]["code"] == "too_many_attempts")
+            let citizen = Browser(api)
+            let form = try await citizen.get("/portal/track")
+            let page = try await citizen.post("/portal/track", [("_csrf", form.csrf ?? ""), ("number", number), ("code", created.queryCode)])
+            #expect(page.status == 429 && page.contains("查询码错误次数过多"))
+            api.t.clock.advance(by: 15 * 60 + 1)
+            #expect(try await api.send(.get, "/api/v1/public/tickets/\(number)?code=\(created.queryCode)").status == 200)
+        }
+    }
+
     @Test("integrations see only what they recorded; sub-centers cannot take tickets; odd ids are a 400, not a 500")
     func scopes() async throws {
         try await withAPI(.sqlite) { api in

@@ -40,6 +40,8 @@ struct KnowledgeAPITests {
             #expect(hits.json.array.first?["questionRuns"].array.contains { $0["highlighted"] == true } == true)
             let publicHits = try await api.send(.get, "/api/v1/public/kb?q=%E5%85%AC%E7%A7%AF%E9%87%91")
             #expect(publicHits.status == 200 && publicHits.json.array.count == 1)
+            #expect(try await api.send(.get, "/api/v1/public/kb?q=%E5%85%AC%E7%A7%AF%E9%87%91&centerId=\(api.city.otherCenter.id)").json.array.isEmpty)
+            #expect(try await api.send(.get, "/api/v1/public/kb?q=%E5%85%AC%E7%A7%AF%E9%87%91&centerId=\(api.city.housing.id)").status == 404)
             let view = try await api.send(.get, "/api/v1/kb/entries/\(id)", token: agent)
             #expect(view.json["entry"]["content"].isNull && view.json["entry"]["live"]["question"] == "住房公积金怎么提取？")
             #expect(view.json["history"].array.isEmpty && view.json["actions"].array.isEmpty)

@@ -150,10 +150,15 @@ struct KnowledgeStoreTests {
             #expect(await #expect(throws: HotlineError.self) {
                 try await store.resolveKnowledgeReport(id: report.id, dismiss: true, resolution: "再次", by: city.housingHandler)
             }?.httpStatus == 409)
+            let index = KnowledgeIndex(store: store, refreshInterval: 0)
+            let today = CivilDate(t.clock.now)
+            #expect(try await index.search("维修基金", centerId: city.center.id, on: today).first?.usageCount == 0)
             try await store.recordKnowledgeUse(id: entry.id, helpful: true, used: true, centerId: city.center.id)
             try await store.recordKnowledgeUse(id: entry.id, helpful: false, used: false, centerId: city.center.id)
             let counted = try await store.knowledge(id: entry.id, for: city.agent)
             #expect(counted.usageCount == 1 && counted.helpfulCount == 1 && counted.unhelpfulCount == 1)
+            let hit = try await index.search("维修基金", centerId: city.center.id, on: today).first
+            #expect(hit?.usageCount == 1 && hit?.helpfulCount == 1, "search hits show the counts as they change")
             #expect(await #expect(throws: HotlineError.self) { try await store.setSynonymGroups([["a", "b"]], by: city.agent) }?.httpStatus == 403)
         }
     }
