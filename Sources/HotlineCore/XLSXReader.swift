@@ -69,8 +69,10 @@ public enum XLSXReader {
             guard (65...90).contains(scalar.value) else { break }
             index = index * 26 + Int(scalar.value - 64)
             letters += 1
+            // Excel ends at XFD (16,384 columns); a longer run of letters is not a cell reference.
+            guard letters <= 3 else { return nil }
         }
-        return letters == 0 ? nil : index - 1
+        return letters == 0 || index > 16_384 ? nil : index - 1
     }
 
     struct Element {

@@ -5,7 +5,6 @@ import SQLKit
 /// What an import of historical tickets did.
 public struct TicketImportSummary: Sendable {
     public var imported = 0
-    public var skipped: [CategoryImport.Problem] = []
     /// How each category or unit text was understood (`"劳动和社会保障" → "08 人力资源社会保障"`), or that it was not.
     public var mappings: [String] = []
 }
@@ -13,6 +12,7 @@ public struct TicketImportSummary: Sendable {
 extension Store {
     /// Records a city's past tickets as closed tickets of `centerId` — with their category, main unit, reply and
     /// time, each with a history event — so that a new hotline starts with its history (and its models learn from it).
+    /// All or nothing: one transaction, so an import that fails part-way can simply be run again.
     public func importHistoricalTickets(_ tickets: [HistoricalTicket], centerId: Int64, by actor: Actor) async throws -> TicketImportSummary {
         var summary = TicketImportSummary()
         let categories = try await self.categories()
@@ -53,8 +53,9 @@ extension Store {
             row.closedAt = created.millis
             rows.append((row, ticket))
         }
-        for chunk in stride(from: 0, to: rows.count, by: 500).map({ Array(rows[$0..<min($0 + 500, rows.count)]) }) {
-            try await database.transaction { db in
+        let chunks = stride(from: 0, to: rows.count, by: 500).map { Array(rows[$0..<min($0 + 500, rows.count)]) }
+        try await database.transaction { db in
+            for chunk in chunks {
                 var numbered: [TicketRow] = []
                 for day in Set(chunk.map { CivilDate(Date(millis: $0.0.createdAt)) }) {
                     let ofDay = chunk.filter { CivilDate(Date(millis: $0.0.createdAt)) == day }
@@ -84,8 +85,8 @@ extension Store {
                 }
                 if !events.isEmpty { try await self.appendEvents(db, events, at: at) }
             }
-            summary.imported += chunk.count
         }
+        summary.imported = rows.count
         return summary
     }
 }

@@ -26,6 +26,12 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Tickets to create") var requests = 5000
         @Option(help: "Hello-world requests") var helloRequests = 20000
 
+        func validate() throws {
+            guard concurrency >= 1, requests >= 1, helloRequests >= 1 else {
+                throw ValidationError("--concurrency, --requests and --hello-requests must be at least 1")
+            }
+        }
+
         func run() async throws {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-bench-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -15,6 +15,10 @@ extension BenchCommand {
         @Option(help: "Queries to time") var queries = 5000
         @Option(help: "A folder with the TipDM CSVs to draw text from (default: the demo city's own texts)") var data: String?
 
+        func validate() throws {
+            guard entries >= 1, queries >= 1 else { throw ValidationError("--entries and --queries must be at least 1") }
+        }
+
         func run() throws {
             var corpus = Corpus(texts: try texts())
             var documents: [SearchDocument] = []
@@ -58,6 +62,10 @@ extension BenchCommand {
 
         @Option(help: "Demo tickets to seed") var tickets = 1000
         @Option(help: "Suggestions to time") var queries = 1000
+
+        func validate() throws {
+            guard tickets >= 1, queries >= 1 else { throw ValidationError("--tickets and --queries must be at least 1") }
+        }
 
         func run() async throws {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-bench-\(UUID().uuidString)")

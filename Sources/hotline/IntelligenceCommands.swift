@@ -93,6 +93,10 @@ struct EvalCommand: AsyncParsableCommand {
         @Option(help: "Seed of the fold assignment") var seed: UInt64 = 42
         @Argument(help: "The CSV to cross-validate") var file: String?
 
+        func validate() throws {
+            if let folds, folds < 2 { throw ValidationError("--folds must be at least 2") }
+        }
+
         func run() throws {
             let outcome: ClassifierEvaluation.Outcome
             if let train, let test {
@@ -154,9 +158,10 @@ extension ImportCommand {
             let chosen = center
             try await global.withRuntime { runtime, _ in
                 let units = try await runtime.store.units(visibleTo: .system)
-                guard let centerUnit = units.first(where: { $0.id == chosen }) ?? units.filter({ $0.kind == .center }).min(by: { $0.id < $1.id }),
-                    centerUnit.kind == .center
-                else { throw ValidationError("no such center") }
+                let centers = units.filter { $0.kind == .center && $0.active }
+                guard let centerUnit = chosen.map({ id in centers.first { $0.id == id } }) ?? centers.min(by: { $0.id < $1.id }) else {
+                    throw ValidationError(chosen.map { "no active center with id \($0)" } ?? "no center yet: run `hotline demo` or create one")
+                }
                 let importer = Actor(kind: .system, userId: nil, name: "历史数据导入", role: nil, unitId: nil, unitPath: [], centerId: centerUnit.id)
                 let summary = try await runtime.store.importHistoricalTickets(parsed.tickets, centerId: centerUnit.id, by: importer)
                 for line in summary.mappings.sorted() { print("  " + line) }

@@ -33,6 +33,8 @@ struct ImportTests {
         let rows = try XLSXReader.rows(of: try Self.workbook())
         #expect(rows == [["标题", "内容", "", "承办单位"], ["路灯不亮 & 井盖", "东湖路<北段>", "", "市城管局"], ["42"]])
         #expect(XLSXReader.columnIndex("AB12") == 27)
+        #expect(XLSXReader.columnIndex("XFD1") == 16_383)
+        #expect(XLSXReader.columnIndex("XFE1") == nil && XLSXReader.columnIndex("ZZZZZZZZZZZZZZZ1") == nil, "not a column, never a crash")
         #expect(throws: HotlineError.self) { try XLSXReader.rows(of: Data("not a zip".utf8)) }
     }
 
@@ -50,6 +52,17 @@ struct ImportTests {
         #expect(parsed.tickets[0].createdAt == CivilDate("2019-11-22")!.instant(atMinute: 14 * 60 + 42))
         #expect(parsed.problems.map(\.line) == [3, 4])
         #expect(throws: HotlineError.self) { try TicketImport(rows: [["a", "b"], ["1", "2"]]) }
+    }
+
+    @Test("times read as text in several layouts, or as the date serials a spreadsheet stores")
+    func times() {
+        #expect(TicketImport.date("2020-01-06 12:09") == CivilDate("2020-01-06")!.instant(atMinute: 12 * 60 + 9))
+        #expect(TicketImport.date("2019.11.22") == CivilDate("2019-11-22")!.instant(atMinute: 0))
+        // 43791 is 2019-11-22 in Excel; .6125 of a day is 14:42.
+        #expect(TicketImport.date("43791.6125") == CivilDate("2019-11-22")!.instant(atMinute: 14 * 60 + 42))
+        #expect(TicketImport.date("43791") == CivilDate("2019-11-22")!.instant(atMinute: 0))
+        #expect(TicketImport.date("0") == nil && TicketImport.date("-3") == nil && TicketImport.date("1e300") == nil)
+        #expect(TicketImport.date("2019-02-30") == nil && TicketImport.date("昨天") == nil)
     }
 
     @Test("a category or unit is matched by name, containment or shared characters")
