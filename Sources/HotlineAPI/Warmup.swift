@@ -1,3 +1,4 @@
+import Foundation
 import HotlineStore
 import Logging
 import ServiceLifecycle
@@ -13,7 +14,9 @@ struct Warmup: Service {
         do {
             try await advisor.knowledge.refresh(force: true)
             try await advisor.refresh(force: true)
-            logger.info("knowledge index and advisor ready: \(advisor.knowledge.count) live entries in \(ContinuousClock.now - started)")
+            let elapsed = (ContinuousClock.now - started).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            logger.info("knowledge index and advisor ready: \(advisor.knowledge.count) live entries in \(String(format: "%.2f", seconds)) s")
         } catch is CancellationError {
             return
         } catch {
