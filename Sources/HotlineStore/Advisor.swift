@@ -84,7 +84,6 @@ public final class Advisor: Sendable {
         /// Open tickets in the duplicate index: center, time, text and place key.
         var open: [Int64: (centerId: Int64, createdAt: Date, text: String, place: String?)] = [:]
         var lastScan: Int64 = 0
-        var checkedAt = Date.distantPast
         var units: [Int64: OrgUnit] = [:]
         var categoryPaths: [String: String] = [:]
         var categoriesLoadedAt = Date.distantPast
@@ -93,18 +92,15 @@ public final class Advisor: Sendable {
     let store: Store
     public let knowledge: KnowledgeIndex
     private let state = Mutex(State())
-    private let refreshing = Mutex(false)
-    /// Held by the first load: until everything has been read once, callers wait for it rather than get no advice.
-    private let firstLoad = AsyncLock()
+    private let gate: RefreshGate
     let emergency = EmergencyDetector()
-    let refreshInterval: TimeInterval
     /// How far back open tickets are compared for duplicates.
     let duplicateWindowDays = 90.0
 
     public init(store: Store, refreshInterval: TimeInterval = 5) {
         self.store = store
         self.knowledge = KnowledgeIndex(store: store, refreshInterval: min(refreshInterval, 2))
-        self.refreshInterval = refreshInterval
+        self.gate = RefreshGate(interval: refreshInterval)
     }
 
     /// Suggestions for a draft of `centerId`'s ticket.
@@ -180,30 +176,15 @@ public final class Advisor: Sendable {
     /// Follows the database: new or re-activated models, changed places and rules, tickets opened or closed. Before
     /// the first load has finished, every caller waits for it.
     public func refresh(force: Bool = false) async throws {
-        if !isLoaded {
-            try await firstLoad.withLock {
-                if !isLoaded { try await update(force: true) }
-            }
-            return
-        }
-        try await update(force: force)
+        try await gate.refresh(force: force) { try await update() }
     }
 
     /// Whether the advisor has read the models, places and open tickets once.
-    public var isLoaded: Bool { state.withLock { $0.lastScan > 0 } }
+    public var isLoaded: Bool { gate.isLoaded }
 
-    private func update(force: Bool) async throws {
+    private func update() async throws {
         let now = Date()
-        guard force || now.timeIntervalSince(state.withLock { $0.checkedAt }) >= refreshInterval else { return }
-        let mine = refreshing.withLock { busy -> Bool in
-            if busy { return false }
-            busy = true
-            return true
-        }
-        guard mine else { return }
-        defer { refreshing.withLock { $0 = false } }
         var next = state.withLock { $0 }
-        next.checkedAt = now
         next.units = Dictionary(uniqueKeysWithValues: try await store.units(visibleTo: .system).map { ($0.id, $0) })
         if now.timeIntervalSince(next.categoriesLoadedAt) > 60 {
             next.categoryPaths = CategoryNode.paths(try await store.categories())

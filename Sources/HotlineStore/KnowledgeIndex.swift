@@ -33,51 +33,30 @@ public final class KnowledgeIndex: Sendable {
         var live: [Int64: Live] = [:]
         var seq: Int64 = -1
         var synonymsSeq: Int64 = -1
-        var checkedAt = Date.distantPast
     }
 
     private let store: Store
     private let state = Mutex(State())
-    private let refreshing = Mutex(false)
-    /// Held by the first load: until the index has been built once, callers wait for it instead of searching an empty index.
-    private let firstLoad = AsyncLock()
-    let refreshInterval: TimeInterval
+    private let gate: RefreshGate
 
     public init(store: Store, refreshInterval: TimeInterval = 2) {
         self.store = store
-        self.refreshInterval = refreshInterval
+        self.gate = RefreshGate(interval: refreshInterval)
     }
 
     /// Brings the index up to the database's latest change (only what changed since the last refresh). Before the
     /// first load has finished, every caller waits for it.
     public func refresh(force: Bool = false) async throws {
-        if !isLoaded {
-            try await firstLoad.withLock {
-                if !isLoaded { try await update(force: true) }
-            }
-            return
-        }
-        try await update(force: force)
+        try await gate.refresh(force: force) { try await update() }
     }
 
     /// Whether the index has been built from the database once.
-    public var isLoaded: Bool { state.withLock { $0.seq >= 0 } }
+    public var isLoaded: Bool { gate.isLoaded }
 
-    private func update(force: Bool) async throws {
-        let now = Date()
+    private func update() async throws {
         let current = state.withLock { $0 }
-        guard force || now.timeIntervalSince(current.checkedAt) >= refreshInterval else { return }
-        // One refresh at a time; a concurrent search uses the index as it is.
-        let mine = refreshing.withLock { busy -> Bool in
-            if busy { return false }
-            busy = true
-            return true
-        }
-        guard mine else { return }
-        defer { refreshing.withLock { $0 = false } }
         let head = try await store.knowledgeHead()
         var next = current
-        next.checkedAt = now
         if head.synonymsSeq != current.synonymsSeq {
             next.synonyms = try await store.synonymGroupsByCenter().mapValues { SynonymTable(groups: $0) }
             next.synonymsSeq = head.synonymsSeq
