@@ -73,6 +73,17 @@ struct PlaceResolver: Sendable {
 /// emergencies, similar open tickets and knowledge-base answers, all from the ticket's text as it is typed.
 /// Everything it holds in memory is rebuilt from the database and refreshed as it changes, on every node.
 public final class Advisor: Sendable {
+    /// An open ticket as the duplicate search keeps it.
+    struct OpenTicket: Sendable {
+        var centerId: Int64
+        var createdAt: Date
+        /// Title and content, cut at 2,000 characters.
+        var text: String
+        var address: String?
+        /// Where the gazetteer places it (nil: nowhere it knows).
+        var place: String?
+    }
+
     struct State: Sendable {
         /// Each center's active classifiers.
         var models: [ModelSlot: TextClassifier] = [:]
@@ -81,8 +92,8 @@ public final class Advisor: Sendable {
         var rules: [Int64: [RoutingRule]] = [:]
         var placesSeq: Int64 = -1
         var duplicates = DuplicateIndex()
-        /// Open tickets in the duplicate index: center, time, text and place key.
-        var open: [Int64: (centerId: Int64, createdAt: Date, text: String, place: String?)] = [:]
+        /// Open tickets in the duplicate index.
+        var open: [Int64: OpenTicket] = [:]
         var lastScan: Int64 = 0
         var units: [Int64: OrgUnit] = [:]
         var categoryPaths: [String: String] = [:]
@@ -207,14 +218,24 @@ public final class Advisor: Sendable {
                 next.places[center.id] = PlaceResolver(places: try await store.places(centerId: center.id))
                 next.rules[center.id] = try await store.routingRules(centerId: center.id)
             }
+            // Places already keyed by the old gazetteer are keyed again, so a new estate or road counts at once.
+            if next.placesSeq >= 0 {
+                for (id, ticket) in next.open {
+                    let place = next.places[ticket.centerId]?.key(for: ticket.text + "\n" + (ticket.address ?? ""))
+                    guard place != ticket.place else { continue }
+                    next.open[id]?.place = place
+                    next.duplicates.setPlace(id: id, place: place)
+                }
+            }
             next.placesSeq = placesSeq
         }
         let since = store.clock.now().addingTimeInterval(-duplicateWindowDays * 86400)
         let changes = try await store.duplicateFeed(lastScan: next.lastScan, since: since)
         for ticket in changes.opened where next.open[ticket.id] == nil {
-            let place = next.places[ticket.centerId]?.key(for: ticket.text + "\n" + (ticket.address ?? ""))
+            let text = String(ticket.text.prefix(2000))
+            let place = next.places[ticket.centerId]?.key(for: text + "\n" + (ticket.address ?? ""))
             next.duplicates.add(id: ticket.id, text: ticket.text, place: place, time: ticket.createdAt)
-            next.open[ticket.id] = (ticket.centerId, ticket.createdAt, String(ticket.text.prefix(2000)), place)
+            next.open[ticket.id] = OpenTicket(centerId: ticket.centerId, createdAt: ticket.createdAt, text: text, address: ticket.address, place: place)
         }
         for id in changes.closed where next.open[id] != nil {
             next.duplicates.remove(id: id)

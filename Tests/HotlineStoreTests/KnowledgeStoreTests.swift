@@ -278,6 +278,17 @@ struct KnowledgeStoreTests {
             let again = try await advisor.suggest(title: "路灯不亮", content: "滨江小区门口路灯坏了好几天", address: nil, categoryCode: nil,
                                                   centerId: city.center.id)
             #expect(again.similar.contains { $0.ticketId == lateId })
+            // A place added to the gazetteer re-keys the open tickets already held: the same estate now counts.
+            var rubbish = TestCity.draft(title: "翠湖苑垃圾没人清", phone: "13900000003")
+            rubbish.content = "翠湖苑小区门口的垃圾堆了三天没人清运，臭气熏天。"
+            let rubbishId = try await store.createTicket(rubbish, centerId: city.center.id, by: city.agent).ticket.state.id
+            func rubbishMatch() async throws -> String? {
+                try await advisor.suggest(title: "垃圾没人清", content: "翠湖苑小区门口垃圾堆了好几天没人清运", address: nil, categoryCode: nil,
+                                          centerId: city.center.id).similar.first { $0.ticketId == rubbishId }?.explanation
+            }
+            #expect(try await rubbishMatch()?.contains("同一地点") == false)
+            try await store.addPlaces([Place(id: 0, name: "翠湖苑", kind: .estate, parentID: district.id)], centerId: city.center.id)
+            #expect(try await rubbishMatch()?.contains("同一地点") == true)
         }
     }
 }

@@ -50,6 +50,12 @@ public struct DuplicateIndex: Sendable {
         }
     }
 
+    /// Changes a submission's place (the gazetteer changed); unknown ids are ignored.
+    public mutating func setPlace(id: Int64, place: String?) {
+        guard let slot = slotForID[id] else { return }
+        places[Int(slot)] = place
+    }
+
     /// Removes a submission; unknown ids are ignored.
     public mutating func remove(id: Int64) {
         guard let slot = slotForID.removeValue(forKey: id) else { return }
