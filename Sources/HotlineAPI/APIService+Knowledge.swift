@@ -53,7 +53,8 @@ extension APIService {
         let history = try await store.knowledgeHistory(id: input.path.id, for: actor)
         return .ok(.init(body: .json(.init(
             entry: .init(entry, for: actor),
-            history: history.map { .init(version: $0.version, action: $0.action.rawValue, actionLabel: $0.action.label, actorName: $0.actorName, at: $0.at, note: $0.note) },
+            history: history.map { .init(version: $0.version, action: $0.action.rawValue, actionLabel: $0.action.label, actorName: $0.actorName, at: $0.at, note: $0.note,
+                                                   content: $0.snapshot.map(Components.Schemas.KnowledgeContent.init)) },
             actions: KnowledgeWorkflow.available(on: entry, for: actor).compactMap { .init(rawValue: $0.rawValue) }))))
     }
 

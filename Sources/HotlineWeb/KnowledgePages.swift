@@ -232,8 +232,11 @@ struct KnowledgePages {
             model["working"] = view(entry.content)
             model["changed"] = entry.live != entry.content
             model["history"] = history.map { change -> [String: Any] in
-                ["version": change.version, "action": change.action.label(english: english), "actor": change.actorName, "at": Chrome.time(change.at),
-                 "note": change.note ?? ""]
+                var item: [String: Any] = ["version": change.version, "action": change.action.label(english: english), "actor": change.actorName,
+                                           "at": Chrome.time(change.at), "note": change.note ?? ""]
+                // Each edit keeps the text it wrote: every past version can be read again.
+                if let snapshot = change.snapshot { item["snapshot"] = ["question": snapshot.question, "variants": snapshot.variants, "answer": snapshot.answer] }
+                return item
             }
         }
         model["actions"] = KnowledgeWorkflow.available(on: entry, for: actor).map { action -> [String: Any] in

@@ -253,6 +253,7 @@ enum Strings {
         "kbLiveVersion": ("发布版本", "Published version"),
         "kbWorking": ("工作稿", "Working copy"),
         "kbChanged": ("有未发布的修改", "unpublished changes"),
+        "kbThisVersion": ("查看该版本内容", "what this version said"),
         "kbUsed": ("使用", "Used"),
         "kbHelpful": ("有帮助", "Helpful"),
         "kbWasHelpful": ("这条知识有帮助吗？", "Did this help?"),

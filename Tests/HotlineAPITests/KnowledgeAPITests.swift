@@ -65,6 +65,10 @@ struct KnowledgeAPITests {
                 "content": ["question": "x", "answer": "y"], "expectedVersion": 1,
             ])
             #expect(conflict.status == 409)
+            let versions = try await api.send(.get, "/api/v1/kb/entries/\(id)", token: editor).json["history"].array
+            #expect(versions.compactMap { $0["content"]["answer"].string } == ["购房、租房、退休可申请提取住房公积金。", "购房、租房、退休、重大疾病可申请提取。"])
+            let stale = try await api.send(.post, "/api/v1/kb/entries/\(id)/workflow", token: editor, json: ["action": "submit", "expectedVersion": 1])
+            #expect(stale.status == 409 && stale.json["error"]["code"] == "concurrent_update")
             #expect(try await api.send(.put, "/api/v1/kb/synonyms", token: editor, json: ["groups": [["住房公积金", "公积金"]]]).status == 204)
             #expect(try await api.send(.put, "/api/v1/kb/synonyms", token: agent, json: ["groups": [["a", "b"]]]).status == 403)
             #expect(try await api.send(.get, "/api/v1/kb/synonyms", token: agent).json["groups"].array.count == 1)
