@@ -370,6 +370,8 @@ extension Store {
         let scannedAt = now.millis
         let from = lastScan == 0 ? since.millis : max(since.millis, lastScan - Self.feedOverlapMillis)
         let terminal = TicketStatus.allCases.filter(\.isTerminal).map(\.rawValue)
+        // Written out (not bound) so that the planner sees the partial index `tickets_ended` applies.
+        let ended = terminal.map { "'\($0)'" }.joined(separator: ", ")
         return try await database.read { db in
             let opened = try await db.raw("""
                 SELECT id, center_id, title, content, address, region_code, created_at FROM tickets
@@ -382,7 +384,7 @@ extension Store {
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
             }
             let closed = try await db.raw("""
-                SELECT id FROM tickets WHERE updated_at >= \(bind: lastScan - Self.feedOverlapMillis) AND status IN (\(binds: terminal))
+                SELECT id FROM tickets WHERE updated_at >= \(bind: lastScan - Self.feedOverlapMillis) AND status IN (\(unsafeRaw: ended))
                 """).all().map { try $0.decode(column: "id", as: Int64.self) }
             return DuplicateFeed(opened: opened, closed: closed, scannedAt: scannedAt)
         }
