@@ -9,18 +9,19 @@ import Synchronization
 final class IntakeBatcher: Sendable {
     typealias Waiter = CheckedContinuation<IntakeOutcome, any Error>
 
-    private let state = Mutex<(pending: [(IntakeRequest, Waiter)], writing: Bool)>(([], false))
+    private let state = Mutex<(pending: [(IntakeRequest, TicketRow, Waiter)], writing: Bool)>(([], false))
     let maxBatch: Int
 
     init(maxBatch: Int = 100) {
         self.maxBatch = maxBatch
     }
 
-    /// Queues `request` and waits until the batch holding it is committed.
-    func submit(_ request: IntakeRequest, to store: Store) async throws -> IntakeOutcome {
+    /// Queues `request` with its row (identity already encrypted, by the caller's own task) and waits until the
+    /// batch holding it is committed.
+    func submit(_ request: IntakeRequest, row: TicketRow, to store: Store) async throws -> IntakeOutcome {
         try await withCheckedThrowingContinuation { (waiter: Waiter) in
             let start = state.withLock { state -> Bool in
-                state.pending.append((request, waiter))
+                state.pending.append((request, row, waiter))
                 if state.writing { return false }
                 state.writing = true
                 return true
@@ -31,7 +32,7 @@ final class IntakeBatcher: Sendable {
 
     private func drain(_ store: Store) async {
         while true {
-            let batch = state.withLock { state -> [(IntakeRequest, Waiter)] in
+            let batch = state.withLock { state -> [(IntakeRequest, TicketRow, Waiter)] in
                 let batch = Array(state.pending.prefix(maxBatch))
                 state.pending.removeFirst(batch.count)
                 if batch.isEmpty { state.writing = false }
@@ -42,16 +43,15 @@ final class IntakeBatcher: Sendable {
         }
     }
 
-    private func write(_ batch: [(IntakeRequest, Waiter)], _ store: Store) async {
+    private func write(_ batch: [(IntakeRequest, TicketRow, Waiter)], _ store: Store) async {
         do {
-            let outcomes = try await store.insertBatch(batch.map(\.0))
-            for ((_, waiter), outcome) in zip(batch, outcomes) { waiter.resume(with: outcome) }
+            let outcomes = try await store.insertBatch(batch.map { ($0.0, $0.1) })
+            for ((_, _, waiter), outcome) in zip(batch, outcomes) { waiter.resume(with: outcome) }
         } catch {
             // The batch failed as a whole (a lost connection, a constraint nobody checked): try each on its own.
-            for (request, waiter) in batch {
+            for (request, _, waiter) in batch {
                 do {
-                    let created = try await store.createOne(request)
-                    waiter.resume(returning: created.replayed ? .replay(created.ticket.state.id) : .created(created.ticket))
+                    waiter.resume(returning: .recorded(try await store.createOne(request)))
                 } catch {
                     waiter.resume(throwing: error)
                 }

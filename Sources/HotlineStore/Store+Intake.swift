@@ -27,8 +27,13 @@ extension Store {
             }
             return try await createOne(request, files: uploads, followUp: followUp)
         }
-        switch try await intakeBatcher.submit(request, to: self) {
-        case .created(let ticket): return CreatedTicket(ticket: ticket, queryCode: request.queryCode, replayed: false)
+        // Encrypting and, after the commit, building the record happen here, in each request's own task: the batch
+        // writer does only what must be done one batch at a time.
+        switch try await intakeBatcher.submit(request, row: try newRow(request, at: now), to: self) {
+        case .created(let row):
+            // From the request's own plaintext: nothing to decrypt.
+            return CreatedTicket(ticket: try record(row, requester: request.draft.requester), queryCode: request.queryCode, replayed: false)
+        case .recorded(let created): return created
         case .replay(let ticketId):
             guard let row = try await database.read({ db in try await self.ticketRow(ticketId, db) }) else { throw HotlineError.notFound("工单") }
             return CreatedTicket(ticket: try record(row), queryCode: try cipher.decrypt(row.queryCodeEnc), replayed: true)
@@ -122,11 +127,18 @@ extension Store {
 
     /// Records a batch of plain intakes in one transaction: a few statements whatever the batch's size.
     /// Each request gets its own outcome; one bad request does not fail the others.
-    func insertBatch(_ requests: [IntakeRequest]) async throws -> [Result<IntakeOutcome, any Error>] {
+    func insertBatch(_ batch: [(IntakeRequest, TicketRow)]) async throws -> [Result<IntakeOutcome, any Error>] {
         let at = now
-        let rows = try requests.map { try newRow($0, at: at) }
-        let written = try await database.transaction { db in
-            var outcomes = [Result<BatchOutcome, any Error>?](repeating: nil, count: requests.count)
+        let requests = batch.map(\.0)
+        // Every ticket of a batch carries the batch's time, so that its number and its creation share a day.
+        let rows = batch.map { _, row in
+            var row = row
+            row.createdAt = at.millis
+            row.updatedAt = at.millis
+            return row
+        }
+        return try await database.transaction { db in
+            var outcomes = [Result<IntakeOutcome, any Error>?](repeating: nil, count: requests.count)
             let (centers, categories, earlier) = try await self.references(requests, db)
             var firstWithKey: [String: Int] = [:]
             var accepted: [Int] = []
@@ -158,21 +170,6 @@ extension Store {
             }
             return outcomes.map { $0! }
         }
-        // After the commit, outside the writer: the records, from the request's own plaintext (nothing to decrypt).
-        return zip(requests, written).map { request, outcome in
-            outcome.flatMap { written in
-                switch written {
-                case .created(let row): Result { .created(try self.record(row, requester: request.draft.requester)) }
-                case .replay(let id): .success(.replay(id))
-                }
-            }
-        }
-    }
-
-    /// What the batch transaction did for one request.
-    private enum BatchOutcome: Sendable {
-        case created(TicketRow)
-        case replay(Int64)
     }
 
     /// Inserts accepted rows with their numbers, chained history events, outbox rows and idempotency keys.
@@ -225,6 +222,7 @@ extension Store {
         let centers = Array(Set(requests.map(\.centerId)))
         let codes = Array(Set(requests.compactMap(\.draft.categoryCode)))
         let keys = Array(Set(requests.compactMap(\.key)))
+        let principals = Array(Set(requests.filter { $0.key != nil }.map(\.principal)))
         var parts: [SQLQueryString] = [
             "SELECT 'center' AS kind, id AS ref, NULL AS name, NULL AS hash FROM units WHERE id IN (\(binds: centers)) AND kind = 'center' AND active = \(bind: true)"
         ]
@@ -232,7 +230,11 @@ extension Store {
             parts.append("SELECT 'category', 0, code, NULL FROM categories WHERE code IN (\(binds: codes)) AND active = \(bind: true)")
         }
         if !keys.isEmpty {
-            parts.append("SELECT 'key', ticket_id, principal || '|' || key, request_hash FROM idempotency_keys WHERE key IN (\(binds: keys))")
+            // Both parts of the primary key, so the lookup is an index seek, not a scan of every key ever used.
+            parts.append("""
+                SELECT 'key', ticket_id, principal || '|' || key, request_hash FROM idempotency_keys
+                WHERE principal IN (\(binds: principals)) AND key IN (\(binds: keys))
+                """)
         }
         var found: (centers: Set<Int64>, categories: Set<String>, keys: [String: (String, Int64)]) = ([], [], [:])
         for row in try await db.raw("\(parts.joined(separator: " UNION ALL "))").all() {
@@ -292,7 +294,10 @@ struct IntakeRequest: Sendable {
 
 /// What became of one intake.
 enum IntakeOutcome: Sendable {
-    case created(TicketRecord)
+    /// Written in a batch: the row as stored.
+    case created(TicketRow)
+    /// Written on its own after its batch failed (or found to be a replay then).
+    case recorded(CreatedTicket)
     /// An earlier request with the same key recorded this ticket.
     case replay(Int64)
 }
