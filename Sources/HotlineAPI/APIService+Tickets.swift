@@ -103,7 +103,7 @@ extension APIService {
     }
 
     func publicLookup(_ input: Operations.PublicLookup.Input) async throws -> Operations.PublicLookup.Output {
-        let (record, events) = try await store.publicTicket(number: input.path.number, queryCode: input.query.code)
+        let (record, events) = try await store.publicTicket(number: input.path.number, queryCode: input.query.code, client: RequestIdentity.client)
         return .ok(.init(body: .json(.init(record, events))))
     }
 
@@ -112,8 +112,8 @@ extension APIService {
         if let comment = body.comment, comment.count > 2000 { throw HotlineError.invalid("comment", "不能超过2000字") }
         _ = try await store.citizenEvaluate(
             number: input.path.number, queryCode: body.code, satisfaction: try domain(body.satisfaction), resolved: body.resolved,
-            comment: body.comment ?? "")
-        let (record, events) = try await store.publicTicket(number: input.path.number, queryCode: body.code)
+            comment: body.comment ?? "", client: RequestIdentity.client)
+        let (record, events) = try await store.publicTicket(number: input.path.number, queryCode: body.code, client: RequestIdentity.client)
         return .ok(.init(body: .json(.init(record, events))))
     }
 }

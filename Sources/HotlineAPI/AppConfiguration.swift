@@ -26,7 +26,7 @@ public struct AppConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// `search.refreshSeconds`: how often a node follows knowledge-base, model and gazetteer changes made on any node.
     public var refreshSeconds = 5.0
-    /// `models.retrainAfter`: closed tickets since the active model that make the server train a new one (0: never).
+    /// `models.retrainAfter`: a center's tickets closed since its newest model that make the server train a new one (0: never).
     public var retrainAfter = 500
     /// `models.checkMinutes`: how often the server looks whether to retrain.
     public var retrainCheckMinutes = 30

@@ -52,7 +52,7 @@ public func buildRouter(store: Store, clock: WallClock, logger: Logger, web: Web
     }
     let advisor = advisor ?? Advisor(store: store)
     try WebApp(store: store, clock: clock, advisor: advisor, settings: web).register(on: router)
-    let api = router.group("api/v1").add(middleware: AuthenticationMiddleware(store: store))
+    let api = router.group("api/v1").add(middleware: AuthenticationMiddleware(store: store, trustedProxies: web.trustedProxies))
     try APIService(store: store, clock: clock, advisor: advisor, portalCenterId: web.portalCenterId).registerHandlers(
         on: api, serverURL: URL(string: "/")!, middlewares: [OpenAPIErrorMiddleware(logger: logger)])
     return router

@@ -4,6 +4,8 @@ import HotlineCore
 enum RequestIdentity {
     @TaskLocal static var actor: Actor?
     @TaskLocal static var token: String?
+    /// The caller's address (behind trusted proxies, the client's), for lockouts that count per caller.
+    @TaskLocal static var client: String = "?"
 
     /// The signed-in actor, or 401.
     static func require() throws -> Actor {

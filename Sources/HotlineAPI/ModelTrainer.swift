@@ -27,20 +27,25 @@ public struct ModelTrainer: Service {
     }
 
     /// Trains each center's kind whose newest model is older than `retrainAfter` closed tickets of that center. A kind
-    /// being trained elsewhere is skipped this round. The newest version counts, not the active one: after an admin
-    /// rolls back to an earlier version, the trainer does not immediately train over the choice.
+    /// being trained elsewhere is skipped this round, and one center's failure is logged without stopping the others.
+    /// The newest version counts, not the active one: after an admin rolls back to an earlier version, the trainer
+    /// does not immediately train over the choice.
     func retrainIfDue() async throws {
         let models = try await store.models(centerId: nil)
         for center in try await store.units(visibleTo: .system) where center.kind == .center && center.active {
             for kind in ModelKind.allCases {
                 let since = models.filter { $0.centerId == center.id && $0.kind == kind }.map(\.createdAt).max() ?? .distantPast
-                guard try await store.closedTickets(since: since, centerId: center.id) >= retrainAfter else { continue }
                 do {
-                    if let report = try await store.train(kind, centerId: center.id, note: "自动增量训练") {
+                    guard try await store.closedTickets(since: since, centerId: center.id) >= retrainAfter else { continue }
+                    if let report = try await store.train(kind, centerId: center.id, note: "自动增量训练", unlessNewerThan: since) {
                         logger.info("trained \(kind.rawValue) v\(report.model.version) for \(center.name): macro-F1 \(report.model.macroF1) on \(report.model.examples) tickets")
                     }
                 } catch let error as HotlineError where error.code == "training_in_progress" {
                     continue
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    logger.error("training \(kind.rawValue) for \(center.name) failed: \(error)")
                 }
             }
         }

@@ -104,9 +104,11 @@ public struct TicketImport: Sendable {
     }
 
     /// `2019/11/22 14:42:14`, `2020-01-06 12:09`, `2019-11-22`, or an Excel date serial such as `43791.6125`
-    /// (what a spreadsheet stores for a date cell: days since 1899-12-30), all in Shanghai time.
+    /// (what a spreadsheet stores for a date cell: days since 1899-12-30), all in Shanghai time. Only serials from
+    /// 1990 to 2099 count: a bare "2019" is a year, not a date, and is reported as unreadable.
     public static func date(_ text: String) -> Date? {
-        if let serial = Double(text), serial.isFinite, serial >= 1, serial < 2_958_466 {
+        if let serial = Double(text) {
+            guard serial.isFinite, serial >= 32_874, serial < 73_051 else { return nil }
             let days = Int(serial.rounded(.down))
             let minutes = min(Int(((serial - Double(days)) * 1440).rounded()), 1439)
             return CivilDate(year: 1899, month: 12, day: 30)?.adding(days: days).instant(atMinute: minutes)

@@ -11,6 +11,13 @@ actor AsyncLock {
         await withCheckedContinuation { waiters.append($0) }
     }
 
+    /// Takes the lock if it is free; never waits.
+    func tryLock() -> Bool {
+        if locked { return false }
+        locked = true
+        return true
+    }
+
     func unlock() {
         if waiters.isEmpty {
             locked = false

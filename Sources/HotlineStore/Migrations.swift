@@ -177,7 +177,12 @@ enum Migrations {
                 // At most one active model of a kind per center, whatever two nodes do at once.
                 "CREATE UNIQUE INDEX models_active ON models(center_id, kind) WHERE active",
                 "ALTER TABLE kb_synonyms ADD COLUMN center_id BIGINT REFERENCES units(id)",
-                "UPDATE kb_synonyms SET center_id = \(firstCenter)",
+                // The table was shared: every center starts with a copy of it.
+                """
+                INSERT INTO kb_synonyms (terms, center_id)
+                SELECT s.terms, u.id FROM kb_synonyms s CROSS JOIN units u WHERE u.kind = 'center' AND s.center_id IS NULL ORDER BY u.id, s.id
+                """,
+                "DELETE FROM kb_synonyms WHERE center_id IS NULL",
                 "CREATE INDEX kb_synonyms_center ON kb_synonyms(center_id, id)",
                 // Tickets that ended, by change time (the duplicate search follows them). Partial, so intake does not pay for it.
                 "CREATE INDEX tickets_ended ON tickets(updated_at) WHERE status IN ('closed', 'rejected', 'merged')",

@@ -5,6 +5,8 @@ import SQLKit
 /// What an import of historical tickets did.
 public struct TicketImportSummary: Sendable {
     public var imported = 0
+    /// Rows already recorded by an earlier run of the same file (or repeated within it): left alone.
+    public var alreadyImported = 0
     /// How each category or unit text was understood (`"劳动和社会保障" → "08 人力资源社会保障"`), or that it was not.
     public var mappings: [String] = []
 }
@@ -12,7 +14,9 @@ public struct TicketImportSummary: Sendable {
 extension Store {
     /// Records a city's past tickets as closed tickets of `centerId` — with their category, main unit, reply and
     /// time, each with a history event — so that a new hotline starts with its history (and its models learn from it).
-    /// All or nothing: one transaction, so an import that fails part-way can simply be run again.
+    /// Rows are written 500 to a transaction, so live intake is never held up for long; each row is remembered by
+    /// a keyed hash of its content, so a run that failed part-way (or the same file twice) can simply be run again
+    /// and records each row once.
     public func importHistoricalTickets(_ tickets: [HistoricalTicket], centerId: Int64, by actor: Actor) async throws -> TicketImportSummary {
         var summary = TicketImportSummary()
         let categories = try await self.categories()
@@ -32,9 +36,18 @@ extension Store {
             summary.mappings.append(found.map { "\(what)「\(text)」→ \($0) \(names[$0] ?? "")" } ?? "\(what)「\(text)」→ 未匹配 (no match)")
             return found
         }
-        var rows: [(TicketRow, HistoricalTicket)] = []
+        var rows: [(TicketRow, key: String)] = []
+        var seen: Set<String> = []
         let at = now
+        let principal = "import:\(centerId)"
         for ticket in tickets {
+            let fields = [ticket.title, ticket.content, ticket.createdAt.map { String($0.millis) } ?? "", ticket.category ?? "", ticket.unit ?? "",
+                          ticket.reply ?? "", ticket.address ?? ""]
+            let key = cipher.blindIndex("import|" + fields.joined(separator: "\u{1F}"))
+            guard seen.insert(key).inserted else {
+                summary.alreadyImported += 1
+                continue
+            }
             let category = resolve(ticket.category, categoryNames, &categoryFor, what: "分类")
             let unit = resolve(ticket.unit, unitNames, &unitFor, what: "单位").flatMap { Int64($0) }
             let draft = TicketDraft(channel: .phone, type: ticket.type ?? .complaint, title: ticket.title, content: ticket.content,
@@ -51,29 +64,34 @@ extension Store {
             row.reply = ticket.reply
             row.repliedAt = ticket.reply == nil ? nil : created.millis
             row.closedAt = created.millis
-            rows.append((row, ticket))
+            rows.append((row, key))
         }
-        let chunks = stride(from: 0, to: rows.count, by: 500).map { Array(rows[$0..<min($0 + 500, rows.count)]) }
-        try await database.transaction { db in
-            for chunk in chunks {
-                var numbered: [TicketRow] = []
+        for chunk in stride(from: 0, to: rows.count, by: 500).map({ Array(rows[$0..<min($0 + 500, rows.count)]) }) {
+            let written = try await database.transaction { db -> Int in
+                let done = Set(try await db.raw("""
+                    SELECT key FROM idempotency_keys WHERE principal = \(bind: principal) AND key IN (\(binds: chunk.map(\.key)))
+                    """).all().map { try $0.decode(column: "key", as: String.self) })
+                let chunk = chunk.filter { !done.contains($0.key) }
+                guard !chunk.isEmpty else { return 0 }
+                var numbered: [(row: TicketRow, key: String)] = []
                 for day in Set(chunk.map { CivilDate(Date(millis: $0.0.createdAt)) }) {
                     let ofDay = chunk.filter { CivilDate(Date(millis: $0.0.createdAt)) == day }
                     let last = try await self.reserveNumbers(Int64(ofDay.count), on: day, db)
                     for (offset, item) in ofDay.enumerated() {
                         var row = item.0
                         row.number = TicketNumber.make(on: day, sequence: last - Int64(ofDay.count) + 1 + Int64(offset))
-                        numbered.append(row)
+                        numbered.append((row, item.key))
                     }
                 }
                 var insert = db.insert(into: "tickets").columns(TicketRow.columns)
-                for row in numbered { insert = insert.values(row.values) }
+                for item in numbered { insert = insert.values(item.row.values) }
                 var ids: [String: Int64] = [:]
                 for row in try await insert.returning("id", "number").all() {
                     ids[try row.decode(column: "number", as: String.self)] = try row.decode(column: "id", as: Int64.self)
                 }
                 var events: [(ticketId: Int64?, number: String?, actor: Actor, draft: EventDraft)] = []
-                for var row in numbered {
+                var keys = db.insert(into: "idempotency_keys").columns("principal", "key", "request_hash", "ticket_id", "created_at")
+                for (var row, key) in numbered {
                     guard let id = ids[row.number] else { continue }
                     row.id = id
                     let state = try row.state()
@@ -82,11 +100,17 @@ extension Store {
                     if let code = row.categoryCode { details["categoryCode"] = [code] }
                     events.append((id, row.number, actor, EventDraft(action: .create, fromStatus: nil, toStatus: .closed, note: "历史工单导入",
                                                                      details: details)))
+                    keys = keys.values(SQLBind(principal), SQLBind(key), SQLBind(key), SQLBind(id), SQLBind(at.millis))
                 }
-                if !events.isEmpty { try await self.appendEvents(db, events, at: at) }
+                if !events.isEmpty {
+                    try await self.appendEvents(db, events, at: at)
+                    try await keys.run()
+                }
+                return events.count
             }
+            summary.imported += written
+            summary.alreadyImported += chunk.count - written
         }
-        summary.imported = rows.count
         return summary
     }
 }

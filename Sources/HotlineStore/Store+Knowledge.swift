@@ -221,21 +221,24 @@ extension Store {
     }
 
     /// Entries of the actor's center for editors and reviewers, most recently changed first. Who may see what is
-    /// decided in the query (so a page is full): editors, admins and auditors see every entry; a unit's staff their
-    /// unit's entries and what is live; everyone else what is live. An entry the actor may only see live comes back
-    /// with its live content in place of the working copy.
+    /// decided in the query: editors, admins and auditors see every entry; a unit's staff their unit's entries and
+    /// what is live; everyone else what is live. An entry the actor may only see live comes back as its live version
+    /// (content, version, published), never its working copy. Entries outside their effective dates are dropped
+    /// after the query, so a page can come back a little short.
     public func knowledgeList(_ filter: KnowledgeFilter, for actor: Actor) async throws -> [KnowledgeEntry] {
         try await database.read { db in
             var conditions: [SQLQueryString] = ["center_id = \(bind: actor.centerId)"]
             let live: SQLQueryString = "(status <> 'archived' AND live IS NOT NULL)"
             let ownUnit: SQLQueryString = "source_unit_id = \(bind: actor.unitId ?? -1)"
             let scope = Self.knowledgeScope(actor)
+            // What is only seen live counts as published, whatever its working copy is doing.
+            let statuses: SQLQueryString = filter.statuses.isEmpty ? "1 = 1" : "status IN (\(binds: filter.statuses.map(\.rawValue)))"
+            let liveListed: SQLQueryString = filter.statuses.isEmpty || filter.statuses.contains(.published) ? live : "1 = 0"
             switch scope {
-            case .all: break
-            case .ownUnitAndLive: conditions.append("(\(ownUnit) OR \(live))")
-            case .live: conditions.append(live)
+            case .all: conditions.append(statuses)
+            case .ownUnitAndLive: conditions.append("((\(ownUnit) AND \(statuses)) OR \(liveListed))")
+            case .live: conditions.append(liveListed)
             }
-            if !filter.statuses.isEmpty { conditions.append("status IN (\(binds: filter.statuses.map(\.rawValue)))") }
             if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
                 let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                     .replacingOccurrences(of: "_", with: "\\_") + "%"
@@ -264,6 +267,8 @@ extension Store {
                 guard let front = entry.frontVersion(on: today) else { return nil }
                 var shown = entry
                 shown.content = front
+                shown.status = .published
+                shown.version = entry.liveVersion ?? entry.version
                 return shown
             }
         }
@@ -285,7 +290,10 @@ extension Store {
     public func recordKnowledgeUse(id: Int64, helpful: Bool?, used: Bool, centerId: Int64?) async throws {
         let today = CivilDate(now)
         try await database.transaction { db in
-            guard let row = try await db.raw("SELECT * FROM kb_entries WHERE id = \(bind: id) AND center_id = \(bind: centerId)").first(),
+            // The entry is locked before the change counter, in the same order as edits and approvals take them.
+            guard let row = try await db.raw("""
+                SELECT * FROM kb_entries WHERE id = \(bind: id) AND center_id = \(bind: centerId)\(unsafeRaw: self.forUpdate)
+                """).first(),
                 try Self.knowledgeEntry(from: row).frontVersion(on: today) != nil
             else { throw HotlineError.notFound("知识条目") }
             let use: Int64 = used ? 1 : 0
@@ -401,11 +409,12 @@ extension Store {
         }.filter { $0.count >= 2 }
         guard cleaned.count <= 2000 else { throw HotlineError.invalid("synonyms", "最多2000组 (at most 2000 groups)") }
         try await database.transaction { db in
+            // The counter first: its row lock makes two saves at once take turns instead of merging.
+            _ = try await self.bumpKnowledgeSeq(db, synonyms: true)
             try await db.raw("DELETE FROM kb_synonyms WHERE center_id = \(bind: centerId)").run()
             for group in cleaned {
                 try await db.raw("INSERT INTO kb_synonyms (center_id, terms) VALUES (\(bind: centerId), \(bind: group.joined(separator: ",")))").run()
             }
-            _ = try await self.bumpKnowledgeSeq(db, synonyms: true)
         }
     }
 

@@ -130,7 +130,7 @@ extension Store {
     /// Every stored version of `centerId` (of every center when nil), by center and kind, newest first.
     public func models(centerId: Int64?) async throws -> [ModelInfo] {
         try await database.read { db in
-            let scope: SQLQueryString = centerId.map { "WHERE center_id = \(bind: $0)" } ?? ""
+            let scope: SQLQueryString = centerId.map { "WHERE center_id = \(bind: $0)" } ?? "WHERE center_id IS NOT NULL"
             return try await db.raw("SELECT \(unsafeRaw: Self.modelColumns) FROM models \(scope) ORDER BY center_id, kind, version DESC")
                 .all().map(Self.modelInfo(from:))
         }
@@ -171,7 +171,7 @@ extension Store {
     func activeModelIds() async throws -> [ModelSlot: Int64] {
         try await database.read { db in
             var ids: [ModelSlot: Int64] = [:]
-            for row in try await db.raw("SELECT center_id, kind, id FROM models WHERE active = \(bind: true)").all() {
+            for row in try await db.raw("SELECT center_id, kind, id FROM models WHERE active = \(bind: true) AND center_id IS NOT NULL").all() {
                 guard let kind = ModelKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
                 ids[ModelSlot(centerId: try row.decode(column: "center_id", as: Int64.self), kind: kind)] = try row.decode(column: "id", as: Int64.self)
             }
@@ -296,6 +296,8 @@ extension Store {
             guard let unit = try await self.unit(rule.unitId, db), unit.centerId == centerId, unit.kind != .center else {
                 throw HotlineError(.unprocessable, "unknown_unit", "单位不存在 (no such unit)")
             }
+            // The counter first: its row lock makes two admins adding the same prefix at once take turns.
+            try await self.bumpPlacesSeq(db)
             let taken = try await db.raw("""
                 SELECT r.id FROM routing_rules r JOIN units u ON u.id = r.unit_id
                 WHERE u.center_id = \(bind: centerId) AND r.category_prefix = \(bind: rule.categoryPrefix)
@@ -307,7 +309,6 @@ extension Store {
                 INSERT INTO routing_rules (category_prefix, unit_id, note) VALUES (\(bind: rule.categoryPrefix), \(bind: rule.unitId), \(bind: rule.note))
                 RETURNING id
                 """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存失败") }
-            try await self.bumpPlacesSeq(db)
             var saved = rule
             saved.id = try row.decode(column: "id", as: Int64.self)
             return saved
@@ -383,7 +384,8 @@ extension Store {
                     address: try row.decode(column: "address", as: String?.self), regionCode: try row.decode(column: "region_code", as: String?.self),
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
             }
-            let closed = try await db.raw("""
+            // On the first read nothing is held yet, so nothing can have ended.
+            let closed = lastScan == 0 ? [] : try await db.raw("""
                 SELECT id FROM tickets WHERE updated_at >= \(bind: lastScan - Self.feedOverlapMillis) AND status IN (\(unsafeRaw: ended))
                 """).all().map { try $0.decode(column: "id", as: Int64.self) }
             return DuplicateFeed(opened: opened, closed: closed, scannedAt: scannedAt)

@@ -296,29 +296,32 @@ extension Store {
 
     // MARK: Citizens
 
-    /// The ticket a citizen proves with its number and query code. After ten wrong codes for one number within
-    /// fifteen minutes, the number is refused (429) until the window ends, on the portal and the API alike.
-    private func citizenRow(number: String, queryCode: String, _ db: any SQLDatabase, lock: Bool = false) async throws -> TicketRow {
+    /// The ticket a citizen proves with its number and query code. After ten wrong codes for one ticket from one
+    /// client within fifteen minutes, that client is refused (429) for that ticket until the window ends, on the
+    /// portal and the API alike. Counting per client means nobody can lock a citizen out of their own ticket.
+    private func citizenRow(number: String, queryCode: String, client: String, _ db: any SQLDatabase, lock: Bool = false) async throws
+        -> TicketRow
+    {
         let at = now
         guard TicketNumber.isWellFormed(number) else { throw HotlineError.notFound("工单") }
-        guard queryCodeFailures.allowed(number, now: at) else {
+        let attempt = client + "|" + number
+        guard queryCodeFailures.allowed(attempt, now: at) else {
             throw HotlineError(.rateLimited, "too_many_attempts", "查询码错误次数过多，请15分钟后再试 (too many wrong query codes; try again later)")
         }
         guard let row = try await db.raw("SELECT * FROM tickets WHERE number = \(bind: number)\(unsafeRaw: lock ? forUpdate : "")").first()
-            .map(TicketRow.init(row:)),
-            let code = try? cipher.decrypt(row.queryCodeEnc),
-            Self.constantTimeEqual(code, queryCode.uppercased())
-        else {
-            queryCodeFailures.fail(number, now: at)
+            .map(TicketRow.init(row:))
+        else { throw HotlineError.notFound("工单") }
+        guard let code = try? cipher.decrypt(row.queryCodeEnc), Self.constantTimeEqual(code, queryCode.uppercased()) else {
+            queryCodeFailures.fail(attempt, now: at)
             throw HotlineError.notFound("工单")
         }
         return row
     }
 
     /// What a citizen sees with the ticket number and query code: the ticket and its public history.
-    public func publicTicket(number: String, queryCode: String) async throws -> (TicketRecord, [TicketEvent]) {
+    public func publicTicket(number: String, queryCode: String, client: String) async throws -> (TicketRecord, [TicketEvent]) {
         try await database.read { db in
-            let row = try await self.citizenRow(number: number, queryCode: queryCode, db)
+            let row = try await self.citizenRow(number: number, queryCode: queryCode, client: client, db)
             let events = try await db.raw("""
                 SELECT * FROM ticket_events WHERE ticket_id = \(bind: row.id) AND public = \(bind: true) ORDER BY seq
                 """).all().map(Self.event(from:))
@@ -327,10 +330,12 @@ extension Store {
     }
 
     /// The citizen rates the reply (once, while the ticket waits for callback).
-    public func citizenEvaluate(number: String, queryCode: String, satisfaction: Satisfaction, resolved: Bool, comment: String) async throws -> TicketRecord {
+    public func citizenEvaluate(number: String, queryCode: String, satisfaction: Satisfaction, resolved: Bool, comment: String, client: String)
+        async throws -> TicketRecord
+    {
         let at = now
         let row = try await database.transaction { db in
-            let row = try await self.citizenRow(number: number, queryCode: queryCode, db, lock: true)
+            let row = try await self.citizenRow(number: number, queryCode: queryCode, client: client, db, lock: true)
             // A citizen's dissatisfaction is recorded; whether it is reasonable (and the ticket redone) the center decides on callback.
             let action = TicketAction.evaluate(satisfaction: satisfaction, resolved: resolved, reasonable: false, comment: comment)
             return try await self.transition(row, action: action, actor: .citizen, at: at, db).row

@@ -13,14 +13,22 @@ extension Store {
     /// Trains a new version of `centerId`'s `kind` from that center's closed tickets, measures it on a stratified tenth
     /// held out, stores it and makes it active. Returns nil when there are fewer than `minimumExamples` examples or
     /// fewer than two labels. One training of a center's kind runs at a time across all nodes (a job lock): a second
-    /// one is refused with `training_in_progress`.
-    public func train(_ kind: ModelKind, centerId: Int64, minimumExamples: Int = 30, note: String? = nil) async throws -> TrainingReport? {
+    /// one is refused with `training_in_progress`. With `unlessNewerThan`, nothing is trained when a version newer
+    /// than that appeared meanwhile (another node has just trained it).
+    public func train(_ kind: ModelKind, centerId: Int64, minimumExamples: Int = 30, note: String? = nil, unlessNewerThan: Date? = nil)
+        async throws -> TrainingReport?
+    {
         let lock = "train-\(centerId)-\(kind.rawValue)"
         let holder = UUID().uuidString
         guard try await tryLock(lock, holder: holder, seconds: 3600) else {
             throw HotlineError(.conflict, "training_in_progress", "该模型正在训练，请稍后再试 (this model is already being trained)")
         }
         do {
+            if let seen = unlessNewerThan,
+                try await models(centerId: centerId).contains(where: { $0.kind == kind && $0.createdAt > seen }) {
+                try await unlock(lock, holder: holder)
+                return nil
+            }
             let report = try await trainHoldingLock(kind, centerId: centerId, minimumExamples: minimumExamples, note: note)
             try await unlock(lock, holder: holder)
             return report

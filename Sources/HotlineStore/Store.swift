@@ -19,7 +19,7 @@ public final class Store: Sendable {
     let tokens = TokenCache()
     /// Failed sign-ins per username.
     let loginFailures = LoginThrottle()
-    /// Wrong query codes per ticket number: a number whose code is being guessed is refused for a while.
+    /// Wrong query codes per client and ticket number: a client guessing a ticket's code is refused for a while.
     let queryCodeFailures = LoginThrottle(limit: 10, window: 15 * 60)
     let dummyPasswordHash = Mutex<String?>(nil)
 

@@ -1,3 +1,5 @@
+import Foundation
+import HTTPTypes
 import HotlineStore
 import Hummingbird
 import NIOCore
@@ -15,6 +17,15 @@ public struct AppRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress?.ipAddress
+    }
+
+    /// The client's address: the peer, or — when the peer is one of `trustedProxies` — the last address in
+    /// `X-Forwarded-For` that is not a trusted proxy (what rate limits and lockouts count by).
+    public func clientAddress(_ request: Request, trustedProxies: Set<String>) -> String {
+        let peer = remoteAddress ?? "?"
+        guard trustedProxies.contains(peer), let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] else { return peer }
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.last { !trustedProxies.contains($0) } ?? peer
     }
 
     /// Photos and documents come with forms: allow bodies up to 32 MB (each file is limited separately).

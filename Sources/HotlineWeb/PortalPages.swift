@@ -60,7 +60,8 @@ struct PortalPages {
                 let comment = form["comment"] ?? ""
                 guard comment.count <= 2000 else { throw HotlineError.invalid("comment", "不能超过2000字 (at most 2000 characters)") }
                 _ = try await app.store.citizenEvaluate(number: number, queryCode: code, satisfaction: satisfaction,
-                                                        resolved: form.bool("resolved") ?? false, comment: comment)
+                                                        resolved: form.bool("resolved") ?? false, comment: comment,
+                                                        client: app.clientAddress(request, context))
                 return try await track(request, context, number: number, code: code,
                                        flash: Strings.text("thanksEvaluation", english: context.english), error: nil)
             } catch let error as HotlineError where error.kind != .notFound {
@@ -161,7 +162,7 @@ struct PortalPages {
                status: HTTPResponse.Status = .ok) async throws -> Response {
         let english = context.english
         do {
-            let (record, events) = try await app.store.publicTicket(number: number, queryCode: code)
+            let (record, events) = try await app.store.publicTicket(number: number, queryCode: code, client: app.clientAddress(request, context))
             let s = record.state
             return render("portal/status", request, context, [
                 "flash": flash ?? "", "error": error ?? "", "number": record.number, "code": code, "title": record.title,

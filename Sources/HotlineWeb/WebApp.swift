@@ -77,10 +77,7 @@ public struct WebApp: Sendable {
 
     /// The client's address: the peer, or the nearest address a trusted proxy forwarded for.
     func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
-        let peer = context.remoteAddress ?? "?"
-        guard settings.trustedProxies.contains(peer), let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] else { return peer }
-        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return hops.last { !settings.trustedProxies.contains($0) } ?? peer
+        context.clientAddress(request, trustedProxies: settings.trustedProxies)
     }
 
     /// Refuses a form whose CSRF token is not the session's.

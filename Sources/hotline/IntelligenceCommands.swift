@@ -165,7 +165,9 @@ extension ImportCommand {
                 let importer = Actor(kind: .system, userId: nil, name: "历史数据导入", role: nil, unitId: nil, unitPath: [], centerId: centerUnit.id)
                 let summary = try await runtime.store.importHistoricalTickets(parsed.tickets, centerId: centerUnit.id, by: importer)
                 for line in summary.mappings.sorted() { print("  " + line) }
-                print("\(summary.imported) tickets imported into \(centerUnit.name); run `hotline train` to learn from them")
+                print("\(summary.imported) tickets imported into \(centerUnit.name)"
+                      + (summary.alreadyImported > 0 ? ", \(summary.alreadyImported) already there (an earlier run, or repeated rows)" : "")
+                      + "; run `hotline train` to learn from them")
             }
         }
     }

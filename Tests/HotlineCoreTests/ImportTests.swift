@@ -62,6 +62,7 @@ struct ImportTests {
         #expect(TicketImport.date("43791.6125") == CivilDate("2019-11-22")!.instant(atMinute: 14 * 60 + 42))
         #expect(TicketImport.date("43791") == CivilDate("2019-11-22")!.instant(atMinute: 0))
         #expect(TicketImport.date("0") == nil && TicketImport.date("-3") == nil && TicketImport.date("1e300") == nil)
+        #expect(TicketImport.date("2019") == nil, "a year alone is not a date")
         #expect(TicketImport.date("2019-02-30") == nil && TicketImport.date("昨天") == nil)
     }
 

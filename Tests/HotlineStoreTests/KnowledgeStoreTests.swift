@@ -68,6 +68,15 @@ struct KnowledgeStoreTests {
             #expect(try await store.knowledgeList(search, for: city.agent).isEmpty, "only the unverified working copy said it")
             search.text = "合同约定"
             #expect(try await store.knowledgeList(search, for: city.agent).map(\.id) == [entry.id])
+            // Another unit sees the live version as published, never the working copy's status or version.
+            var drafts = KnowledgeFilter()
+            drafts.statuses = [.draft]
+            #expect(try await store.knowledgeList(drafts, for: city.transportHandler).isEmpty)
+            #expect(try await store.knowledgeList(drafts, for: city.housingHandler).map(\.id) == [entry.id])
+            var published = KnowledgeFilter()
+            published.statuses = [.published]
+            let seen = try #require(try await store.knowledgeList(published, for: city.transportHandler).first { $0.id == entry.id })
+            #expect(seen.status == .published && seen.version == 1 && seen.content.question == "物业费怎么收？")
             // A verifier approves exactly the version they read.
             _ = try await store.knowledgeAction(id: entry.id, .submit, note: "", by: editor)
             let read = try await store.knowledge(id: entry.id, for: city.housingHandler)
@@ -189,6 +198,9 @@ struct KnowledgeStoreTests {
             let store = t.store
             let summary = try await Self.history(t, city)
             #expect(summary.imported == 40 && summary.mappings.contains { $0.contains("市交通局") })
+            // Running the same file again records nothing twice.
+            let again = try await Self.history(t, city)
+            #expect(again.imported == 0 && again.alreadyImported == 40)
             let housingView = try await store.tickets(matching: TicketFilter(), for: city.housingHandler)
             #expect(housingView.tickets.count == 20 && housingView.tickets.allSatisfy { $0.state.status == .closed })
             #expect(try await store.verifyAuditChain().broken == nil)
