@@ -349,7 +349,6 @@ struct DuplicateFeed: Sendable {
         var centerId: Int64
         var text: String
         var address: String?
-        var regionCode: String?
         var createdAt: Date
     }
 
@@ -375,13 +374,13 @@ extension Store {
         let ended = terminal.map { "'\($0)'" }.joined(separator: ", ")
         return try await database.read { db in
             let opened = try await db.raw("""
-                SELECT id, center_id, title, content, address, region_code, created_at FROM tickets
+                SELECT id, center_id, title, content, address, created_at FROM tickets
                 WHERE created_at >= \(bind: from) AND status NOT IN (\(binds: terminal)) ORDER BY id
                 """).all().map { row in
                 DuplicateFeed.Opened(
                     id: try row.decode(column: "id", as: Int64.self), centerId: try row.decode(column: "center_id", as: Int64.self),
                     text: try row.decode(column: "title", as: String.self) + "\n" + row.decode(column: "content", as: String.self),
-                    address: try row.decode(column: "address", as: String?.self), regionCode: try row.decode(column: "region_code", as: String?.self),
+                    address: try row.decode(column: "address", as: String?.self),
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
             }
             // On the first read nothing is held yet, so nothing can have ended.
