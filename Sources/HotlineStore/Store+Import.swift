@@ -5,7 +5,7 @@ import SQLKit
 /// What an import of historical tickets did.
 public struct TicketImportSummary: Sendable {
     public var imported = 0
-    /// Rows already recorded by an earlier run of the same file (or repeated within it): left alone.
+    /// Rows already recorded by an earlier run of the same file: left alone.
     public var alreadyImported = 0
     /// How each category or unit text was understood (`"劳动和社会保障" → "08 人力资源社会保障"`), or that it was not.
     public var mappings: [String] = []
@@ -15,8 +15,8 @@ extension Store {
     /// Records a city's past tickets as closed tickets of `centerId` — with their category, main unit, reply and
     /// time, each with a history event — so that a new hotline starts with its history (and its models learn from it).
     /// Rows are written 500 to a transaction, so live intake is never held up for long; each row is remembered by
-    /// a keyed hash of its content, so a run that failed part-way (or the same file twice) can simply be run again
-    /// and records each row once.
+    /// a keyed hash of its line and content, so a run that failed part-way (or the same file twice) can simply be
+    /// run again and records each row once.
     public func importHistoricalTickets(_ tickets: [HistoricalTicket], centerId: Int64, by actor: Actor) async throws -> TicketImportSummary {
         var summary = TicketImportSummary()
         let categories = try await self.categories()
@@ -41,8 +41,9 @@ extension Store {
         let at = now
         let principal = "import:\(centerId)"
         for ticket in tickets {
-            let fields = [ticket.title, ticket.content, ticket.createdAt.map { String($0.millis) } ?? "", ticket.category ?? "", ticket.unit ?? "",
-                          ticket.reply ?? "", ticket.address ?? ""]
+            // The line too: two citizens who wrote the same words are two tickets; the same file run again is not.
+            let fields = [String(ticket.line), ticket.title, ticket.content, ticket.createdAt.map { String($0.millis) } ?? "", ticket.category ?? "",
+                          ticket.unit ?? "", ticket.reply ?? "", ticket.address ?? "", ticket.phone ?? "", ticket.name ?? ""]
             let key = cipher.blindIndex("import|" + fields.joined(separator: "\u{1F}"))
             guard seen.insert(key).inserted else {
                 summary.alreadyImported += 1

@@ -166,7 +166,7 @@ extension ImportCommand {
                 let summary = try await runtime.store.importHistoricalTickets(parsed.tickets, centerId: centerUnit.id, by: importer)
                 for line in summary.mappings.sorted() { print("  " + line) }
                 print("\(summary.imported) tickets imported into \(centerUnit.name)"
-                      + (summary.alreadyImported > 0 ? ", \(summary.alreadyImported) already there (an earlier run, or repeated rows)" : "")
+                      + (summary.alreadyImported > 0 ? ", \(summary.alreadyImported) already there from an earlier run" : "")
                       + "; run `hotline train` to learn from them")
             }
         }
