@@ -172,9 +172,6 @@ extension APIService {
         guard case .json(let body) = input.body, let centerId = actor.centerId else { throw HotlineError.invalid("body", "需要JSON") }
         let place = Place(id: 0, name: body.name, aliases: body.aliases ?? [], kind: Place.Kind(rawValue: body.kind.rawValue) ?? .estate,
                           unitID: body.unitId, parentID: body.parentId)
-        if let parent = body.parentId, !(try await store.places(centerId: centerId)).contains(where: { $0.id == parent }) {
-            throw HotlineError(.unprocessable, "unknown_place", "上级地名不存在 (no such parent place)")
-        }
         let saved = try await store.addPlaces([place], centerId: centerId)
         return .created(.init(body: .json(.init(saved[0]))))
     }

@@ -245,6 +245,10 @@ extension Store {
                         throw HotlineError(.unprocessable, "unknown_unit", "单位不存在 (no such unit)")
                     }
                 }
+                if let parentId = place.parentID {
+                    let parent = try await db.raw("SELECT id FROM places WHERE id = \(bind: parentId) AND center_id = \(bind: centerId)").first()
+                    guard parent != nil else { throw HotlineError(.unprocessable, "unknown_place", "上级地名不存在 (no such parent place)") }
+                }
                 guard let row = try await db.raw("""
                     INSERT INTO places (center_id, name, aliases, kind, parent_id, unit_id)
                     VALUES (\(bind: centerId), \(bind: place.name), \(bind: place.aliases.jsonText), \(bind: place.kind.rawValue),

@@ -108,9 +108,6 @@ struct AdminPages {
                 guard let centerId = actor.centerId else { throw HotlineError.forbidden("no center") }
                 guard let kind = form["kind"].flatMap(Place.Kind.init(rawValue:)) else { throw HotlineError.invalid("kind", "请选择类型") }
                 let parent = try form.int64("parentId")
-                if let parent, !(try await app.store.places(centerId: centerId)).contains(where: { $0.id == parent }) {
-                    throw HotlineError(.unprocessable, "unknown_place", "上级地名不存在 (no such parent place)")
-                }
                 _ = try await app.store.addPlaces([Place(id: 0, name: form["name"] ?? "", aliases: form.all("aliases").flatMap {
                     $0.split(whereSeparator: { " ,，、".contains($0) }).map(String.init)
                 }, kind: kind, unitID: try form.int64("unitId"), parentID: parent)], centerId: centerId)

@@ -6,16 +6,6 @@ import Testing
 /// Paths found in review: what a unit leaves behind when a ticket changes hands, returns from below, citizens' verdicts.
 @Suite("Lifecycle edge paths")
 struct LifecycleEdgeTests {
-    func run(_ ticket: TicketState, _ steps: [(TicketAction, Actor)], at start: Date = monday) throws -> TicketState {
-        var t = ticket
-        var now = start
-        for (action, actor) in steps {
-            t = try lifecycle.apply(action, to: t, by: actor, at: now).ticket
-            now = now.addingTimeInterval(3600)
-        }
-        return t
-    }
-
     static let otherHandlerOf30 = Org.user(.unitHandler, at: Org.other, id: 8)
 
     @Test("a returned ticket leaves its extension request and sent-back reply behind; the next unit starts clean")

@@ -43,3 +43,14 @@ enum Org {
 
 let lifecycle = Lifecycle(planner: DeadlinePlanner(calendar: .china, policies: SLAPolicy.defaults))
 let monday = shanghai("2026-11-23 10:00")
+
+/// Applies `steps` to `ticket` one hour apart from `start`, as the lifecycle scenario tests walk a ticket.
+func run(_ ticket: TicketState, _ steps: [(TicketAction, Actor)], at start: Date = monday) throws -> TicketState {
+    var t = ticket
+    var now = start
+    for (action, actor) in steps {
+        t = try lifecycle.apply(action, to: t, by: actor, at: now).ticket
+        now = now.addingTimeInterval(3600)
+    }
+    return t
+}

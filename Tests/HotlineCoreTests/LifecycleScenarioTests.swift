@@ -5,16 +5,6 @@ import Testing
 
 @Suite("Lifecycle paths")
 struct LifecycleScenarioTests {
-    func run(_ ticket: TicketState, _ steps: [(TicketAction, Actor)], at start: Date = monday) throws -> TicketState {
-        var t = ticket
-        var now = start
-        for (action, actor) in steps {
-            t = try lifecycle.apply(action, to: t, by: actor, at: now).ticket
-            now = now.addingTimeInterval(3600)
-        }
-        return t
-    }
-
     @Test("a ticket's whole life: dispatch, sign, reply, review, callback, close")
     func happyPath() throws {
         let t = try run(Org.ticket(.accepted), [

@@ -253,6 +253,13 @@ struct KnowledgeStoreTests {
             let district = try #require(try await store.addPlaces([Place(id: 0, name: "东湖区", kind: .district, unitID: city.district.id)],
                                                                  centerId: city.center.id).first)
             try await store.addPlaces([Place(id: 0, name: "滨江花园", aliases: ["滨江小区"], kind: .estate, parentID: district.id)], centerId: city.center.id)
+            // A parent must be a place of the same center.
+            for parent in [999_999, district.id] {
+                let refused = await #expect(throws: HotlineError.self) {
+                    try await store.addPlaces([Place(id: 0, name: "无主小区", kind: .estate, parentID: parent)], centerId: city.otherCenter.id)
+                }
+                #expect(refused?.code == "unknown_place")
+            }
             let (editor, editor2) = try await Self.people(t, city)
             let entry = try await store.createKnowledge(Self.content("路灯坏了找谁？", "拨打12345或联系城管部门报修。"), by: editor)
             _ = try await store.knowledgeAction(id: entry.id, .submit, note: "", by: editor)
