@@ -58,10 +58,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HotlineHTTP",
+            dependencies: [
+                "HotlineCore",
+                "HotlineStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "HotlineWeb",
             dependencies: [
                 "HotlineCore",
                 "HotlineStore",
+                "HotlineHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
@@ -75,27 +85,65 @@ let package = Package(
             dependencies: [
                 "HotlineCore",
                 "HotlineStore",
-                "HotlineWeb",
+                "HotlineHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+        ),
+        .target(
+            name: "HotlineIntegrations",
+            dependencies: [
+                "HotlineCore",
+                "HotlineStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HotlineDemo",
+            dependencies: ["HotlineCore", "HotlineStore"],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "HotlineServer",
+            dependencies: [
+                "HotlineCore",
+                "HotlineStore",
+                "HotlineHTTP",
+                "HotlineWeb",
+                "HotlineAPI",
+                "HotlineIntegrations",
+                "HotlineDemo",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "hotline",
             dependencies: [
                 "HotlineCore",
                 "HotlineStore",
-                "HotlineAPI",
+                "HotlineServer",
+                "HotlineDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -122,6 +170,9 @@ let package = Package(
                 "HotlineStore",
                 "HotlineAPI",
                 "HotlineWeb",
+                "HotlineHTTP",
+                "HotlineServer",
+                "HotlineIntegrations",
                 "HotlineTestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

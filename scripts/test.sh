@@ -6,11 +6,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 swift test
 
+# The real `hotline serve` process: start with the demo city, sign in, record a ticket, SIGTERM, start again on the same
+# data — on SQLite always, and on PostgreSQL when HOTLINE_TEST_POSTGRES_URL is set (a scratch database is created there).
+swift build --product hotline
+HOTLINE_BIN="$(swift build --show-bin-path)/hotline"
+python3 scripts/e2e/serve_test.py --binary "$HOTLINE_BIN" --start-timeout 600
+if [ -n "${HOTLINE_TEST_POSTGRES_URL:-}" ]; then
+  python3 scripts/e2e/serve_test.py --binary "$HOTLINE_BIN" --create-postgres-db hotline_serve_test --start-timeout 600 \
+    --postgres-admin-url "$HOTLINE_TEST_POSTGRES_URL"
+fi
+
 # The end-to-end walk in a real headless browser (Debian's chromium + chromedriver, Selenium from PyPI).
 if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
   python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selenium
-  swift build --product hotline
-  python3 scripts/e2e/browser_test.py --binary "$(swift build --show-bin-path)/hotline" "$@"
+  python3 scripts/e2e/browser_test.py --binary "$HOTLINE_BIN" "$@"
 else
   echo "browser test skipped: install chromium and chromium-driver (scripts/ci-setup.sh does) to run it" >&2
   [ -z "${CI:-}" ] || exit 1

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineCore
+import HotlineHTTP
 import HotlineStore
 
 extension APIService {
@@ -9,7 +10,7 @@ extension APIService {
     }
 
     func createUnit(_ input: Operations.CreateUnit.Input) async throws -> Operations.CreateUnit.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "管理单位")
+        let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         if let parentId = body.parentId { try await store.requireVisibleUnit(parentId, actor) }
         let unit = try await store.createUnit(name: body.name, kind: try domain(body.kind), parentId: body.parentId, code: body.code,
@@ -18,7 +19,7 @@ extension APIService {
     }
 
     func updateUnit(_ input: Operations.UpdateUnit.Input) async throws -> Operations.UpdateUnit.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "管理单位")
+        let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         try await store.requireVisibleUnit(input.path.id, actor)
         try await store.setUnitActive(id: input.path.id, active: body.active)
@@ -26,12 +27,12 @@ extension APIService {
     }
 
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
-        let actor = try RequestIdentity.require([.admin, .auditor], "查看用户")
+        let actor = try RequestIdentity.require(.viewUsers)
         return .ok(.init(body: .json(try await store.users(visibleTo: actor).map(Components.Schemas.User.init))))
     }
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
+        let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         try await store.requireVisibleUnit(body.unitId, actor)
         let user = try await store.createUser(username: body.username, displayName: body.displayName, password: body.password,
@@ -40,7 +41,7 @@ extension APIService {
     }
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
+        let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         try await store.requireVisibleUser(input.path.id, actor)
         try await store.setUserActive(id: input.path.id, active: body.active)
@@ -48,7 +49,7 @@ extension APIService {
     }
 
     func resetPassword(_ input: Operations.ResetPassword.Input) async throws -> Operations.ResetPassword.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "管理用户")
+        let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         try await store.requireVisibleUser(input.path.id, actor)
         try await store.resetPassword(userId: input.path.id, password: body.password)
@@ -56,7 +57,7 @@ extension APIService {
     }
 
     func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "管理对接密钥")
+        let actor = try RequestIdentity.require(.manageIntegrations)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         try await store.requireVisibleUser(input.path.id, actor)
         let key = try await store.createAPIKey(userId: input.path.id, name: body.name)
@@ -76,14 +77,14 @@ extension APIService {
     }
 
     func createSLAPolicy(_ input: Operations.CreateSLAPolicy.Input) async throws -> Operations.CreateSLAPolicy.Output {
-        _ = try RequestIdentity.require(Self.adminOnly, "管理时限策略")
+        _ = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: 0))
         return .created(.init(body: .json(.init(saved))))
     }
 
     func updateSLAPolicy(_ input: Operations.UpdateSLAPolicy.Input) async throws -> Operations.UpdateSLAPolicy.Output {
-        _ = try RequestIdentity.require(Self.adminOnly, "管理时限策略")
+        _ = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         guard input.path.id > 0 else { throw HotlineError.notFound("时限策略") }
         let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: input.path.id))
@@ -91,7 +92,7 @@ extension APIService {
     }
 
     func deleteSLAPolicy(_ input: Operations.DeleteSLAPolicy.Input) async throws -> Operations.DeleteSLAPolicy.Output {
-        _ = try RequestIdentity.require(Self.adminOnly, "管理时限策略")
+        _ = try RequestIdentity.require(.manageReferenceData)
         try await store.deleteSLAPolicy(id: input.path.id)
         return .noContent(.init())
     }
@@ -107,7 +108,7 @@ extension APIService {
     }
 
     func setCalendarDay(_ input: Operations.SetCalendarDay.Input) async throws -> Operations.SetCalendarDay.Output {
-        _ = try RequestIdentity.require(Self.adminOnly, "维护工作日历")
+        _ = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
         try await store.setCalendarDay(CalendarDay(date: date, kind: try domain(body.kind), name: body.name))
@@ -115,7 +116,7 @@ extension APIService {
     }
 
     func deleteCalendarDay(_ input: Operations.DeleteCalendarDay.Input) async throws -> Operations.DeleteCalendarDay.Output {
-        _ = try RequestIdentity.require(Self.adminOnly, "维护工作日历")
+        _ = try RequestIdentity.require(.manageReferenceData)
         guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
         try await store.removeCalendarDay(date)
         return .noContent(.init())

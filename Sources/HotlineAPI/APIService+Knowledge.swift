@@ -1,13 +1,13 @@
 import Foundation
 import HotlineCore
+import HotlineHTTP
 import HotlineStore
 
 /// The knowledge base, intake suggestions, classifier versions, the gazetteer and routing rules.
 extension APIService {
-    static let staffRoles = Set(Role.allCases).subtracting([.integrationClient])
 
     func searchKnowledge(_ input: Operations.SearchKnowledge.Input) async throws -> Operations.SearchKnowledge.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "检索知识库")
+        let actor = try RequestIdentity.require(.useKnowledge)
         let hits = try await advisor.knowledge.search(input.query.q, centerId: actor.centerId, on: CivilDate(clock.now()),
                                                       limit: min(max(input.query.limit ?? 10, 1), 50))
         return .ok(.init(body: .json(hits.map(Components.Schemas.KnowledgeHit.init))))
@@ -29,7 +29,7 @@ extension APIService {
     }
 
     func listKnowledge(_ input: Operations.ListKnowledge.Input) async throws -> Operations.ListKnowledge.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "查看知识库")
+        let actor = try RequestIdentity.require(.useKnowledge)
         var filter = KnowledgeFilter()
         filter.statuses = try input.query.status.map { [try domain($0)] } ?? []
         filter.text = input.query.q
@@ -48,7 +48,7 @@ extension APIService {
     }
 
     func getKnowledge(_ input: Operations.GetKnowledge.Input) async throws -> Operations.GetKnowledge.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "查看知识库")
+        let actor = try RequestIdentity.require(.useKnowledge)
         let entry = try await store.knowledge(id: input.path.id, for: actor)
         let history = try await store.knowledgeHistory(id: input.path.id, for: actor)
         return .ok(.init(body: .json(.init(
@@ -75,21 +75,21 @@ extension APIService {
     }
 
     func knowledgeFeedback(_ input: Operations.KnowledgeFeedback.Input) async throws -> Operations.KnowledgeFeedback.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "评价知识")
+        let actor = try RequestIdentity.require(.useKnowledge)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         try await store.recordKnowledgeUse(id: input.path.id, helpful: body.helpful, used: body.used ?? false, centerId: actor.centerId)
         return .noContent(.init())
     }
 
     func reportKnowledgeError(_ input: Operations.ReportKnowledgeError.Input) async throws -> Operations.ReportKnowledgeError.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "报告知识差错")
+        let actor = try RequestIdentity.require(.useKnowledge)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         let report = try await store.reportKnowledgeError(id: input.path.id, text: body.text, by: actor)
         return .created(.init(body: .json(.init(report))))
     }
 
     func listKnowledgeReports(_ input: Operations.ListKnowledgeReports.Input) async throws -> Operations.ListKnowledgeReports.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "查看纠错报告")
+        let actor = try RequestIdentity.require(.useKnowledge)
         let status = input.query.status.flatMap { KnowledgeReport.Status(rawValue: $0.rawValue) }
         return .ok(.init(body: .json(try await store.knowledgeReports(status: status, for: actor).map(Components.Schemas.KnowledgeReport.init))))
     }
@@ -102,7 +102,7 @@ extension APIService {
     }
 
     func getSynonyms(_ input: Operations.GetSynonyms.Input) async throws -> Operations.GetSynonyms.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "查看同义词")
+        let actor = try RequestIdentity.require(.useKnowledge)
         return .ok(.init(body: .json(.init(groups: try await store.synonymGroups(centerId: try actor.requireCenter())))))
     }
 
@@ -114,7 +114,7 @@ extension APIService {
     }
 
     func suggest(_ input: Operations.Suggest.Input) async throws -> Operations.Suggest.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "获取智能推荐")
+        let actor = try RequestIdentity.require(.useKnowledge)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         guard body.content.count <= 10000, (body.title ?? "").count <= 200, (body.address ?? "").count <= 500 else {
             throw HotlineError.invalid("content", "内容过长 (too long)")
@@ -138,12 +138,12 @@ extension APIService {
     }
 
     func listModels(_ input: Operations.ListModels.Input) async throws -> Operations.ListModels.Output {
-        let actor = try RequestIdentity.require([.admin, .auditor, .centerSupervisor], "查看模型")
+        let actor = try RequestIdentity.require(.viewModels)
         return .ok(.init(body: .json(try await store.models(centerId: try actor.requireCenter()).map(Components.Schemas.ModelInfo.init))))
     }
 
     func trainModels(_ input: Operations.TrainModels.Input) async throws -> Operations.TrainModels.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "训练模型")
+        let actor = try RequestIdentity.require(.manageModels)
         let centerId = try actor.requireCenter()
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         let kinds: [ModelKind] = body.kind.flatMap { ModelKind(rawValue: $0.rawValue) }.map { [$0] } ?? ModelKind.allCases
@@ -156,19 +156,19 @@ extension APIService {
     }
 
     func activateModel(_ input: Operations.ActivateModel.Input) async throws -> Operations.ActivateModel.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "管理模型")
+        let actor = try RequestIdentity.require(.manageModels)
         let info = try await store.activateModel(id: input.path.id, centerId: try actor.requireCenter())
         try await advisor.refresh(force: true)
         return .ok(.init(body: .json(.init(info))))
     }
 
     func listPlaces(_ input: Operations.ListPlaces.Input) async throws -> Operations.ListPlaces.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "查看地名库")
+        let actor = try RequestIdentity.require(.useKnowledge)
         return .ok(.init(body: .json(try await store.places(centerId: actor.centerId).map(Components.Schemas.Place.init))))
     }
 
     func addPlace(_ input: Operations.AddPlace.Input) async throws -> Operations.AddPlace.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "维护地名库")
+        let actor = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body, let centerId = actor.centerId else { throw HotlineError.invalid("body", "需要JSON") }
         let place = Place(id: 0, name: body.name, aliases: body.aliases ?? [], kind: Place.Kind(rawValue: body.kind.rawValue) ?? .estate,
                           unitID: body.unitId, parentID: body.parentId)
@@ -177,18 +177,18 @@ extension APIService {
     }
 
     func deletePlace(_ input: Operations.DeletePlace.Input) async throws -> Operations.DeletePlace.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "维护地名库")
+        let actor = try RequestIdentity.require(.manageReferenceData)
         try await store.deletePlace(id: input.path.id, centerId: actor.centerId)
         return .noContent(.init())
     }
 
     func listRoutingRules(_ input: Operations.ListRoutingRules.Input) async throws -> Operations.ListRoutingRules.Output {
-        let actor = try RequestIdentity.require(Self.staffRoles, "查看派单规则")
+        let actor = try RequestIdentity.require(.useKnowledge)
         return .ok(.init(body: .json(try await store.routingRules(centerId: actor.centerId).map(Components.Schemas.RoutingRule.init))))
     }
 
     func addRoutingRule(_ input: Operations.AddRoutingRule.Input) async throws -> Operations.AddRoutingRule.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "维护派单规则")
+        let actor = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         let rule = try await store.addRoutingRule(RoutingRule(categoryPrefix: body.categoryPrefix, unitId: body.unitId, note: body.note),
                                                   centerId: actor.centerId)
@@ -196,7 +196,7 @@ extension APIService {
     }
 
     func deleteRoutingRule(_ input: Operations.DeleteRoutingRule.Input) async throws -> Operations.DeleteRoutingRule.Output {
-        let actor = try RequestIdentity.require(Self.adminOnly, "维护派单规则")
+        let actor = try RequestIdentity.require(.manageReferenceData)
         try await store.deleteRoutingRule(id: input.path.id, centerId: actor.centerId)
         return .noContent(.init())
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineCore
+import HotlineHTTP
 import HotlineStore
 
 /// The JSON API: each handler checks who is asking, calls the store, and maps the answer.
@@ -9,8 +10,6 @@ struct APIService: APIProtocol {
     let advisor: Advisor
     /// The center whose public knowledge `/public/kb` answers from when the caller names none (`portal.centerId`).
     var portalCenterId: Int64? = nil
-
-    static let adminOnly: Set<Role> = [.admin]
 
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }

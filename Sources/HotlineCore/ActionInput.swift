@@ -47,7 +47,7 @@ public struct ActionInput: Sendable, Equatable {
         let text = note ?? ""
         func unit(_ id: Int64?, _ field: String) throws -> UnitRef {
             guard let id else { throw HotlineError.invalid(field, "必填 (required)") }
-            guard let found = units[id] else { throw HotlineError(.unprocessable, "unknown_unit", "单位\(id)不存在 (no unit \(id))") }
+            guard let found = units[id] else { throw HotlineError(.unknownUnit, "单位\(id)不存在 (no unit \(id))") }
             return found
         }
         func need<T>(_ value: T?, _ field: String) throws -> T {

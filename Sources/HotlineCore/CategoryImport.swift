@@ -85,7 +85,7 @@ public struct CategoryImport: Sendable {
     /// The default tree: Guangdong DB44/T 2479—2024, shipped with Hotline.
     public static func bundledDefault() throws -> CategoryImport {
         guard let url = Bundle.module.url(forResource: "categories-db44t2479-2024", withExtension: "csv") else {
-            throw HotlineError(.internalFailure, "missing_resource", "缺少默认分类文件 (default categories missing)")
+            throw HotlineError(.missingResource, "缺少默认分类文件 (default categories missing)")
         }
         return try CategoryImport(csv: String(decoding: try Data(contentsOf: url), as: UTF8.self))
     }

@@ -28,7 +28,7 @@ extension Requester {
     /// The identity as shown on screen: masked for everyone, hidden entirely from units when confidential.
     public func disclosed(confidential: Bool, to actor: Actor) -> Requester {
         var shown = self
-        let unitSide = !(actor.role?.seesWholeCenter ?? false)
+        let unitSide = !(actor.role?.may(.seeWholeCenter) ?? false)
         if confidential && unitSide {
             shown.name = nil
             shown.phone = nil

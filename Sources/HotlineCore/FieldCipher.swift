@@ -9,7 +9,7 @@ public struct FieldCipher: Sendable {
     /// Derives separate encryption and hashing keys from one 32-byte master key.
     public init(masterKey: Data) throws {
         guard masterKey.count == 32 else {
-            throw HotlineError(.internalFailure, "bad_key", "加密密钥须为32字节 (the field key must be 32 bytes, base64)")
+            throw HotlineError(.badKey, "加密密钥须为32字节 (the field key must be 32 bytes, base64)")
         }
         let master = SymmetricKey(data: masterKey)
         encryptionKey = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("hotline-field-encryption".utf8), outputByteCount: 32)
@@ -24,13 +24,13 @@ public struct FieldCipher: Sendable {
     /// The base64 of nonce, ciphertext and tag.
     public func encrypt(_ text: String) throws -> String {
         let box = try AES.GCM.seal(Data(text.utf8), using: encryptionKey)
-        guard let combined = box.combined else { throw HotlineError(.internalFailure, "encryption_failed", "加密失败") }
+        guard let combined = box.combined else { throw HotlineError(.encryptionFailed, "加密失败") }
         return combined.base64EncodedString()
     }
 
     /// The text sealed by `encrypt`.
     public func decrypt(_ sealed: String) throws -> String {
-        guard let data = Data(base64Encoded: sealed) else { throw HotlineError(.internalFailure, "decryption_failed", "解密失败") }
+        guard let data = Data(base64Encoded: sealed) else { throw HotlineError(.decryptionFailed, "解密失败") }
         let box = try AES.GCM.SealedBox(combined: data)
         return String(decoding: try AES.GCM.open(box, using: encryptionKey), as: UTF8.self)
     }

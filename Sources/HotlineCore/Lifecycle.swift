@@ -46,7 +46,7 @@ public struct Lifecycle: Sendable {
     /// Checks role, status and unit for `action`; throws 403 or 409 errors and changes nothing.
     public func authorize(_ code: ActionCode, on ticket: TicketState, by actor: Actor) throws {
         guard let rule = ActionRule.rule(for: code) else {
-            throw HotlineError(.invalid, "unknown_action", "不支持的操作 (unsupported action \(code.rawValue))")
+            throw HotlineError(.unknownAction, "不支持的操作 (unsupported action \(code.rawValue))")
         }
         switch actor.kind {
         case .system:
@@ -57,9 +57,7 @@ public struct Lifecycle: Sendable {
             guard rule.party != .system, let role = actor.role, rule.roles.contains(role) else { throw Self.roleError(code) }
         }
         guard (actor.kind == .citizen ? rule.citizenFrom : rule.from).contains(ticket.status) else {
-            throw HotlineError(
-                .conflict, "invalid_state",
-                "工单当前状态为「\(ticket.status.label)」，不能\(code.label) (cannot \(code.rawValue) a ticket in status \(ticket.status.rawValue))")
+            throw HotlineError(.invalidState, "工单当前状态为「\(ticket.status.label)」，不能\(code.label) (cannot \(code.rawValue) a ticket in status \(ticket.status.rawValue))")
         }
         guard actor.kind == .user else { return }
         switch rule.party {
@@ -125,7 +123,7 @@ public struct Lifecycle: Sendable {
             guard let holder = ticket.handlingUnitId, target.id != holder, target.path.contains(holder), target.active,
                 let mainIndex = target.path.firstIndex(of: ticket.mainUnitId ?? -1)
             else {
-                throw HotlineError(.unprocessable, "invalid_unit", "只能下派给本单位的下级单位 (sub-dispatch goes to a child of the holding unit)")
+                throw HotlineError(.invalidUnit, "只能下派给本单位的下级单位 (sub-dispatch goes to a child of the holding unit)")
             }
             next.handlingUnitId = target.id
             next.responsibleUnitIds = Array(target.path[mainIndex...])
@@ -175,7 +173,7 @@ public struct Lifecycle: Sendable {
             }
         case .requestExtension(let days, let reason, let progress):
             guard ticket.pendingExtensionDays == nil else {
-                throw HotlineError(.conflict, "extension_pending", "已有延期申请待审批 (an extension request is already pending)")
+                throw HotlineError(.extensionPending, "已有延期申请待审批 (an extension request is already pending)")
             }
             guard (1...Self.maxExtensionDays).contains(days) else {
                 throw HotlineError.invalid("days", "延期天数须在1到\(Self.maxExtensionDays)个工作日之间 (days must be 1–\(Self.maxExtensionDays))")
@@ -187,7 +185,7 @@ public struct Lifecycle: Sendable {
             details["days"] = [String(days)]
         case .decideExtension(let approve, let text):
             guard let days = ticket.pendingExtensionDays else {
-                throw HotlineError(.conflict, "no_extension_pending", "没有待审批的延期申请 (no extension request is pending)")
+                throw HotlineError(.noExtensionPending, "没有待审批的延期申请 (no extension request is pending)")
             }
             next.pendingExtensionDays = nil
             note = Self.joined(approve ? "同意延期\(days)个工作日" : "不同意延期", try Self.optional(text))
@@ -250,7 +248,7 @@ public struct Lifecycle: Sendable {
             note = text.isEmpty ? nil : text
         case .merge(let target, let text):
             guard target != ticket.id else {
-                throw HotlineError(.unprocessable, "invalid_merge", "不能与自身合并 (cannot merge a ticket into itself)")
+                throw HotlineError(.invalidMerge, "不能与自身合并 (cannot merge a ticket into itself)")
             }
             next.status = .merged
             next.mergedIntoId = target
@@ -269,7 +267,7 @@ public struct Lifecycle: Sendable {
             supervision = SupervisionDraft(level: level, method: method, reason: why)
         case .markDifficult(let text):
             guard !ticket.difficult else {
-                throw HotlineError(.conflict, "already_difficult", "已认定为疑难件 (already marked difficult)")
+                throw HotlineError(.alreadyDifficult, "已认定为疑难件 (already marked difficult)")
             }
             next.difficult = true
             note = try Self.required(text, "note", max: 2000)
@@ -305,7 +303,7 @@ public struct Lifecycle: Sendable {
     /// Checks that `target` is a valid merge target for `ticket`.
     public static func checkMergeTarget(_ target: TicketState, for ticket: TicketState) throws {
         guard target.centerId == ticket.centerId, !target.status.isTerminal, target.id != ticket.id else {
-            throw HotlineError(.unprocessable, "invalid_merge", "目标工单须为同一中心的未办结工单 (the target must be an open ticket of the same center)")
+            throw HotlineError(.invalidMerge, "目标工单须为同一中心的未办结工单 (the target must be an open ticket of the same center)")
         }
     }
 
@@ -332,7 +330,7 @@ public struct Lifecycle: Sendable {
 
     private static func checkDispatchTarget(_ unit: UnitRef, for ticket: TicketState) throws {
         guard unit.active, unit.kind != .center, unit.centerId == ticket.centerId else {
-            throw HotlineError(.unprocessable, "invalid_unit", "「\(unit.name)」不能承办本中心的工单 (unit cannot take this center's tickets)")
+            throw HotlineError(.invalidUnit, "「\(unit.name)」不能承办本中心的工单 (unit cannot take this center's tickets)")
         }
     }
 
@@ -340,7 +338,7 @@ public struct Lifecycle: Sendable {
         HotlineError.forbidden("当前角色无权\(code.label) (your role may not \(code.rawValue))")
     }
 
-    private static let alreadyMarked = HotlineError(.conflict, "already_marked", "已标记 (already marked)")
+    private static let alreadyMarked = HotlineError(.alreadyMarked, "已标记 (already marked)")
 
     /// The text trimmed; a 400 naming `field` when it is blank or longer than `max` characters.
     public static func required(_ text: String, _ field: String, max: Int) throws -> String {

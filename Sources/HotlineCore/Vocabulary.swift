@@ -124,27 +124,6 @@ public enum Role: String, Labelled {
         case .integrationClient: "对接系统"
         }
     }
-
-    /// Center roles see every ticket of their center; unit roles see their own unit's subtree.
-    public var seesWholeCenter: Bool {
-        switch self {
-        case .agent, .centerSupervisor, .admin, .auditor, .integrationClient: true
-        case .unitHandler, .unitAdmin, .kbEditor: false
-        }
-    }
-
-    /// Whether the role may reveal a requester's identity (each reveal is audited).
-    public var mayRevealIdentity: Bool {
-        switch self {
-        case .agent, .centerSupervisor, .unitHandler, .unitAdmin: true
-        case .kbEditor, .admin, .auditor, .integrationClient: false
-        }
-    }
-
-    /// Whether the role may record new tickets.
-    public var mayCreateTickets: Bool {
-        self == .agent || self == .centerSupervisor || self == .integrationClient
-    }
 }
 
 /// The kinds of units in the organisation tree.

@@ -4,7 +4,6 @@ import Logging
 import PostgresKit
 import SQLKit
 import SQLiteKit
-import ServiceLifecycle
 import Synchronization
 
 /// The SQL dialects Hotline runs on.
@@ -139,23 +138,6 @@ public final class Database: Sendable {
         if case .sqlite(let writer, _, let readers) = backend {
             try? await writer.close().get()
             for (reader, _) in readers { try? await reader.close().get() }
-        }
-    }
-}
-
-/// Runs the database pool as a service so that it starts first and stops last.
-public struct DatabaseService: Service {
-    let database: Database
-
-    public init(database: Database) {
-        self.database = database
-    }
-
-    public func run() async throws {
-        // PostgreSQL's pool runs until cancelled; SQLite has nothing to run but must not end the group early.
-        await cancelWhenGracefulShutdown {
-            await database.run()
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
         }
     }
 }

@@ -35,7 +35,7 @@ public struct FileVault: Sendable {
 
     private func path(_ key: String) throws -> URL {
         guard key.count == 32, key.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
-            throw HotlineError(.notFound, "not_found", "附件不存在 (no such file)")
+            throw HotlineError(.notFound, "附件不存在 (no such file)")
         }
         return directory.appendingPathComponent(String(key.prefix(2)), isDirectory: true).appendingPathComponent(key)
     }

@@ -14,9 +14,9 @@ extension Store {
     /// Taking the head row serializes writers on PostgreSQL, so the chain never forks; a batch takes it once.
     @discardableResult
     func appendEvents(_ db: any SQLDatabase, _ events: [(ticketId: Int64?, number: String?, actor: Actor, draft: EventDraft)], at: Date) async throws -> Int64 {
-        guard !events.isEmpty else { throw HotlineError(.internalFailure, "no_events", "没有事件") }
+        guard !events.isEmpty else { throw HotlineError(.noEvents, "没有事件") }
         guard let head = try await db.raw("UPDATE audit_head SET seq = seq + \(bind: events.count) WHERE id = 1 RETURNING seq, hash").first() else {
-            throw HotlineError(.internalFailure, "audit_head_missing", "审计链缺失 (audit head missing)")
+            throw HotlineError(.auditHeadMissing, "审计链缺失 (audit head missing)")
         }
         let lastSeq = try head.decode(column: "seq", as: Int64.self)
         var previous = try head.decode(column: "hash", as: String.self)
@@ -48,7 +48,7 @@ extension Store {
 
     static func event(from row: any SQLRow) throws -> TicketEvent {
         guard let action = ActionCode(rawValue: try row.decode(column: "action", as: String.self)) else {
-            throw HotlineError(.internalFailure, "corrupt_row", "历史记录损坏")
+            throw HotlineError(.corruptRow, "历史记录损坏")
         }
         return TicketEvent(
             seq: try row.decode(column: "seq", as: Int64.self), ticketId: try row.decode(column: "ticket_id", as: Int64?.self),

@@ -30,7 +30,7 @@ extension Store {
     /// Writes uploads to disk, runs `body` (one transaction that records them), and removes the files again if it fails.
     func withStagedFiles<R: Sendable>(_ uploads: [CheckedUpload], _ body: ([StagedFile]) async throws -> R) async throws -> R {
         guard !uploads.isEmpty else { return try await body([]) }
-        guard let files else { throw HotlineError(.unprocessable, "uploads_disabled", "未配置附件存储 (file uploads are not configured)") }
+        guard let files else { throw HotlineError(.uploadsDisabled, "未配置附件存储 (file uploads are not configured)") }
         var staged: [StagedFile] = []
         do {
             for upload in uploads {
@@ -46,7 +46,7 @@ extension Store {
 
     /// Records staged files against a ticket (and the event they came with) inside the caller's transaction.
     func attach(_ staged: [StagedFile], ticketId: Int64, eventSeq: Int64?, actor: Actor, at: Date, _ db: any SQLDatabase) async throws {
-        let source = actor.kind == .citizen ? "citizen" : (actor.role?.seesWholeCenter == true ? "center" : "unit")
+        let source = actor.kind == .citizen ? "citizen" : (actor.role?.may(.seeWholeCenter) == true ? "center" : "unit")
         for file in staged {
             try await db.raw("""
                 INSERT INTO attachments (ticket_id, event_seq, name, content_type, size, sha256, storage_key, source, uploaded_by, created_at)

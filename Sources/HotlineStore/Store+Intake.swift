@@ -72,7 +72,7 @@ extension Store {
         return CreatedTicket(ticket: try record(row), queryCode: try cipher.decrypt(row.queryCodeEnc), replayed: true)
     }
 
-    static let keyReused = HotlineError(.unprocessable, "idempotency_key_reused", "该幂等键已用于另一请求 (this Idempotency-Key was used for a different request)")
+    static let keyReused = HotlineError(.idempotencyKeyReused, "该幂等键已用于另一请求 (this Idempotency-Key was used for a different request)")
 
     /// The new row of a request: identity encrypted, the number still to be assigned.
     func newRow(_ request: IntakeRequest, at: Date) throws -> TicketRow {
@@ -105,7 +105,7 @@ extension Store {
             row.number = TicketNumber.make(on: day, sequence: try await self.reserveNumbers(1, on: day, db))
             let inserted = try await db.insert(into: "tickets").columns(TicketRow.columns).values(row.values).returning("id").first()
             guard let id = try inserted?.decode(column: "id", as: Int64.self) else {
-                throw HotlineError(.internalFailure, "insert_failed", "工单保存失败")
+                throw HotlineError(.insertFailed, "工单保存失败")
             }
             row.id = id
             try await self.appendEvent(db, ticketId: id, number: row.number, actor: request.actor, draft: request.createEvent, at: at)
@@ -163,7 +163,7 @@ extension Store {
             // Later requests with a key the batch already used: a replay of the first, or a clash.
             for (index, request) in requests.enumerated() where outcomes[index] == nil {
                 guard let key = request.keyIdentity, let first = firstWithKey[key], case .success(.created(let row))? = outcomes[first] else {
-                    outcomes[index] = .failure(HotlineError(.internalFailure, "batch_failed", "工单保存失败"))
+                    outcomes[index] = .failure(HotlineError(.batchFailed, "工单保存失败"))
                     continue
                 }
                 outcomes[index] = requests[first].requestHash == request.requestHash ? .success(.replay(row.id ?? 0)) : .failure(Self.keyReused)
@@ -188,7 +188,7 @@ extension Store {
             idsByNumber[try row.decode(column: "number", as: String.self)] = try row.decode(column: "id", as: Int64.self)
         }
         for index in rows.indices {
-            guard let id = idsByNumber[rows[index].number] else { throw HotlineError(.internalFailure, "insert_failed", "工单保存失败") }
+            guard let id = idsByNumber[rows[index].number] else { throw HotlineError(.insertFailed, "工单保存失败") }
             rows[index].id = id
         }
         try await appendEvents(db, rows.enumerated().map { offset, row in
@@ -212,7 +212,7 @@ extension Store {
         guard let counter = try await db.raw("""
             INSERT INTO ticket_day_counters (day, last) VALUES (\(bind: TicketNumber.dayKey(day)), \(bind: count))
             ON CONFLICT (day) DO UPDATE SET last = ticket_day_counters.last + \(bind: count) RETURNING last
-            """).first() else { throw HotlineError(.internalFailure, "counter_failed", "工单编号生成失败") }
+            """).first() else { throw HotlineError(.counterFailed, "工单编号生成失败") }
         return try counter.decode(column: "last", as: Int64.self)
     }
 
@@ -261,10 +261,10 @@ extension Store {
         return Set(try rows.map { try $0.decode(column: "code", as: String.self) })
     }
 
-    static let unknownCenter = HotlineError(.unprocessable, "unknown_center", "热线中心不存在 (no such hotline center)")
+    static let unknownCenter = HotlineError(.unknownCenter, "热线中心不存在 (no such hotline center)")
 
     static func unknownCategory(_ code: String) -> HotlineError {
-        HotlineError(.unprocessable, "unknown_category", "分类编码\(code)不存在 (no category \(code))")
+        HotlineError(.unknownCategory, "分类编码\(code)不存在 (no category \(code))")
     }
 }
 

@@ -54,7 +54,7 @@ extension Store {
     static func knowledgeEntry(from row: any SQLRow) throws -> KnowledgeEntry {
         let decoder = JSONDecoder()
         guard let status = KnowledgeStatus(rawValue: try row.decode(column: "status", as: String.self)) else {
-            throw HotlineError(.internalFailure, "corrupt_row", "知识库数据损坏")
+            throw HotlineError(.corruptRow, "知识库数据损坏")
         }
         let content = try decoder.decode(KnowledgeContent.self, from: Data(try row.decode(column: "content", as: String.self).utf8))
         let live = try row.decode(column: "live", as: String?.self).map { try decoder.decode(KnowledgeContent.self, from: Data($0.utf8)) }
@@ -75,7 +75,7 @@ extension Store {
     func bumpKnowledgeSeq(_ db: any SQLDatabase, synonyms: Bool = false) async throws -> Int64 {
         let extra: SQLQueryString = synonyms ? ", synonyms_seq = seq + 1" : ""
         guard let row = try await db.raw("UPDATE kb_head SET seq = seq + 1\(extra) WHERE id = 1 RETURNING seq").first() else {
-            throw HotlineError(.internalFailure, "kb_head_missing", "知识库版本缺失")
+            throw HotlineError(.kbHeadMissing, "知识库版本缺失")
         }
         return try row.decode(column: "seq", as: Int64.self)
     }
@@ -105,7 +105,7 @@ extension Store {
     private func checkSource(_ content: KnowledgeContent, _ actor: Actor, _ db: any SQLDatabase) async throws {
         guard let source = content.sourceUnitId else { return }
         guard let unit = try await unit(source, db), unit.centerId == actor.centerId else {
-            throw HotlineError(.unprocessable, "unknown_unit", "来源单位不存在 (no such source unit)")
+            throw HotlineError(.unknownUnit, "来源单位不存在 (no such source unit)")
         }
     }
 
@@ -127,7 +127,7 @@ extension Store {
                   \(bind: content.sourceUnitId), 1, 0, 0, 0, \(bind: actor.userId), \(bind: actor.userId), \(bind: at.millis), \(bind: at.millis),
                   \(bind: seq))
                 RETURNING id
-                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存失败") }
+                """).first() else { throw HotlineError(.insertFailed, "保存失败") }
             let entry = KnowledgeEntry(id: try row.decode(column: "id", as: Int64.self), status: .draft, content: content, version: 1,
                                        updatedBy: actor.userId, createdAt: at, updatedAt: at)
             try await self.recordKnowledgeChange(db, entry: entry, action: .edit, actor: actor, note: nil, snapshot: true, at: at)
@@ -136,7 +136,7 @@ extension Store {
     }
 
     /// The entry changed after the caller read it.
-    static let knowledgeChanged = HotlineError(.conflict, "concurrent_update", "条目已被他人修改，请刷新后重试 (the entry was changed by someone else)")
+    static let knowledgeChanged = HotlineError(.concurrentUpdate, "条目已被他人修改，请刷新后重试 (the entry was changed by someone else)")
 
     /// Loads an entry within the actor's center for a change, locked.
     private func lockedKnowledge(_ id: Int64, _ actor: Actor, _ db: any SQLDatabase) async throws -> KnowledgeEntry {
@@ -319,7 +319,7 @@ extension Store {
             guard let row = try await db.raw("""
                 INSERT INTO kb_reports (entry_id, reporter_id, reporter_name, text, status, created_at)
                 VALUES (\(bind: id), \(bind: actor.userId), \(bind: actor.name), \(bind: text), 'open', \(bind: at.millis)) RETURNING id
-                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存失败") }
+                """).first() else { throw HotlineError(.insertFailed, "保存失败") }
             return KnowledgeReport(id: try row.decode(column: "id", as: Int64.self), entryId: id, question: entry.content.question,
                                    reporterName: actor.name, text: text, status: .open, createdAt: at)
         }
@@ -368,7 +368,7 @@ extension Store {
                 throw HotlineError.notFound("纠错报告")
             }
             guard try row.decode(column: "status", as: String.self) == "open" else {
-                throw HotlineError(.conflict, "invalid_state", "该报告已处理 (already handled)")
+                throw HotlineError(.invalidState, "该报告已处理 (already handled)")
             }
             try await db.raw("""
                 UPDATE kb_reports SET status = \(bind: dismiss ? "dismissed" : "resolved"), resolution = \(bind: resolution),

@@ -122,7 +122,7 @@ extension Store {
                 VALUES (\(bind: centerId), \(bind: kind.rawValue), \(bind: next), \(bind: at.millis), \(bind: examples), \(bind: metrics.jsonText),
                   \(bind: data), \(bind: true), \(bind: note))
                 RETURNING \(unsafeRaw: Self.modelColumns)
-                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存模型失败") }
+                """).first() else { throw HotlineError(.insertFailed, "保存模型失败") }
             return try Self.modelInfo(from: row)
         }
     }
@@ -242,18 +242,18 @@ extension Store {
             for var place in cleaned {
                 if let unitId = place.unitID {
                     guard let unit = try await self.unit(unitId, db), unit.centerId == centerId else {
-                        throw HotlineError(.unprocessable, "unknown_unit", "单位不存在 (no such unit)")
+                        throw HotlineError(.unknownUnit, "单位不存在 (no such unit)")
                     }
                 }
                 if let parentId = place.parentID {
                     let parent = try await db.raw("SELECT id FROM places WHERE id = \(bind: parentId) AND center_id = \(bind: centerId)").first()
-                    guard parent != nil else { throw HotlineError(.unprocessable, "unknown_place", "上级地名不存在 (no such parent place)") }
+                    guard parent != nil else { throw HotlineError(.unknownPlace, "上级地名不存在 (no such parent place)") }
                 }
                 guard let row = try await db.raw("""
                     INSERT INTO places (center_id, name, aliases, kind, parent_id, unit_id)
                     VALUES (\(bind: centerId), \(bind: place.name), \(bind: place.aliases.jsonText), \(bind: place.kind.rawValue),
                       \(bind: place.parentID), \(bind: place.unitID)) RETURNING id
-                    """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存失败") }
+                    """).first() else { throw HotlineError(.insertFailed, "保存失败") }
                 place.id = try row.decode(column: "id", as: Int64.self)
                 saved.append(place)
             }
@@ -298,7 +298,7 @@ extension Store {
         let rule = cleaned
         return try await database.transaction { db in
             guard let unit = try await self.unit(rule.unitId, db), unit.centerId == centerId, unit.kind != .center else {
-                throw HotlineError(.unprocessable, "unknown_unit", "单位不存在 (no such unit)")
+                throw HotlineError(.unknownUnit, "单位不存在 (no such unit)")
             }
             // The counter first: its row lock makes two admins adding the same prefix at once take turns.
             try await self.bumpPlacesSeq(db)
@@ -307,12 +307,12 @@ extension Store {
                 WHERE u.center_id = \(bind: centerId) AND r.category_prefix = \(bind: rule.categoryPrefix)
                 """).first()
             guard taken == nil else {
-                throw HotlineError(.conflict, "duplicate_rule", "该分类前缀已有派单规则，请先删除 (a rule for this prefix exists; delete it first)")
+                throw HotlineError(.duplicateRule, "该分类前缀已有派单规则，请先删除 (a rule for this prefix exists; delete it first)")
             }
             guard let row = try await db.raw("""
                 INSERT INTO routing_rules (category_prefix, unit_id, note) VALUES (\(bind: rule.categoryPrefix), \(bind: rule.unitId), \(bind: rule.note))
                 RETURNING id
-                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "保存失败") }
+                """).first() else { throw HotlineError(.insertFailed, "保存失败") }
             var saved = rule
             saved.id = try row.decode(column: "id", as: Int64.self)
             return saved

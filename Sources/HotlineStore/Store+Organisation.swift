@@ -9,7 +9,7 @@ import Synchronization
 extension Store {
     static func unit(from row: any SQLRow) throws -> OrgUnit {
         guard let kind = UnitKind(rawValue: try row.decode(column: "kind", as: String.self)) else {
-            throw HotlineError(.internalFailure, "corrupt_row", "单位数据损坏")
+            throw HotlineError(.corruptRow, "单位数据损坏")
         }
         return OrgUnit(
             id: try row.decode(column: "id", as: Int64.self), parentId: try row.decode(column: "parent_id", as: Int64?.self),
@@ -45,7 +45,7 @@ extension Store {
                 INSERT INTO units (parent_id, name, kind, code, region_code, path, center_id, active, created_at)
                 VALUES (\(bind: parentId), \(bind: name), \(bind: kind.rawValue), \(bind: code), \(bind: regionCode), '/', \(bind: parent?.centerId),
                   \(bind: true), \(bind: created)) RETURNING id
-                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "创建单位失败") }
+                """).first() else { throw HotlineError(.insertFailed, "创建单位失败") }
             let id = try row.decode(column: "id", as: Int64.self)
             let path = (parent?.path ?? []) + [id]
             let centerId = kind == .center ? id : parent?.centerId
@@ -88,7 +88,7 @@ extension Store {
 
     static func user(from row: any SQLRow) throws -> User {
         guard let role = Role(rawValue: try row.decode(column: "role", as: String.self)) else {
-            throw HotlineError(.internalFailure, "corrupt_row", "用户数据损坏")
+            throw HotlineError(.corruptRow, "用户数据损坏")
         }
         return User(id: try row.decode(column: "id", as: Int64.self), username: try row.decode(column: "username", as: String.self),
                     displayName: try row.decode(column: "display_name", as: String.self), role: role,
@@ -112,19 +112,19 @@ extension Store {
             let unitRoles: Set<Role> = [.unitHandler, .unitAdmin]
             let atCenter = unit.kind == .center || unit.kind == .subCenter
             if centerRoles.contains(role) && !atCenter {
-                throw HotlineError(.unprocessable, "role_unit_mismatch", "话务员和中心审核员须属于热线中心 (center roles belong to a center)")
+                throw HotlineError(.roleUnitMismatch, "话务员和中心审核员须属于热线中心 (center roles belong to a center)")
             }
             if unitRoles.contains(role) && unit.kind == .center {
-                throw HotlineError(.unprocessable, "role_unit_mismatch", "承办角色须属于承办单位 (unit roles belong to a handling unit)")
+                throw HotlineError(.roleUnitMismatch, "承办角色须属于承办单位 (unit roles belong to a handling unit)")
             }
             if try await db.raw("SELECT id FROM users WHERE username = \(bind: username)").first() != nil {
-                throw HotlineError(.conflict, "username_taken", "用户名已存在 (username taken)")
+                throw HotlineError(.usernameTaken, "用户名已存在 (username taken)")
             }
             guard let row = try await db.raw("""
                 INSERT INTO users (username, display_name, password_hash, role, unit_id, active, created_at)
                 VALUES (\(bind: username), \(bind: displayName), \(bind: hash), \(bind: role.rawValue), \(bind: unitId), \(bind: true), \(bind: created))
                 RETURNING id
-                """).first() else { throw HotlineError(.internalFailure, "insert_failed", "创建用户失败") }
+                """).first() else { throw HotlineError(.insertFailed, "创建用户失败") }
             return User(id: try row.decode(column: "id", as: Int64.self), username: username, displayName: displayName, role: role,
                         unitId: unitId, active: true)
         }
@@ -193,7 +193,7 @@ extension Store {
     /// After ten failures within fifteen minutes a username is locked out for the rest of that time.
     public func login(username: String, password: String, kind: SessionKind = .api) async throws -> Session {
         guard loginFailures.allowed(username, now: now) else {
-            throw HotlineError(.rateLimited, "too_many_attempts", "登录失败次数过多，请15分钟后再试 (too many failed sign-ins; try again in 15 minutes)")
+            throw HotlineError(.tooManyAttempts, "登录失败次数过多，请15分钟后再试 (too many failed sign-ins; try again in 15 minutes)")
         }
         let row = try await database.read { db in
             try await db.raw("SELECT * FROM users WHERE username = \(bind: username)").first()
@@ -311,7 +311,7 @@ extension Store {
         try await database.transaction { db in
             guard let row = try await db.raw("SELECT * FROM users WHERE id = \(bind: userId)").first() else { throw HotlineError.notFound("用户") }
             guard try Self.user(from: row).role == .integrationClient else {
-                throw HotlineError(.unprocessable, "not_integration", "只有对接系统账号可以持有API密钥 (API keys belong to integration clients)")
+                throw HotlineError(.notIntegration, "只有对接系统账号可以持有API密钥 (API keys belong to integration clients)")
             }
             try await db.raw("""
                 INSERT INTO api_keys (name, key_hash, user_id, created_at) VALUES (\(bind: name), \(bind: Self.tokenHash(key)), \(bind: userId), \(bind: created))

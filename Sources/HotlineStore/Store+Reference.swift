@@ -62,7 +62,7 @@ extension Store {
         try await db.raw("SELECT * FROM sla_policies ORDER BY id").all().map { row in
             guard let signUnit = DeadlineUnit(rawValue: try row.decode(column: "sign_unit", as: String.self)),
                 let replyUnit = DeadlineUnit(rawValue: try row.decode(column: "reply_unit", as: String.self))
-            else { throw HotlineError(.internalFailure, "corrupt_row", "时限策略数据损坏") }
+            else { throw HotlineError(.corruptRow, "时限策略数据损坏") }
             return SLAPolicy(
                 id: try row.decode(column: "id", as: Int64.self), name: try row.decode(column: "name", as: String.self),
                 ticketType: try row.decode(column: "ticket_type", as: String?.self).flatMap(TicketType.init(rawValue:)),

@@ -33,7 +33,7 @@ extension Store {
             guard let role = actor.role else { return "1 = 0" }
             // An integration (110 platform, a sub-center) follows the tickets it recorded, not the whole center.
             if role == .integrationClient { return "t.created_by = \(bind: actor.userId ?? -1)" }
-            if role.seesWholeCenter {
+            if role.may(.seeWholeCenter) {
                 guard let centerId = actor.centerId, let center = try await unit(centerId, db) else { return "1 = 0" }
                 return "t.center_id IN (SELECT id FROM units WHERE path LIKE \(bind: center.pathText + "%"))"
             }
@@ -168,7 +168,7 @@ extension Store {
         if let phone = filter.phone {
             conditions.append("t.requester_phone_hash = \(bind: cipher.blindIndex(try TicketDraft.normalizedPhone(phone)))")
             // A unit must not learn who filed a confidential report by trying phone numbers.
-            if !(actor.role?.seesWholeCenter ?? false) { conditions.append("t.confidential = \(bind: false)") }
+            if !(actor.role?.may(.seeWholeCenter) ?? false) { conditions.append("t.confidential = \(bind: false)") }
         }
         if let excluded = filter.excludingId { conditions.append("t.id <> \(bind: excluded)") }
         if let before = filter.before { conditions.append("t.id < \(bind: before)") }
@@ -248,7 +248,7 @@ extension Store {
         // Whoever may not merge this ticket learns nothing about the target.
         try await lifecycle(db).authorize(.merge, on: try row.state(), by: actor)
         guard let target = try await ticketRow(targetId, db, lock: true) else {
-            throw HotlineError(.unprocessable, "invalid_merge", "目标工单不存在 (no target ticket)")
+            throw HotlineError(.invalidMerge, "目标工单不存在 (no target ticket)")
         }
         try Lifecycle.checkMergeTarget(try target.state(), for: try row.state())
         let merged = try await transition(row, action: action, actor: actor, at: at, db)
@@ -278,13 +278,13 @@ extension Store {
 
     /// The requester's identity in clear, for an actor allowed to see it; each reveal is recorded in the audit chain.
     public func revealIdentity(ticketId: Int64, by actor: Actor) async throws -> Requester {
-        guard let role = actor.role, role.mayRevealIdentity else {
+        guard let role = actor.role, role.may(.revealIdentity) else {
             throw HotlineError.forbidden("当前角色无权查看诉求人信息 (your role may not reveal identity)")
         }
         let at = now
         let row = try await database.transaction { db in
             let row = try await self.visibleRow(ticketId, actor, db)
-            if row.confidential && !role.seesWholeCenter {
+            if row.confidential && !role.may(.seeWholeCenter) {
                 throw HotlineError.forbidden("保密工单不向承办单位显示诉求人信息 (a confidential ticket hides identity from units)")
             }
             try await self.appendEvent(db, ticketId: ticketId, number: row.number, actor: actor, draft: EventDraft(
@@ -306,7 +306,7 @@ extension Store {
         guard TicketNumber.isWellFormed(number) else { throw HotlineError.notFound("工单") }
         let attempt = client + "|" + number
         guard queryCodeFailures.allowed(attempt, now: at) else {
-            throw HotlineError(.rateLimited, "too_many_attempts", "查询码错误次数过多，请15分钟后再试 (too many wrong query codes; try again later)")
+            throw HotlineError(.tooManyAttempts, "查询码错误次数过多，请15分钟后再试 (too many wrong query codes; try again later)")
         }
         guard let row = try await db.raw("SELECT * FROM tickets WHERE number = \(bind: number)\(unsafeRaw: lock ? forUpdate : "")").first()
             .map(TicketRow.init(row:))

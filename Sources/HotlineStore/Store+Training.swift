@@ -21,7 +21,7 @@ extension Store {
         let lock = "train-\(centerId)-\(kind.rawValue)"
         let holder = UUID().uuidString
         guard try await tryLock(lock, holder: holder, seconds: 3600) else {
-            throw HotlineError(.conflict, "training_in_progress", "该模型正在训练，请稍后再试 (this model is already being trained)")
+            throw HotlineError(.trainingInProgress, "该模型正在训练，请稍后再试 (this model is already being trained)")
         }
         do {
             if let seen = unlessNewerThan,

@@ -81,7 +81,7 @@ struct TicketRow: Sendable {
     func state() throws -> TicketState {
         guard let id, let status = TicketStatus(rawValue: status), let type = TicketType(rawValue: type),
             let urgency = Urgency(rawValue: urgency), let channel = Channel(rawValue: channel)
-        else { throw HotlineError(.internalFailure, "corrupt_row", "工单数据损坏 (ticket row \(number) is corrupt)") }
+        else { throw HotlineError(.corruptRow, "工单数据损坏 (ticket row \(number) is corrupt)") }
         var s = TicketState(id: id, centerId: centerId, status: status, type: type, urgency: urgency, channel: channel,
                             categoryCode: categoryCode, difficult: difficult)
         s.resumeStatus = resumeStatus.flatMap(TicketStatus.init(rawValue:))

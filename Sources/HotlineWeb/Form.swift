@@ -47,7 +47,7 @@ struct Form: Sendable {
         do {
             body = try await request.collectBody(upTo: limit)
         } catch {
-            throw HotlineError(.invalid, "too_large", "提交的内容过大 (the request is too large)")
+            throw HotlineError(.tooLarge, "提交的内容过大 (the request is too large)")
         }
         let contentType = request.headers[.contentType] ?? ""
         if contentType.lowercased().hasPrefix("multipart/form-data") {

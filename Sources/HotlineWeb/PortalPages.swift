@@ -1,5 +1,6 @@
 import Foundation
 import HotlineCore
+import HotlineHTTP
 import HotlineStore
 import Hummingbird
 
@@ -153,7 +154,7 @@ struct PortalPages {
         if let id = app.settings.portalCenterId { return id }
         let ref = try await app.reference.snapshot()
         guard let center = ref.units.values.filter({ $0.kind == .center && $0.active }).min(by: { $0.id < $1.id }) else {
-            throw HotlineError(.unprocessable, "no_center", "尚未设立热线中心 (no hotline center yet)")
+            throw HotlineError(.noCenter, "尚未设立热线中心 (no hotline center yet)")
         }
         return center.id
     }

@@ -1,3 +1,4 @@
+import HotlineHTTP
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -33,14 +33,14 @@ enum TicketView {
     /// The requester as this actor may see it: masked, hidden when confidential to a unit, or in clear after a reveal.
     static func requester(_ record: TicketRecord, actor: Actor, english: Bool, revealed: Requester? = nil) -> [String: Any] {
         let shown = revealed ?? record.requester.disclosed(confidential: record.confidential, to: actor)
-        let hidden = record.confidential && !(actor.role?.seesWholeCenter ?? false)
+        let hidden = record.confidential && !(actor.role?.may(.seeWholeCenter) ?? false)
         let parts = [shown.name, shown.phone].compactMap { $0 }
         return [
             "name": shown.name ?? "", "phone": shown.phone ?? "", "idNumber": shown.idNumber ?? "",
             "enterpriseName": shown.enterpriseName ?? "", "creditCode": shown.creditCode ?? "",
             "kindLabel": shown.kind.label(english: english), "enterprise": shown.kind == .enterprise,
             "hidden": hidden, "revealed": revealed != nil,
-            "canReveal": revealed == nil && !hidden && (actor.role?.mayRevealIdentity ?? false)
+            "canReveal": revealed == nil && !hidden && (actor.role?.may(.revealIdentity) ?? false)
                 && (record.requester.name != nil || record.requester.phone != nil || record.requester.idNumber != nil),
             "line": hidden ? "" : parts.joined(separator: " "),
         ]

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineCore
+import HotlineHTTP
 import HotlineStore
 import Hummingbird
 import Logging

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HotlineAPI
+import HotlineServer
 import HotlineCore
 import HotlineStore
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Configuration
 import Foundation
-import HotlineAPI
+import HotlineServer
 import HotlineCore
 import HotlineStore
 import Hummingbird
@@ -42,18 +42,19 @@ struct BenchCommand: AsyncParsableCommand {
             configuration.port = 0
             configuration.scanIntervalSeconds = 0
             configuration.bcryptCost = 4
+            configuration.services = .none
             var logger = Logger(label: "hotline-bench")
             logger.logLevel = .error
             let runtime = try await openRuntime(configuration, logger: logger)
             let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-            let app = try buildApplication(runtime: runtime, logger: logger, runScanner: false) { port in
+            let options = StartOptions(onServerRunning: { port in
                 if let port { portContinuation.yield(port) }
-            }
+            })
+            let app = try buildApplication(runtime: runtime, logger: logger, options: options)
             let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
             let server = Task { try await group.run() }
             var ports = portStream.makeAsyncIterator()
             guard let port = await ports.next() else { throw ValidationError("server did not start") }
-            try await prepare(runtime, logger: logger)
             let center = try await runtime.store.createUnit(name: "压测中心", kind: .center, parentId: nil)
             let benchUser = try await runtime.store.createUser(username: "bench-agent-\(center.id)", displayName: "压测话务员", password: "bench-password",
                                                    role: .agent, unitId: center.id)

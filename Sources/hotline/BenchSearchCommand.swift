@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import HotlineAPI
+import HotlineServer
+import HotlineDemo
 import HotlineCore
 import HotlineStore
 import Logging

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Configuration
-import HotlineAPI
+import HotlineServer
 import HotlineCore
 import HotlineStore
 import Logging

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Configuration
 import Foundation
-import HotlineAPI
+import HotlineServer
+import HotlineDemo
 import HotlineCore
 import HotlineStore
 import Hummingbird
@@ -31,47 +32,40 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = global.configuration(extra: extra)
         let logger = global.logger(configuration)
         let runtime = try await openRuntime(configuration, logger: logger)
-        do {
-            try await serve(runtime, configuration, logger)
-            await runtime.database.close()
-        } catch {
-            await runtime.database.close()
-            throw error
-        }
-    }
-
-    func serve(_ runtime: HotlineRuntime, _ configuration: AppConfiguration, _ logger: Logger) async throws {
-        let pool = Task { await runtime.database.run() }
-        var demoSummary: DemoSeeder.Summary?
-        do {
-            try await prepare(runtime, logger: logger)
-            if demo, !(try await DemoSeeder.isSeeded(runtime.store)) {
-                say("正在生成演示城市（临江市）… / seeding the demo city …")
-                demoSummary = try await DemoSeeder(store: runtime.store, now: Date()).run()
-            }
-            pool.cancel()
-        } catch {
-            pool.cancel()
-            throw error
-        }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let app = try buildApplication(runtime: runtime, logger: logger, metrics: registry)
-        let url = "http://\(configuration.host):\(configuration.port)"
-        say("""
+        let demo = demo
+        let options = StartOptions(
+            afterPreparation: { runtime in
+                guard demo else { return }
+                var summary: DemoSeeder.Summary?
+                if !(try await DemoSeeder.isSeeded(runtime.store)) {
+                    Self.say("正在生成演示城市（临江市）… / seeding the demo city …")
+                    summary = try await DemoSeeder(store: runtime.store, now: Date()).run()
+                }
+                Self.printDemoAccounts(summary, url: configuration.baseURL(port: nil))
+            },
+            onServerRunning: { port in
+                Self.say("""
 
-            Hotline 12345 is running.
-              Staff sign-in (工作人员登录)   \(url)/login
-              Citizen portal (市民服务)      \(url)/portal
-              JSON API                       \(url)/api/v1   (contract: openapi.yaml)
-              Health · metrics               \(url)/health · \(url)/metrics
-              Database                       \(configuration.databaseURL)
-            """)
-        if demo { printDemoAccounts(demoSummary, url: url) }
-        try await app.runService()
+                    Hotline 12345 is running.
+                      Staff sign-in (工作人员登录)   \(configuration.baseURL(port: port))/login
+                      Citizen portal (市民服务)      \(configuration.baseURL(port: port))/portal
+                      JSON API                       \(configuration.baseURL(port: port))/api/v1   (contract: openapi.yaml)
+                      Health · metrics               \(configuration.baseURL(port: port))/health · \(configuration.baseURL(port: port))/metrics
+                      Database                       \(configuration.databaseDescription)
+                    """)
+            })
+        do {
+            try await buildApplication(runtime: runtime, logger: logger, metrics: registry, options: options).runService()
+            await runtime.database.close()
+        } catch {
+            await runtime.database.close()
+            throw error
+        }
     }
 
-    func printDemoAccounts(_ summary: DemoSeeder.Summary?, url: String) {
+    static func printDemoAccounts(_ summary: DemoSeeder.Summary?, url: String) {
         say("""
 
             演示账号 / demo accounts — sign in at \(url)/login, password for all: \(DemoSeeder.password)
@@ -89,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// Writes a line to standard output at once (not buffered), so the sign-in address shows even when piped to a log.
-    func say(_ text: String) {
+    static func say(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

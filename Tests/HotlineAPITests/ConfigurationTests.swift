@@ -1,5 +1,5 @@
 import Configuration
-import HotlineAPI
+import HotlineServer
 import HotlineWeb
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import HotlineAPI
+import HotlineServer
 import HotlineCore
 import HotlineStore
 import HotlineTestSupport

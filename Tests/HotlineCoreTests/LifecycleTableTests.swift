@@ -96,7 +96,7 @@ struct LifecycleTableTests {
             if !roles.contains(c.role) {
                 #expect(error.httpStatus == 403, "expected 403, got \(error)")
             } else if !from.contains(c.status) {
-                #expect(error.httpStatus == 409 && error.code == "invalid_state", "expected 409, got \(error)")
+                #expect(error.httpStatus == 409 && error.code == .invalidState, "expected 409, got \(error)")
             } else {
                 Issue.record("refused an allowed action: \(error)")
             }

@@ -41,7 +41,7 @@ struct KnowledgeStoreTests {
             let stale = await #expect(throws: HotlineError.self) {
                 try await store.editKnowledge(id: entry.id, content: Self.content("x", "y", source: city.housing.id), expectedVersion: 1, by: editor)
             }
-            #expect(stale?.code == "concurrent_update")
+            #expect(stale?.code == .concurrentUpdate)
             let history = try await store.knowledgeHistory(id: entry.id, for: editor)
             #expect(history.map(\.action) == [.edit, .submit, .approve, .edit] && history[0].snapshot?.answer == "按合同约定收取。")
             #expect(try await store.knowledgeHistory(id: entry.id, for: city.agent).isEmpty)
@@ -83,7 +83,7 @@ struct KnowledgeStoreTests {
             let moved = await #expect(throws: HotlineError.self) {
                 try await store.knowledgeAction(id: entry.id, .approve, note: "", expectedVersion: read.version - 1, by: city.housingHandler)
             }
-            #expect(moved?.code == "concurrent_update")
+            #expect(moved?.code == .concurrentUpdate)
             let long = await #expect(throws: HotlineError.self) {
                 try await store.knowledgeAction(id: entry.id, .reject, note: String(repeating: "长", count: 2001), by: city.housingHandler)
             }
@@ -234,7 +234,7 @@ struct KnowledgeStoreTests {
             #expect(try await store.tryLock("train-\(center)-unit", holder: "other node", seconds: 60))
             #expect(await #expect(throws: HotlineError.self) {
                 try await store.train(.unit, centerId: center, minimumExamples: 10)
-            }?.code == "training_in_progress")
+            }?.code == .trainingInProgress)
             t.clock.advance(by: 61)
             #expect(try await store.train(.unit, centerId: center, minimumExamples: 10)?.model.version == 2)
             #expect(try await store.models(centerId: center).filter { $0.kind == .unit && $0.active }.map(\.version) == [2])
@@ -258,7 +258,7 @@ struct KnowledgeStoreTests {
                 let refused = await #expect(throws: HotlineError.self) {
                     try await store.addPlaces([Place(id: 0, name: "无主小区", kind: .estate, parentID: parent)], centerId: city.otherCenter.id)
                 }
-                #expect(refused?.code == "unknown_place")
+                #expect(refused?.code == .unknownPlace)
             }
             let (editor, editor2) = try await Self.people(t, city)
             let entry = try await store.createKnowledge(Self.content("路灯坏了找谁？", "拨打12345或联系城管部门报修。"), by: editor)

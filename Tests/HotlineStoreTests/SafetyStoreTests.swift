@@ -132,7 +132,7 @@ struct SafetyStoreTests {
             #expect(actor.unitPath == [city.center.id, city.housing.id])
             for (user, password) in [("housing", "wrong-password"), ("nobody", TestCity.password)] {
                 let error = await #expect(throws: HotlineError.self) { try await t.store.login(username: user, password: password) }
-                #expect(error?.code == "bad_credentials")
+                #expect(error?.code == .badCredentials)
             }
             t.clock.advance(by: 13 * 3600)
             #expect(try await t.store.actor(forToken: session.token) == nil)

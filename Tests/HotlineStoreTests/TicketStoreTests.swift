@@ -35,7 +35,7 @@ struct TicketStoreTests {
             var bad = TestCity.draft()
             bad.categoryCode = "999999"
             let error = await #expect(throws: HotlineError.self) { try await t.store.createTicket(bad, centerId: city.center.id, by: city.agent) }
-            #expect(error?.code == "unknown_category")
+            #expect(error?.code == .unknownCategory)
             #expect(try await t.store.tickets(matching: TicketFilter(), for: city.agent).tickets.count == 2)
             // A new day starts a new sequence.
             t.clock.advance(by: 86400)
@@ -65,7 +65,7 @@ struct TicketStoreTests {
             let error = await #expect(throws: HotlineError.self) {
                 try await store.createTicket(TestCity.draft(title: "另一件事"), centerId: centerId, by: agent, idempotencyKey: "call-42")
             }
-            #expect(error?.code == "idempotency_key_reused")
+            #expect(error?.code == .idempotencyKeyReused)
             // The same key from another client is its own request.
             let other = try await store.createTicket(TestCity.draft(), centerId: centerId, by: city.supervisor, idempotencyKey: "call-42")
             #expect(!other.replayed)
@@ -97,9 +97,9 @@ struct TicketStoreTests {
                 return all
             }
             let failures = outcomes.compactMapValues { if case .failure(let e) = $0 { e.code } else { nil } }
-            #expect(failures.filter { $0.value == "unknown_category" }.keys.sorted() == [7, 27, 47])
+            #expect(failures.filter { $0.value == .unknownCategory }.keys.sorted() == [7, 27, 47])
             // Three different requests shared one key: one ticket, the other two refused.
-            #expect(failures.filter { $0.value == "idempotency_key_reused" }.count == 2)
+            #expect(failures.filter { $0.value == .idempotencyKeyReused }.count == 2)
             let created = outcomes.values.compactMap { try? $0.get() }
             #expect(created.count == 55 && created.allSatisfy { !$0.replayed })
             let numbers = created.map(\.ticket.number).sorted()

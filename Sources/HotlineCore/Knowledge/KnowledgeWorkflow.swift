@@ -80,8 +80,7 @@ public enum KnowledgeWorkflow {
         }
         guard allowed else { throw HotlineError.forbidden("当前角色无权\(action.label) (your role may not \(action.rawValue) this entry)") }
         guard let next = transition(action, from: entry.status) else {
-            throw HotlineError(.conflict, "invalid_state",
-                               "条目当前状态为「\(entry.status.label)」，不能\(action.label) (cannot \(action.rawValue) an entry that is \(entry.status.rawValue))")
+            throw HotlineError(.invalidState, "条目当前状态为「\(entry.status.label)」，不能\(action.label) (cannot \(action.rawValue) an entry that is \(entry.status.rawValue))")
         }
         if action == .approve, entry.updatedBy != nil, entry.updatedBy == actor.userId {
             throw HotlineError.forbidden("不能校核自己修改的内容 (verify someone else's change, not your own)")

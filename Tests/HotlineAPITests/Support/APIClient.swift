@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import HotlineAPI
+import HotlineServer
 import HotlineCore
 import HotlineStore
 import HotlineTestSupport
@@ -50,7 +50,7 @@ struct APIClient: Sendable {
     func login(_ username: String) async throws -> String {
         let reply = try await send(.post, "/api/v1/auth/login", json: ["username": .string(username), "password": .string(TestCity.password)])
         guard reply.status == 200, let token = reply.json["token"].string else {
-            throw HotlineError(.unauthenticated, "test_login_failed", "login as \(username) failed: \(reply.status) \(reply.text)")
+            throw HotlineError(.unauthenticated, "login as \(username) failed: \(reply.status) \(reply.text)")
         }
         return token
     }
@@ -82,11 +82,13 @@ func withAPI(_ backend: Backend, configure: @Sendable (inout AppConfiguration) -
         var configuration = AppConfiguration()
         configuration.scanIntervalSeconds = 0
         configuration.refreshSeconds = 0
+        configuration.services = .none
         configure(&configuration)
         let runtime = HotlineRuntime(store: t.store, database: t.database, configuration: configuration)
         var logger = Logger(label: "hotline-api-test")
         logger.logLevel = .critical
-        let app = try buildApplication(runtime: runtime, clock: t.clock.wallClock, logger: logger, runScanner: false, runDatabase: false)
+        let app = try buildApplication(runtime: runtime, clock: t.clock.wallClock, logger: logger,
+                                       options: StartOptions(runsDatabase: false, preparesDatabase: false))
         try await app.test(.router) { client in
             try await body(APIClient(client: client, t: t, city: city))
         }

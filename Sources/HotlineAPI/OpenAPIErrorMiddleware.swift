@@ -1,38 +1,19 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
 import HotlineCore
+import HotlineHTTP
 import Logging
 import OpenAPIRuntime
 
-/// Turns any error into `{"error": {"code", "message"}}` with the right status; internals never leak.
-enum ErrorResponder {
-    struct Body: Encodable {
-        struct Inner: Encodable {
-            let code: String
-            let message: String
-        }
-        let error: Inner
-    }
-
-    static func json(for error: HotlineError) -> (HTTPResponse.Status, Data) {
-        let data = (try? JSONEncoder().encode(Body(error: .init(code: error.code, message: error.message)))) ?? Data()
-        return (HTTPResponse.Status(code: error.httpStatus), data)
-    }
-
-    static func response(for error: HotlineError) -> Response {
-        let (status, data) = json(for: error)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    static let internalError = HotlineError(.internalFailure, "internal_error", "服务器内部错误，请稍后重试 (internal error)")
-}
-
 /// The OpenAPI middleware that maps handler and decoding errors to the error shape.
-struct OpenAPIErrorMiddleware: ServerMiddleware {
+public struct OpenAPIErrorMiddleware: ServerMiddleware {
     let logger: Logger
 
-    func intercept(
+    public init(logger: Logger) {
+        self.logger = logger
+    }
+
+    public func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
@@ -53,7 +34,7 @@ struct OpenAPIErrorMiddleware: ServerMiddleware {
             if let domain = server.underlyingError as? HotlineError { return domain }
             if server.operationInput == nil {
                 // The request never became valid input: malformed JSON, a missing field, a bad enum or parameter.
-                return HotlineError(.invalid, "invalid_request", "请求格式不正确 (malformed request): \(Self.describe(server.underlyingError))")
+                return HotlineError(.invalidRequest, "请求格式不正确 (malformed request): \(Self.describe(server.underlyingError))")
             }
             logger.error("\(operationID) failed: \(String(reflecting: server.underlyingError))")
             return ErrorResponder.internalError

@@ -40,7 +40,7 @@ public struct ModelTrainer: Service {
                     if let report = try await store.train(kind, centerId: center.id, note: "自动增量训练", unlessNewerThan: since) {
                         logger.info("trained \(kind.rawValue) v\(report.model.version) for \(center.name): macro-F1 \(report.model.macroF1) on \(report.model.examples) tickets")
                     }
-                } catch let error as HotlineError where error.code == "training_in_progress" {
+                } catch let error as HotlineError where error.code == .trainingInProgress {
                     continue
                 } catch is CancellationError {
                     throw CancellationError()

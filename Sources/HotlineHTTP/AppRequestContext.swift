@@ -31,20 +31,3 @@ public struct AppRequestContext: RequestContext {
     /// Photos and documents come with forms: allow bodies up to 32 MB (each file is limited separately).
     public var maxUploadSize: Int { 32 * 1024 * 1024 }
 }
-
-/// The context of pages that need a signed-in user: its initializer refuses a request without one,
-/// so a handler never sees an optional session.
-struct StaffContext: ChildRequestContext {
-    var coreContext: CoreRequestContextStorage
-    let session: WebSession
-    let english: Bool
-
-    init(context: AppRequestContext) throws {
-        guard let session = context.session else { throw WebError.signInRequired }
-        coreContext = context.coreContext
-        self.session = session
-        english = context.english
-    }
-
-    var maxUploadSize: Int { 32 * 1024 * 1024 }
-}

@@ -32,6 +32,10 @@ public struct AppConfiguration: Sendable {
     public var retrainCheckMinutes = 30
     /// `files.directory`: where uploaded photos and documents are kept.
     public var filesDirectory = "data/files"
+    /// `relay.intervalSeconds`: how often the outbox relay looks for new changes.
+    public var relayIntervalSeconds = 2
+    /// `services.*`: which background services this node runs.
+    public var services = BackgroundServices()
     /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `http.trustedProxies`.
     public var web = WebSettings()
 
@@ -52,6 +56,8 @@ public struct AppConfiguration: Sendable {
         refreshSeconds = reader.double(forKey: "search.refreshSeconds", default: refreshSeconds)
         retrainAfter = reader.int(forKey: "models.retrainAfter", default: retrainAfter)
         retrainCheckMinutes = reader.int(forKey: "models.checkMinutes", default: retrainCheckMinutes)
+        relayIntervalSeconds = reader.int(forKey: "relay.intervalSeconds", default: relayIntervalSeconds)
+        services = BackgroundServices(reader: reader)
         web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
         web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
         web.portalCenterId = reader.int(forKey: "portal.centerId").map { Int64($0) }
@@ -74,6 +80,7 @@ public struct AppConfiguration: Sendable {
         try check(refreshSeconds >= 0.5 && refreshSeconds <= 3600, "search.refreshSeconds", "must be 0.5–3600")
         try check(retrainAfter >= 0, "models.retrainAfter", "must be 0 (never) or more")
         try check(retrainCheckMinutes >= 1, "models.checkMinutes", "must be at least 1")
+        try check(relayIntervalSeconds >= 1, "relay.intervalSeconds", "must be at least 1")
         try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")
         try check(web.portalSubmissionsPerHour >= 1, "portal.submissionsPerHour", "must be at least 1")
         try check(!databaseURL.isEmpty, "db.url", "must not be empty")
@@ -84,6 +91,18 @@ public struct AppConfiguration: Sendable {
         var values: [AbsoluteConfigKey: ConfigValue] = [:]
         for (key, value) in overrides { values[AbsoluteConfigKey(stringLiteral: key)] = .init(value, isSecret: false) }
         return ConfigReader(providers: [InMemoryProvider(name: "flags", values: values), EnvironmentVariablesProvider()])
+    }
+
+    /// Where people reach this server: `http://host:port` (the port it listens on, when known).
+    public func baseURL(port actual: Int?) -> String {
+        "http://\(host):\(actual ?? port)"
+    }
+
+    /// The database URL with any password hidden, for start-up messages and logs.
+    public var databaseDescription: String {
+        guard usesPostgres, var components = URLComponents(string: databaseURL), components.password != nil else { return databaseURL }
+        components.password = "***"
+        return components.string ?? "postgres://…"
     }
 
     /// Whether the database is PostgreSQL.

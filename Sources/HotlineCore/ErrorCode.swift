@@ -1,0 +1,72 @@
+/// Every machine code an error may carry (the API's `error.code`), each with the kind that decides its HTTP status.
+public enum ErrorCode: String, CaseIterable, Sendable, Codable {
+    // 400
+    case invalidRequest = "invalid_request"
+    case unknownAction = "unknown_action"
+    case tooLarge = "too_large"
+    // 401
+    case unauthenticated
+    case badCredentials = "bad_credentials"
+    case invalidToken = "invalid_token"
+    // 403
+    case forbidden
+    // 404
+    case notFound = "not_found"
+    // 409
+    case invalidState = "invalid_state"
+    case concurrentUpdate = "concurrent_update"
+    case alreadyMarked = "already_marked"
+    case alreadyDifficult = "already_difficult"
+    case extensionPending = "extension_pending"
+    case noExtensionPending = "no_extension_pending"
+    case duplicateRule = "duplicate_rule"
+    case trainingInProgress = "training_in_progress"
+    case usernameTaken = "username_taken"
+    // 422
+    case unknownUnit = "unknown_unit"
+    case unknownPlace = "unknown_place"
+    case unknownCenter = "unknown_center"
+    case unknownCategory = "unknown_category"
+    case invalidUnit = "invalid_unit"
+    case invalidMerge = "invalid_merge"
+    case roleUnitMismatch = "role_unit_mismatch"
+    case uploadsDisabled = "uploads_disabled"
+    case notIntegration = "not_integration"
+    case noCenter = "no_center"
+    case idempotencyKeyReused = "idempotency_key_reused"
+    // 429
+    case tooManyAttempts = "too_many_attempts"
+    // 500
+    case internalError = "internal_error"
+    case insertFailed = "insert_failed"
+    case corruptRow = "corrupt_row"
+    case noEvents = "no_events"
+    case missingResource = "missing_resource"
+    case kbHeadMissing = "kb_head_missing"
+    case auditHeadMissing = "audit_head_missing"
+    case encryptionFailed = "encryption_failed"
+    case decryptionFailed = "decryption_failed"
+    case counterFailed = "counter_failed"
+    case batchFailed = "batch_failed"
+    case badKey = "bad_key"
+
+    /// The kind of failure, which decides the HTTP status.
+    public var kind: HotlineError.Kind {
+        switch self {
+        case .invalidRequest, .unknownAction, .tooLarge: .invalid
+        case .unauthenticated, .badCredentials, .invalidToken: .unauthenticated
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .invalidState, .concurrentUpdate, .alreadyMarked, .alreadyDifficult, .extensionPending, .noExtensionPending, .duplicateRule,
+            .trainingInProgress, .usernameTaken:
+            .conflict
+        case .unknownUnit, .unknownPlace, .unknownCenter, .unknownCategory, .invalidUnit, .invalidMerge, .roleUnitMismatch, .uploadsDisabled,
+            .notIntegration, .noCenter, .idempotencyKeyReused:
+            .unprocessable
+        case .tooManyAttempts: .rateLimited
+        case .internalError, .insertFailed, .corruptRow, .noEvents, .missingResource, .kbHeadMissing, .auditHeadMissing, .encryptionFailed,
+            .decryptionFailed, .counterFailed, .batchFailed, .badKey:
+            .internalFailure
+        }
+    }
+}

@@ -1,0 +1,151 @@
+/// What an account may do. `Role.permissions` is the one table that grants them: route guards, menus, the
+/// lifecycle's rules and the store's checks all read it, and no list of roles is written out anywhere else.
+public enum Permission: String, CaseIterable, Sendable {
+    /// 登记工单: record new tickets.
+    case recordTickets
+    /// 受理派单: screen online submissions, accept, refuse, answer on contact, dispatch, merge duplicates.
+    case dispatchTickets
+    /// 中心审核督办: review replies, arbitrate returns, decide extensions, close, supervise, mark difficult.
+    case superviseTickets
+    /// 承办: sign, reply, sub-dispatch, ask for a return or an extension, give co-unit input.
+    case handleTickets
+    /// 回访: record the citizen's evaluation.
+    case recordCallbacks
+    /// See every ticket of the own center (others see their unit's subtree only).
+    case seeWholeCenter
+    /// 查看身份: reveal a requester's identity (every reveal is audited).
+    case revealIdentity
+    /// 工单查询: search and read tickets within the data scope.
+    case searchTickets
+    /// 单位与用户: create, enable and disable units and accounts, reset passwords.
+    case manageOrganisation
+    /// 基础数据: categories, SLA policies, the working calendar, the gazetteer, routing rules.
+    case manageReferenceData
+    /// 对接密钥: issue and revoke integration keys.
+    case manageIntegrations
+    /// 模型: train classifiers and roll back to another version.
+    case manageModels
+    /// See classifier versions and their measurements.
+    case viewModels
+    /// See accounts.
+    case viewUsers
+    /// 知识库编辑: write, revise, send for verification, archive entries, edit synonyms.
+    case editKnowledge
+    /// 知识库: search and read the knowledge base, report errors.
+    case useKnowledge
+    /// 审计: the audit log, identity-reveal records, chain verification.
+    case viewAuditLog
+    /// Import a city's past tickets.
+    case importTickets
+    /// 对接系统: sign in with an integration key (no pages).
+    case integrate
+}
+
+extension Role {
+    /// The grants of each role (DESIGN.md §1).
+    public var permissions: Set<Permission> {
+        switch self {
+        case .agent:
+            [.recordTickets, .dispatchTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge]
+        case .centerSupervisor:
+            [.recordTickets, .dispatchTickets, .superviseTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge,
+             .viewModels]
+        case .unitHandler, .unitAdmin:
+            [.handleTickets, .revealIdentity, .searchTickets, .useKnowledge]
+        case .kbEditor:
+            [.editKnowledge, .useKnowledge, .searchTickets]
+        case .admin:
+            [.seeWholeCenter, .searchTickets, .manageOrganisation, .manageReferenceData, .manageIntegrations, .manageModels, .viewModels,
+             .viewUsers, .editKnowledge, .useKnowledge, .viewAuditLog, .importTickets]
+        case .auditor:
+            [.seeWholeCenter, .searchTickets, .viewModels, .viewUsers, .useKnowledge, .viewAuditLog]
+        case .integrationClient:
+            [.recordTickets, .seeWholeCenter, .searchTickets, .integrate]
+        }
+    }
+
+    /// Whether this role holds `permission`.
+    public func may(_ permission: Permission) -> Bool { permissions.contains(permission) }
+
+    /// The roles that hold `permission`.
+    public static func holding(_ permission: Permission) -> Set<Role> {
+        Set(allCases.filter { $0.may(permission) })
+    }
+}
+
+extension Actor {
+    /// What the command line and background work may do: everything that administers the platform, nothing that
+    /// acts on a citizen's behalf or reads a citizen's identity.
+    static let systemPermissions: Set<Permission> = [
+        .seeWholeCenter, .searchTickets, .manageOrganisation, .manageReferenceData, .manageIntegrations, .manageModels, .viewModels,
+        .viewUsers, .editKnowledge, .useKnowledge, .viewAuditLog, .importTickets,
+    ]
+
+    /// Whether this actor holds `permission`.
+    public func may(_ permission: Permission) -> Bool {
+        switch kind {
+        case .user: role?.may(permission) ?? false
+        case .system: Self.systemPermissions.contains(permission)
+        case .citizen: false
+        }
+    }
+
+    /// This actor, or a 403 naming what it may not do.
+    @discardableResult
+    public func require(_ permission: Permission) throws -> Actor {
+        guard may(permission) else {
+            throw HotlineError.forbidden("当前角色无权\(permission.label) (your role may not \(permission.englishLabel))")
+        }
+        return self
+    }
+}
+
+extension Permission: Labelled {
+    public var label: String {
+        switch self {
+        case .recordTickets: "登记工单"
+        case .dispatchTickets: "受理派单"
+        case .superviseTickets: "审核督办"
+        case .handleTickets: "承办工单"
+        case .recordCallbacks: "回访"
+        case .seeWholeCenter: "查看全中心工单"
+        case .revealIdentity: "查看诉求人身份"
+        case .searchTickets: "查询工单"
+        case .manageOrganisation: "管理单位和用户"
+        case .manageReferenceData: "管理基础数据"
+        case .manageIntegrations: "管理对接密钥"
+        case .manageModels: "管理模型"
+        case .viewModels: "查看模型"
+        case .viewUsers: "查看用户"
+        case .editKnowledge: "编辑知识库"
+        case .useKnowledge: "使用知识库"
+        case .viewAuditLog: "查看审计日志"
+        case .importTickets: "导入历史工单"
+        case .integrate: "系统对接"
+        }
+    }
+
+    public var englishLabel: String {
+        switch self {
+        case .recordTickets: "record tickets"
+        case .dispatchTickets: "accept and dispatch tickets"
+        case .superviseTickets: "review and supervise"
+        case .handleTickets: "handle tickets"
+        case .recordCallbacks: "record callbacks"
+        case .seeWholeCenter: "see the whole center"
+        case .revealIdentity: "reveal identity"
+        case .searchTickets: "search tickets"
+        case .manageOrganisation: "manage units and users"
+        case .manageReferenceData: "manage reference data"
+        case .manageIntegrations: "manage integration keys"
+        case .manageModels: "manage models"
+        case .viewModels: "view models"
+        case .viewUsers: "view users"
+        case .editKnowledge: "edit the knowledge base"
+        case .useKnowledge: "use the knowledge base"
+        case .viewAuditLog: "view the audit log"
+        case .importTickets: "import tickets"
+        case .integrate: "integrate"
+        }
+    }
+}

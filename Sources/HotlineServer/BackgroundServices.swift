@@ -1,0 +1,33 @@
+import Configuration
+
+/// Which background services a node runs, each with its own switch. Several nodes on one PostgreSQL may all run
+/// them (each piece of work is claimed by one node), or one node may run them for all.
+public struct BackgroundServices: Sendable, Equatable {
+    /// `services.warmup`: build the knowledge index and the advisor's memory as the server starts.
+    public var warmup = true
+    /// `services.deadlineScanner`: mark due-soon and overdue tickets and open automatic supervision
+    /// (every `scanner.intervalSeconds`; 0 there turns it off too).
+    public var deadlineScanner = true
+    /// `services.modelTrainer`: retrain the classifiers as tickets close (`models.retrainAfter`; 0 there turns it off too).
+    public var modelTrainer = true
+    /// `services.outboxRelay`: deliver the outbox to the systems that follow this Hotline.
+    public var outboxRelay = true
+
+    public init(warmup: Bool = true, deadlineScanner: Bool = true, modelTrainer: Bool = true, outboxRelay: Bool = true) {
+        self.warmup = warmup
+        self.deadlineScanner = deadlineScanner
+        self.modelTrainer = modelTrainer
+        self.outboxRelay = outboxRelay
+    }
+
+    /// None at all: what in-process tests and benchmarks run with.
+    public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false)
+
+    /// Reads `services.*`, keeping defaults for what `reader` lacks.
+    init(reader: ConfigReader) {
+        warmup = reader.bool(forKey: "services.warmup", default: warmup)
+        deadlineScanner = reader.bool(forKey: "services.deadlineScanner", default: deadlineScanner)
+        modelTrainer = reader.bool(forKey: "services.modelTrainer", default: modelTrainer)
+        outboxRelay = reader.bool(forKey: "services.outboxRelay", default: outboxRelay)
+    }
+}

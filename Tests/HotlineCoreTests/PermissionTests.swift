@@ -1,0 +1,47 @@
+import HotlineCore
+import Testing
+
+/// The permission table against an independently written statement of DESIGN.md §1.
+@Suite struct PermissionTests {
+    static let spec: [Permission: Set<Role>] = [
+        .recordTickets: [.agent, .centerSupervisor, .integrationClient],
+        .dispatchTickets: [.agent, .centerSupervisor],
+        .superviseTickets: [.centerSupervisor],
+        .handleTickets: [.unitHandler, .unitAdmin],
+        .recordCallbacks: [.agent, .centerSupervisor],
+        .seeWholeCenter: [.agent, .centerSupervisor, .admin, .auditor, .integrationClient],
+        .revealIdentity: [.agent, .centerSupervisor, .unitHandler, .unitAdmin],
+        .manageOrganisation: [.admin],
+        .manageReferenceData: [.admin],
+        .manageIntegrations: [.admin],
+        .manageModels: [.admin],
+        .viewModels: [.admin, .auditor, .centerSupervisor],
+        .viewUsers: [.admin, .auditor],
+        .editKnowledge: [.kbEditor, .admin],
+        .useKnowledge: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor],
+        .viewAuditLog: [.admin, .auditor],
+        .integrate: [.integrationClient],
+        .searchTickets: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor, .integrationClient],
+        .importTickets: [.admin],
+    ]
+
+    @Test(arguments: Permission.allCases)
+    func rolesHolding(_ permission: Permission) {
+        #expect(Role.holding(permission) == Self.spec[permission], "\(permission)")
+    }
+
+    @Test func systemAdministersButNeverActsForOrSeesACitizen() {
+        #expect(Actor.system.may(.manageOrganisation))
+        #expect(!Actor.system.may(.revealIdentity))
+        #expect(!Actor.system.may(.recordTickets))
+        #expect(Permission.allCases.allSatisfy { !Actor.citizen.may($0) })
+    }
+
+    @Test func refusalNamesWhatIsRefused() {
+        let auditor = Actor.user(id: 1, name: "审计", role: .auditor, unitId: 1, unitPath: [1], centerId: 1)
+        #expect(throws: HotlineError.forbidden("当前角色无权管理单位和用户 (your role may not manage units and users)")) {
+            try auditor.require(.manageOrganisation)
+        }
+        #expect((try? auditor.require(.viewAuditLog)) != nil)
+    }
+}

@@ -1,0 +1,394 @@
+#!/usr/bin/env python3
+"""End-to-end test of the real `hotline serve` process: start, use over HTTP, SIGTERM, restart, SIGTERM.
+
+Steps (each prints a PASS/FAIL line; the script exits 1 on the first failure, 0 when all pass):
+  1. start `hotline serve --demo --port <free port> --database-url <url> --key-file <tmp>/data/hotline.key`
+     (and FILES_DIRECTORY=<tmp>/data/files in its environment) in a fresh temporary working
+     directory (key file, files directory and SQLite file all inside it) and wait, at most --start-timeout
+     seconds, for "Hotline 12345 is running" on its output and for GET /health to answer "ok";
+  2. sign in as agent / Hotline-2026 (POST /api/v1/auth/login), create a ticket (POST /api/v1/tickets with an
+     Idempotency-Key), check a retry with the same key replays the same ticket, read it back
+     (GET /api/v1/tickets/{id});
+  3. SIGTERM: the server must exit with status 0 within --stop-timeout seconds;
+  4. start again on the same database and key file, again with --demo (it must neither reseed nor fail), sign in
+     again, check the ticket from step 2 is there with the same number, title and content, that a retry of the
+     step-2 request with the same Idempotency-Key still replays it (keys are stored in the database), and that
+     the staff page GET /login answers 200 with HTML;
+  5. SIGTERM again: clean exit (status 0).
+Every wait is bounded; the server is killed (SIGKILL) whenever a step fails. Only the standard library is used
+(plus `psql` when --create-postgres-db is given).
+
+Usage:
+  # SQLite (default): a fresh file in a temporary directory
+  python3 scripts/e2e/serve_test.py --binary .build/debug/hotline
+
+  # PostgreSQL, an existing EMPTY database of your own:
+  python3 scripts/e2e/serve_test.py --binary .build/debug/hotline \\
+      --database-url postgres://postgres:postgres@127.0.0.1:5432/hotline_serve_test
+
+  # PostgreSQL, let the script DROP (if it exists) and CREATE the database NAME first, through psql on the
+  # server of --postgres-admin-url (default postgres://postgres:postgres@127.0.0.1:5432/postgres); the
+  # database URL becomes the admin URL with its database name replaced by NAME:
+  python3 scripts/e2e/serve_test.py --binary .build/debug/hotline --create-postgres-db hotline_serve_test
+
+Other options: --start-timeout SECONDS (420), --stop-timeout SECONDS (30), --keep (keep the temporary directory).
+"""
+import argparse, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
+import urllib.error, urllib.parse, urllib.request
+
+PASSWORD = "Hotline-2026"
+RUNNING = "Hotline 12345 is running"
+SEEDING = "seeding the demo city"
+
+
+class StepFailed(Exception):
+    pass
+
+
+def redact(text):
+    """Hides the password of any user:password@ in a URL."""
+    return re.sub(r"//([^:/@\s]+):[^@\s]*@", r"//\1:***@", text)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One `hotline serve` child process whose merged stdout/stderr is collected by a reader thread."""
+
+    def __init__(self, binary, workdir, port, database_url, key_file, env, label):
+        self.label = label
+        self.lines = []
+        self.lock = threading.Lock()
+        self.running = threading.Event()
+        self.log_path = os.path.join(workdir, f"server-{label}.log")
+        self.command = [binary, "serve", "--demo", "--port", str(port), "--database-url", database_url,
+                        "--key-file", key_file]
+        self.process = subprocess.Popen(self.command, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        with open(self.log_path, "wb") as log:
+            for raw in iter(self.process.stdout.readline, b""):
+                log.write(raw)
+                log.flush()
+                line = raw.decode("utf-8", "replace").rstrip("\n")
+                with self.lock:
+                    self.lines.append(line)
+                if RUNNING in line:
+                    self.running.set()
+
+    def output(self, last=60):
+        """The end of the server's output; when it crashed, the lines before Swift's backtrace and the crash line."""
+        if self.process.poll() is not None:
+            self.reader.join(timeout=5)
+        with self.lock:
+            lines = [redact(line) for line in self.lines]
+        crash = next((i for i, line in enumerate(lines) if line.startswith(("*** Signal", "*** Program crashed", "💣"))), None)
+        if crash is None:
+            shown, note = lines[-last:], ""
+        else:
+            shown = lines[max(0, crash - last):crash]
+            shown += [line for line in lines[crash:crash + 5] if "crashed" in line]
+            note = f"; the backtrace after it is in the log"
+        head = f"--- server output ({self.label}: {len(shown)} of {len(lines)} lines{note}; full log {self.log_path}) ---"
+        return "\n".join([head, *shown, "--- end of server output ---"])
+
+    def text(self):
+        with self.lock:
+            return "\n".join(self.lines)
+
+    def exit_description(self):
+        code = self.process.poll()
+        if code is None:
+            return "still running"
+        if code < 0:
+            return f"killed by signal {signal.Signals(-code).name} (shell status {128 - code})"
+        return f"exit status {code}"
+
+    def kill(self):
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+class Test:
+    def __init__(self, args):
+        self.args = args
+        self.workdir = tempfile.mkdtemp(prefix="hotline-serve-test-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.database_url = args.database_url or os.path.join(self.workdir, "data", "hotline.sqlite")
+        os.makedirs(os.path.join(self.workdir, "data"), exist_ok=True)
+        # The key file has a flag (--key-file); files.directory only a configuration key, given as FILES_DIRECTORY.
+        self.key_file = os.path.join(self.workdir, "data", "hotline.key")
+        self.env = dict(os.environ, CRYPTO_KEY_FILE=self.key_file, FILES_DIRECTORY=os.path.join(self.workdir, "data", "files"))
+        # Nothing from the caller's environment may point the server elsewhere.
+        for key in ("DB_URL", "CRYPTO_KEY", "HTTP_PORT", "HTTP_HOST"):
+            self.env.pop(key, None)
+        self.server = None
+        self.ticket = None
+        self.request_body = None
+        self.idempotency_key = f"serve-test-{os.getpid()}-{int(time.time())}"
+        self.results = []
+
+    # ---- HTTP ----
+    def http(self, method, path, body=None, token=None, headers=None, timeout=15):
+        data = None
+        request_headers = dict(headers or {})
+        if body is not None:
+            data = json.dumps(body).encode()
+            request_headers["Content-Type"] = "application/json"
+        if token:
+            request_headers["Authorization"] = "Bearer " + token
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=request_headers)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.headers, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode("utf-8", "replace")
+
+    def json_call(self, method, path, body=None, token=None, headers=None, expect=(200,)):
+        status, _, text = self.http(method, path, body, token, headers)
+        if status not in expect:
+            raise StepFailed(f"{method} {path} answered {status} (expected {'/'.join(map(str, expect))}): {text[:800]}")
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            raise StepFailed(f"{method} {path} answered {status} with no JSON: {text[:800]}")
+
+    def login(self, username="agent"):
+        _, answer = self.json_call("POST", "/api/v1/auth/login", {"username": username, "password": PASSWORD})
+        token = answer.get("token")
+        if not token:
+            raise StepFailed(f"login as {username} gave no token: {answer}")
+        return token
+
+    # ---- process ----
+    def start(self, label):
+        self.server = Server(self.args.binary, self.workdir, self.port, self.database_url, self.key_file, self.env, label)
+        deadline = time.monotonic() + self.args.start_timeout
+        while not self.server.running.is_set():
+            if self.server.process.poll() is not None:
+                raise StepFailed(f"the server exited before it was running ({self.server.exit_description()})")
+            if time.monotonic() > deadline:
+                raise StepFailed(f"no \"{RUNNING}\" within {self.args.start_timeout:.0f} s")
+            self.server.running.wait(0.2)
+        last_error = None
+        while True:
+            if self.server.process.poll() is not None:
+                raise StepFailed(f"the server exited after printing \"{RUNNING}\" ({self.server.exit_description()})"
+                                 + (f"; last /health error: {last_error}" if last_error else ""))
+            try:
+                status, _, text = self.http("GET", "/health", timeout=2)
+                if status == 200 and text.strip() == "ok":
+                    break
+                last_error = f"{status} {text[:200]!r}"
+            except Exception as error:  # connection refused while it binds, etc.
+                last_error = repr(error)
+            if time.monotonic() > deadline:
+                raise StepFailed(f"GET /health did not answer \"ok\" within {self.args.start_timeout:.0f} s (last: {last_error})")
+            time.sleep(0.2)
+        # Still alive a moment later (a crash right after start-up must not slip through).
+        time.sleep(1.0)
+        if self.server.process.poll() is not None:
+            raise StepFailed(f"the server exited right after answering /health ({self.server.exit_description()})")
+
+    def stop(self):
+        process = self.server.process
+        if process.poll() is not None:
+            raise StepFailed(f"the server was no longer running before SIGTERM ({self.server.exit_description()})")
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        try:
+            code = process.wait(timeout=self.args.stop_timeout)
+        except subprocess.TimeoutExpired:
+            raise StepFailed(f"the server did not exit within {self.args.stop_timeout:.0f} s of SIGTERM")
+        elapsed = time.monotonic() - started
+        self.server.reader.join(timeout=5)
+        if code != 0:
+            raise StepFailed(f"after SIGTERM the server ended with {self.server.exit_description()} (expected exit status 0)")
+        try:
+            self.http("GET", "/health", timeout=1)
+            raise StepFailed("the port still answers after the server exited")
+        except StepFailed:
+            raise
+        except Exception:
+            pass
+        return elapsed
+
+    # ---- steps ----
+    def step1(self):
+        self.start("first")
+        text = self.server.text()
+        if SEEDING not in text:
+            raise StepFailed("a fresh database should have been seeded with the demo city (no \"seeding the demo city\" line)")
+        if not os.path.isfile(self.key_file):
+            raise StepFailed(f"the key file {self.key_file} was not created")
+        return f"running on {self.base} with {self.redacted(self.database_url)}"
+
+    def step2(self):
+        token = self.login()
+        self.request_body = {
+            "channel": "phone", "type": "complaint", "title": "serve-test 小区路灯不亮",
+            "content": f"滨江花园北门路灯一周不亮，夜间出行不安全。(serve_test {self.idempotency_key})",
+            "categoryCode": "030599", "location": {"address": "东湖区滨江花园"},
+            "requester": {"name": "王先生", "phone": "13812341234"}}
+        headers = {"Idempotency-Key": self.idempotency_key}
+        status, created = self.json_call("POST", "/api/v1/tickets", self.request_body, token, headers, expect=(201,))
+        ticket = created.get("ticket") or {}
+        if not ticket.get("id") or not ticket.get("number") or created.get("replayed") is not False:
+            raise StepFailed(f"unexpected creation answer: {json.dumps(created, ensure_ascii=False)[:800]}")
+        if ticket.get("title") != self.request_body["title"] or ticket.get("content") != self.request_body["content"]:
+            raise StepFailed("the created ticket does not carry the submitted title and content")
+        _, again = self.json_call("POST", "/api/v1/tickets", self.request_body, token, headers, expect=(200,))
+        if again.get("replayed") is not True or (again.get("ticket") or {}).get("id") != ticket["id"]:
+            raise StepFailed(f"a retry with the same Idempotency-Key should replay ticket {ticket['id']}: "
+                             f"{json.dumps(again, ensure_ascii=False)[:500]}")
+        _, detail = self.json_call("GET", f"/api/v1/tickets/{ticket['id']}", token=token)
+        read = detail.get("ticket") or {}
+        for field in ("id", "number", "title", "content", "status"):
+            if read.get(field) != ticket.get(field):
+                raise StepFailed(f"read back {field}={read.get(field)!r}, created {ticket.get(field)!r}")
+        if not detail.get("history"):
+            raise StepFailed("the ticket read back has no history")
+        self.ticket = read
+        return f"ticket {read['id']} number {read['number']} status {read['status']}; idempotent retry replayed it"
+
+    def step3(self):
+        elapsed = self.stop()
+        return f"exit status 0 after {elapsed:.1f} s"
+
+    def step4(self):
+        self.start("second")
+        text = self.server.text()
+        if SEEDING in text or "API key (shown once)" in text:
+            raise StepFailed("the second start with --demo seeded the demo city again")
+        token = self.login()
+        _, detail = self.json_call("GET", f"/api/v1/tickets/{self.ticket['id']}", token=token)
+        read = detail.get("ticket") or {}
+        for field in ("id", "number", "title", "content", "status"):
+            if read.get(field) != self.ticket.get(field):
+                raise StepFailed(f"after restart {field}={read.get(field)!r}, before {self.ticket.get(field)!r}")
+        _, listed = self.json_call("GET", "/api/v1/tickets?q=" + urllib.parse.quote(self.ticket["number"]), token=token)
+        if self.ticket["id"] not in [t.get("id") for t in listed.get("items", [])]:
+            raise StepFailed(f"searching for {self.ticket['number']} does not find the ticket: {json.dumps(listed, ensure_ascii=False)[:500]}")
+        _, again = self.json_call("POST", "/api/v1/tickets", self.request_body, token,
+                                  {"Idempotency-Key": self.idempotency_key}, expect=(200,))
+        if again.get("replayed") is not True or (again.get("ticket") or {}).get("id") != self.ticket["id"]:
+            raise StepFailed(f"after restart a retry with the same Idempotency-Key should replay ticket {self.ticket['id']}: "
+                             f"{json.dumps(again, ensure_ascii=False)[:500]}")
+        status, headers, page = self.http("GET", "/login")
+        content_type = headers.get("Content-Type", "")
+        if status != 200 or "text/html" not in content_type or "<form" not in page or 'name="password"' not in page:
+            raise StepFailed(f"GET /login answered {status} {content_type!r}: {page[:300]!r}")
+        return f"no reseed; ticket {read['number']} unchanged; idempotent retry still replays it; GET /login 200 HTML"
+
+    def step5(self):
+        elapsed = self.stop()
+        return f"exit status 0 after {elapsed:.1f} s"
+
+    @staticmethod
+    def redacted(url):
+        return redact(url)
+
+    def run(self):
+        steps = [("1. start hotline serve --demo on a fresh database", self.step1),
+                 ("2. sign in as agent, create a ticket, read it back", self.step2),
+                 ("3. SIGTERM: clean shutdown", self.step3),
+                 ("4. restart on the same database with --demo: no reseed, ticket still there, /login loads", self.step4),
+                 ("5. SIGTERM again: clean shutdown", self.step5)]
+        print(f"serve_test: binary {self.args.binary}, database {self.redacted(self.database_url)}, work dir {self.workdir}", flush=True)
+        for name, step in steps:
+            started = time.monotonic()
+            try:
+                detail = step()
+            except Exception as error:
+                kind = "" if isinstance(error, StepFailed) else f"{type(error).__name__}: "
+                print(f"FAIL {name} ({time.monotonic() - started:.1f} s): {kind}{error}", flush=True)
+                if self.server:
+                    print(self.server.output(), flush=True)
+                    self.server.kill()
+                for later, _ in steps[steps.index((name, step)) + 1:]:
+                    print(f"SKIP {later}", flush=True)
+                return False
+            print(f"PASS {name} ({time.monotonic() - started:.1f} s): {detail}", flush=True)
+        return True
+
+    def cleanup(self):
+        if self.server:
+            self.server.kill()
+        if self.args.keep:
+            print(f"kept {self.workdir}")
+        else:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def recreate_postgres(admin_url, name):
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit(f"--create-postgres-db: {name!r} is not a plain lower-case identifier")
+    psql = shutil.which("psql")
+    if not psql:
+        raise SystemExit("--create-postgres-db needs psql on PATH")
+    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+        result = subprocess.run([psql, admin_url, "-v", "ON_ERROR_STOP=1", "-qc", sql],
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise SystemExit(f"psql failed on {sql!r}: {result.stderr.strip()}")
+    parts = urllib.parse.urlsplit(admin_url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--binary", required=True, help="the hotline executable")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file in a temporary directory; "
+                        "a postgres:// URL must name an existing, empty database")
+    parser.add_argument("--create-postgres-db", metavar="NAME",
+                        help="drop and create PostgreSQL database NAME first (through psql) and use it")
+    parser.add_argument("--postgres-admin-url", default="postgres://postgres:postgres@127.0.0.1:5432/postgres",
+                        help="the server and credentials --create-postgres-db uses")
+    parser.add_argument("--start-timeout", type=float, default=420,
+                        help="seconds to wait for each start (420: seeding the demo city takes ~45 s on SQLite, "
+                             "3-4 minutes on PostgreSQL on a busy two-core machine)")
+    parser.add_argument("--stop-timeout", type=float, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary working directory")
+    args = parser.parse_args()
+    args.binary = os.path.abspath(args.binary)
+    if not os.access(args.binary, os.X_OK):
+        raise SystemExit(f"not an executable: {args.binary}")
+    if args.create_postgres_db:
+        if args.database_url:
+            raise SystemExit("give either --database-url or --create-postgres-db, not both")
+        args.database_url = recreate_postgres(args.postgres_admin_url, args.create_postgres_db)
+
+    test = Test(args)
+    previous = {}
+    def interrupted(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        previous[sig] = signal.signal(sig, interrupted)
+    try:
+        ok = test.run()
+    except KeyboardInterrupt as error:
+        print(f"FAIL interrupted ({error})", flush=True)
+        ok = False
+    finally:
+        test.cleanup()
+    print("serve test PASSED" if ok else "serve test FAILED", flush=True)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
