@@ -37,6 +37,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case viewAuditLog
     /// Import a city's past tickets.
     case importTickets
+    /// 工作台: sign in to the staff pages (integration accounts use the API only).
+    case useStaffPages
     /// 对接系统: sign in with an integration key (no pages).
     case integrate
 }
@@ -44,6 +46,10 @@ public enum Permission: String, CaseIterable, Sendable {
 extension Role {
     /// The grants of each role (DESIGN.md §1).
     public var permissions: Set<Permission> {
+        self == .integrationClient ? grants : grants.union([.useStaffPages])
+    }
+
+    private var grants: Set<Permission> {
         switch self {
         case .agent:
             [.recordTickets, .dispatchTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge]
@@ -121,6 +127,7 @@ extension Permission: Labelled {
         case .useKnowledge: "使用知识库"
         case .viewAuditLog: "查看审计日志"
         case .importTickets: "导入历史工单"
+        case .useStaffPages: "登录工作台"
         case .integrate: "系统对接"
         }
     }
@@ -145,6 +152,7 @@ extension Permission: Labelled {
         case .useKnowledge: "use the knowledge base"
         case .viewAuditLog: "view the audit log"
         case .importTickets: "import tickets"
+        case .useStaffPages: "sign in to the staff pages"
         case .integrate: "integrate"
         }
     }

@@ -86,7 +86,7 @@ struct AdminPages {
         router.post("/admin/calendar") { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
             try app.checkCSRF(form, context)
-            _ = try app.require(context, [.admin])
+            _ = try app.require(context, .manageReferenceData)
             let date = form["date"].flatMap(CivilDate.init)
             let year = date?.year ?? CivilDate(app.now).year
             do {
@@ -161,7 +161,7 @@ struct AdminPages {
         router.post("/admin/keys") { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
             try app.checkCSRF(form, context)
-            let actor = try app.require(context, [.admin])
+            let actor = try app.require(context, .manageIntegrations)
             do {
                 guard let userId = try form.int64("userId") else { throw HotlineError.invalid("userId", "请选择对接账号 (choose an account)") }
                 try await app.store.requireVisibleUser(userId, actor)
@@ -185,7 +185,7 @@ struct AdminPages {
                 _ body: (Form, Actor) async throws -> String) async throws -> Response {
         let form = try await Form.read(request, limit: 8 * 1024 * 1024)
         try app.checkCSRF(form, context)
-        let actor = try app.require(context, [.admin])
+        let actor = try app.require(context, .manageOrganisation)
         do {
             let message = try await body(form, actor)
             try await app.reference.reload()
@@ -198,7 +198,7 @@ struct AdminPages {
     }
 
     func base(_ context: StaffContext, path: String, flash: String?, error: String?) throws -> [String: Any] {
-        _ = try app.require(context, [.admin])
+        _ = try app.require(context, .manageOrganisation)
         var model = app.model(context, path: path)
         model["flash"] = flash
         model["error"] = error

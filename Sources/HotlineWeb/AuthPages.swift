@@ -28,7 +28,7 @@ struct AuthPages {
             do {
                 let session = try await app.store.login(username: form["username"] ?? "", password: form.fields["password"]?.first ?? "",
                                                         kind: .web)
-                guard session.user.role != .integrationClient else { throw HotlineError.badCredentials }
+                guard session.user.role.may(.useStaffPages) else { throw HotlineError.badCredentials }
                 let next = Self.safeNext(form["next"]) ?? Chrome.home(for: session.user.role)
                 return Pages.redirect(next, cookies: [app.cookie(WebSessionMiddleware.sessionCookie, session.token)])
             } catch let error as HotlineError where error.kind == .unauthenticated || error.kind == .invalid {

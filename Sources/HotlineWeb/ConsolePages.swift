@@ -6,15 +6,14 @@ import Hummingbird
 /// 受理台: the agent's intake form, the caller's earlier tickets, the screening queue and the agent's own recent tickets.
 struct ConsolePages {
     let app: WebApp
-    static let roles: Set<Role> = [.agent, .centerSupervisor]
 
     func register(on router: RouterGroup<StaffContext>) {
         router.get("/console") { _, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .dispatchTickets)
             return try await console(context, actor: actor, form: Form(), banner: nil, error: nil, status: .ok)
         }
         router.post("/console/intake") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .dispatchTickets)
             let form = try await Form.read(request, limit: context.maxUploadSize)
             try app.checkCSRF(form, context)
             do {
@@ -32,7 +31,7 @@ struct ConsolePages {
             }
         }
         router.get("/console/caller") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .dispatchTickets)
             var filter = TicketFilter()
             filter.phone = request.uri.queryParameters.get("phone")
             filter.limit = 10
@@ -45,7 +44,7 @@ struct ConsolePages {
             return app.pages.fragment("caller", ["t": Strings.table(english: context.english), "tickets": rows, "none": rows.isEmpty])
         }
         router.post("/console/suggest") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .dispatchTickets)
             let form = try await Form.read(request, limit: 64 * 1024)
             try app.checkCSRF(form, context)
             let suggestions = try await app.advisor.suggest(
@@ -55,7 +54,7 @@ struct ConsolePages {
             return app.pages.fragment("suggest", Self.suggestionModel(suggestions, similar: similar, english: context.english))
         }
         router.get("/console/screening") { _, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .dispatchTickets)
             var filter = TicketFilter()
             filter.statuses = [.screening]
             filter.order = .oldest

@@ -15,11 +15,11 @@ struct InboxPages {
 
     func register(on router: RouterGroup<StaffContext>) {
         router.get("/workbench") { request, context -> Response in
-            let actor = try app.require(context, [.unitHandler, .unitAdmin])
+            let actor = try app.require(context, .handleTickets)
             return try await inbox(request, context, actor: actor, path: "/workbench", tabs: Self.unitTabs(actor))
         }
         router.get("/desk") { request, context -> Response in
-            let actor = try app.require(context, [.centerSupervisor, .agent])
+            let actor = try app.require(context, .dispatchTickets)
             if request.uri.queryParameters.get("tab") == "duplicates" {
                 return try await duplicates(context, actor: actor)
             }

@@ -7,20 +7,19 @@ import Hummingbird
 /// for editors and the units whose matters the entries are.
 struct KnowledgePages {
     let app: WebApp
-    static let roles = Set(Role.allCases).subtracting([.integrationClient])
 
     func register(on router: RouterGroup<StaffContext>) {
         router.get("/kb") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .useKnowledge)
             return try await home(request, context, actor: actor)
         }
         router.get("/kb/new") { _, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .useKnowledge)
             guard Self.writesAny(actor) else { throw WebError.page(status: 403, message: Strings.text("forbidden", english: context.english)) }
             return try await editor(context, actor: actor, entry: nil, form: nil, error: nil, status: .ok)
         }
         router.post("/kb/new") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .useKnowledge)
             let form = try await Form.read(request, limit: 256 * 1024)
             try app.checkCSRF(form, context)
             do {
@@ -31,11 +30,11 @@ struct KnowledgePages {
             }
         }
         router.get("/kb/reports") { _, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .useKnowledge)
             return try await reports(context, actor: actor, flash: nil, error: nil)
         }
         router.post("/kb/reports/:id") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .useKnowledge)
             let form = try await Form.read(request, limit: 64 * 1024)
             try app.checkCSRF(form, context)
             do {
@@ -49,11 +48,11 @@ struct KnowledgePages {
             }
         }
         router.get("/kb/synonyms") { _, context -> Response in
-            let actor = try app.require(context, [.kbEditor, .admin])
+            let actor = try app.require(context, .editKnowledge)
             return try await synonyms(context, actor: actor, flash: nil, error: nil)
         }
         router.post("/kb/synonyms") { request, context -> Response in
-            let actor = try app.require(context, [.kbEditor, .admin])
+            let actor = try app.require(context, .editKnowledge)
             let form = try await Form.read(request, limit: 512 * 1024)
             try app.checkCSRF(form, context)
             let groups = (form.fields["groups"]?.first ?? "").split(whereSeparator: \.isNewline).map { line in
@@ -67,14 +66,14 @@ struct KnowledgePages {
             }
         }
         router.get("/kb/:id") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .useKnowledge)
             let done = request.uri.queryParameters.get("done").flatMap(KnowledgeAction.init(rawValue:))
             return try await entryPage(try context.parameters.require("id", as: Int64.self), context, actor: actor,
                                        flash: done.map { Strings.text("done", english: context.english) + $0.label(english: context.english) },
                                        error: nil, status: .ok)
         }
         router.get("/kb/:id/edit") { _, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .useKnowledge)
             let entry = try await app.store.knowledge(id: try context.parameters.require("id", as: Int64.self), for: actor)
             guard KnowledgeWorkflow.mayWrite(sourceUnitId: entry.content.sourceUnitId, by: actor) else {
                 throw WebError.page(status: 403, message: Strings.text("forbidden", english: context.english))
@@ -82,7 +81,7 @@ struct KnowledgePages {
             return try await editor(context, actor: actor, entry: entry, form: nil, error: nil, status: .ok)
         }
         router.post("/kb/:id/edit") { request, context -> Response in
-            let actor = try app.require(context, Self.roles)
+            let actor = try app.require(context, .useKnowledge)
             let id = try context.parameters.require("id", as: Int64.self)
             let form = try await Form.read(request, limit: 256 * 1024)
             try app.checkCSRF(form, context)
@@ -189,7 +188,7 @@ struct KnowledgePages {
 
     /// The signed-in actor, the entry id from the path and the CSRF-checked form of a POST about one entry.
     func entryPost(_ request: Request, _ context: StaffContext) async throws -> (Actor, Int64, Form) {
-        let actor = try app.require(context, Self.roles)
+        let actor = try app.require(context, .useKnowledge)
         let id = try context.parameters.require("id", as: Int64.self)
         let form = try await Form.read(request, limit: 64 * 1024)
         try app.checkCSRF(form, context)

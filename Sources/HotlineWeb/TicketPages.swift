@@ -7,22 +7,21 @@ import Hummingbird
 /// The ticket search, one ticket's page with the actions its viewer may take, attachments, and the audit view.
 struct TicketPages {
     let app: WebApp
-    static let staffRoles = Set(Role.allCases).subtracting([.integrationClient])
 
     func register(on router: RouterGroup<StaffContext>) {
         router.get("/tickets") { request, context -> Response in
-            let actor = try app.require(context, Self.staffRoles)
+            let actor = try app.require(context, .useStaffPages)
             return try await search(request, context, actor: actor)
         }
         router.get("/tickets/:id") { request, context -> Response in
-            let actor = try app.require(context, Self.staffRoles)
+            let actor = try app.require(context, .useStaffPages)
             let id = try context.parameters.require("id", as: Int64.self)
             let done = request.uri.queryParameters.get("done").flatMap(ActionCode.init(rawValue:))
             let flash = done.map { Strings.text("done", english: context.english) + $0.label(english: context.english) }
             return try await ticketPage(id, context, actor: actor, flash: flash, error: nil, status: .ok)
         }
         router.post("/tickets/:id/act") { request, context -> Response in
-            let actor = try app.require(context, Self.staffRoles)
+            let actor = try app.require(context, .useStaffPages)
             let id = try context.parameters.require("id", as: Int64.self)
             let form = try await Form.read(request, limit: context.maxUploadSize)
             try app.checkCSRF(form, context)
@@ -37,7 +36,7 @@ struct TicketPages {
             }
         }
         router.post("/tickets/:id/reveal") { request, context -> Response in
-            let actor = try app.require(context, Self.staffRoles)
+            let actor = try app.require(context, .useStaffPages)
             let id = try context.parameters.require("id", as: Int64.self)
             try app.checkCSRF(try await Form.read(request, limit: 64 * 1024), context)
             let revealed = try await app.store.revealIdentity(ticketId: id, by: actor)
@@ -45,12 +44,12 @@ struct TicketPages {
                                         status: .ok, revealed: revealed)
         }
         router.get("/files/:id") { _, context -> Response in
-            let actor = try app.require(context, Self.staffRoles)
+            let actor = try app.require(context, .useStaffPages)
             let (file, data) = try await app.store.file(id: try context.parameters.require("id", as: Int64.self), for: actor)
             return Self.fileResponse(file.name, contentType: file.contentType, image: file.isImage, data: data)
         }
         router.get("/audit") { _, context -> Response in
-            let actor = try app.require(context, [.auditor, .admin])
+            let actor = try app.require(context, .viewAuditLog)
             let (checked, broken) = try await app.store.verifyAuditChain(tail: 10_000)
             let events = try await app.store.recentEvents(for: actor, limit: 100)
             var model = app.model(context, path: "/audit")

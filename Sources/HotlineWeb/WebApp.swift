@@ -86,9 +86,9 @@ public struct WebApp: Sendable {
         guard let token = form["_csrf"], Self.constantTimeEqual(token, context.session.csrfToken) else { throw WebError.badCSRF }
     }
 
-    /// The staff actor, refused unless its role is one of `roles`.
-    func require(_ context: StaffContext, _ roles: Set<Role>) throws -> Actor {
-        guard roles.contains(context.session.user.role) else {
+    /// The staff actor, refused unless its role holds `permission`.
+    func require(_ context: StaffContext, _ permission: Permission) throws -> Actor {
+        guard context.session.user.role.may(permission) else {
             throw WebError.page(status: 403, message: Strings.text("forbidden", english: context.english))
         }
         return context.session.actor

@@ -23,6 +23,7 @@ import Testing
         .integrate: [.integrationClient],
         .searchTickets: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor, .integrationClient],
         .importTickets: [.admin],
+        .useStaffPages: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor],
     ]
 
     @Test(arguments: Permission.allCases)
