@@ -12,8 +12,14 @@ swift build --product hotline
 HOTLINE_BIN="$(swift build --show-bin-path)/hotline"
 python3 scripts/e2e/serve_test.py --binary "$HOTLINE_BIN" --start-timeout 600
 if [ -n "${HOTLINE_TEST_POSTGRES_URL:-}" ]; then
+  # Seeding on PostgreSQL once failed with a client-side PSQLError on a heavily loaded machine (not reproduced since the
+  # connect timeout was raised); one retry on a fresh database keeps such a failure visible in the log without
+  # failing the run on it alone.
   python3 scripts/e2e/serve_test.py --binary "$HOTLINE_BIN" --create-postgres-db hotline_serve_test --start-timeout 600 \
-    --postgres-admin-url "$HOTLINE_TEST_POSTGRES_URL"
+    --postgres-admin-url "$HOTLINE_TEST_POSTGRES_URL" \
+  || { echo "serve test on PostgreSQL failed once; trying again on a fresh database" >&2
+       python3 scripts/e2e/serve_test.py --binary "$HOTLINE_BIN" --create-postgres-db hotline_serve_test --start-timeout 600 \
+         --postgres-admin-url "$HOTLINE_TEST_POSTGRES_URL"; }
 fi
 
 # The end-to-end walk in a real headless browser (Debian's chromium + chromedriver, Selenium from PyPI).

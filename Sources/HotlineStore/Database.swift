@@ -80,6 +80,8 @@ public final class Database: Sendable {
             host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
             password: components.password, database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.maximumConnections = 20
+        // A loaded machine can take longer than the default 10 s to open a connection; waiting beats failing a request.
+        configuration.options.connectTimeout = .seconds(60)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         return Database(dialect: .postgres, backend: .postgres(client), logger: logger)
     }

@@ -41,7 +41,12 @@ struct ServeCommand: AsyncParsableCommand {
                 var summary: DemoSeeder.Summary?
                 if !(try await DemoSeeder.isSeeded(runtime.store)) {
                     Self.say("正在生成演示城市（临江市）… / seeding the demo city …")
-                    summary = try await DemoSeeder(store: runtime.store, now: Date()).run()
+                    do {
+                        summary = try await DemoSeeder(store: runtime.store, now: Date()).run()
+                    } catch {
+                        logger.error("seeding the demo city failed: \(String(reflecting: error))")
+                        throw error
+                    }
                 }
                 Self.printDemoAccounts(summary, url: configuration.baseURL(port: nil))
             },

@@ -15,7 +15,8 @@ Steps (each prints a PASS/FAIL line; the script exits 1 on the first failure, 0 
      step-2 request with the same Idempotency-Key still replays it (keys are stored in the database), and that
      the staff page GET /login answers 200 with HTML;
   5. SIGTERM again: clean exit (status 0).
-Every wait is bounded; the server is killed (SIGKILL) whenever a step fails. Only the standard library is used
+Every wait is bounded; the server is killed (SIGKILL) whenever a step fails, and the temporary directory (with
+the server's logs) is then kept and its path printed; after a pass it is removed (unless --keep). Only the standard library is used
 (plus `psql` when --create-postgres-db is given).
 
 Usage:
@@ -326,11 +327,11 @@ class Test:
             print(f"PASS {name} ({time.monotonic() - started:.1f} s): {detail}", flush=True)
         return True
 
-    def cleanup(self):
+    def cleanup(self, ok):
         if self.server:
             self.server.kill()
-        if self.args.keep:
-            print(f"kept {self.workdir}")
+        if self.args.keep or not ok:
+            print(f"kept {self.workdir} (server logs server-*.log)" + ("" if ok else " for inspection after the failure"))
         else:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -379,13 +380,13 @@ def main():
         raise KeyboardInterrupt(f"signal {signum}")
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         previous[sig] = signal.signal(sig, interrupted)
+    ok = False
     try:
         ok = test.run()
     except KeyboardInterrupt as error:
         print(f"FAIL interrupted ({error})", flush=True)
-        ok = False
     finally:
-        test.cleanup()
+        test.cleanup(ok)
     print("serve test PASSED" if ok else "serve test FAILED", flush=True)
     sys.exit(0 if ok else 1)
 
