@@ -6,7 +6,7 @@ import HotlineStore
 extension APIService {
     func createTicket(_ input: Operations.CreateTicket.Input) async throws -> Operations.CreateTicket.Output {
         let actor = try RequestIdentity.require()
-        guard actor.may(.recordTickets) else { throw HotlineError.forbidden("当前角色无权登记工单 (your role may not record tickets)") }
+        try actor.require(.recordTickets)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         guard let centerId = body.centerId ?? actor.centerId else {
             throw HotlineError.invalid("centerId", "请指定热线中心 (centerId required)")

@@ -25,9 +25,11 @@ public struct ActionRule: Sendable {
         self.citizenFrom = citizenFrom
     }
 
-    static let intake: Set<Role> = [.agent, .centerSupervisor]
-    static let supervisor: Set<Role> = [.centerSupervisor]
-    static let unit: Set<Role> = [.unitHandler, .unitAdmin]
+    // Who takes each side's actions comes from the permission table, not from a list written here.
+    static let intake = Role.holding(.dispatchTickets)
+    static let callback = Role.holding(.recordCallbacks)
+    static let supervisor = Role.holding(.superviseTickets)
+    static let unit = Role.holding(.handleTickets)
     static let active: Set<TicketStatus> = [.screening, .accepted, .pendingSign, .inProgress, .returnRequested, .replied, .pendingCallback, .evaluated]
     static let withUnit: Set<TicketStatus> = [.pendingSign, .inProgress, .returnRequested]
 
@@ -48,7 +50,7 @@ public struct ActionRule: Sendable {
         case .reply: ActionRule(from: [.inProgress], roles: unit, party: .responsibleUnit)
         case .review: ActionRule(from: [.replied], roles: supervisor, party: .center)
         // Staff may record the callback again after the citizen rated online (回访核实), e.g. to confirm a redo.
-        case .evaluate: ActionRule(from: [.pendingCallback, .evaluated], roles: intake, party: .center, citizenFrom: [.pendingCallback])
+        case .evaluate: ActionRule(from: [.pendingCallback, .evaluated], roles: callback, party: .center, citizenFrom: [.pendingCallback])
         case .close: ActionRule(from: [.pendingCallback, .evaluated], roles: supervisor, party: .center)
         case .merge: ActionRule(from: [.screening, .accepted, .pendingSign, .inProgress], roles: intake, party: .center)
         case .markUnreasonableRepeat: ActionRule(from: [.screening, .accepted], roles: supervisor, party: .center)

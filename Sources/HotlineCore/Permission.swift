@@ -46,8 +46,13 @@ public enum Permission: String, CaseIterable, Sendable {
 extension Role {
     /// The grants of each role (DESIGN.md §1).
     public var permissions: Set<Permission> {
-        self == .integrationClient ? grants : grants.union([.useStaffPages])
+        Self.table[self] ?? []
     }
+
+    /// Every role's grants, built once: guards ask on every request.
+    private static let table: [Role: Set<Permission>] = Dictionary(uniqueKeysWithValues: allCases.map { role in
+        (role, role == .integrationClient ? role.grants : role.grants.union([.useStaffPages]))
+    })
 
     private var grants: Set<Permission> {
         switch self {

@@ -251,7 +251,7 @@ extension Store {
                 }
             }
             if filter.toVerify {
-                if actor.role == .kbEditor || actor.role == .admin {
+                if actor.role?.may(.editKnowledge) == true {
                     conditions.append(actor.role == .admin ? "1 = 1" : "source_unit_id IS NULL")
                 } else {
                     conditions.append("source_unit_id = \(bind: actor.unitId ?? -1)")
@@ -402,7 +402,7 @@ extension Store {
 
     /// Replaces the synonym table of the actor's center; every node's search picks it up with its next refresh.
     public func setSynonymGroups(_ groups: [[String]], by actor: Actor) async throws {
-        guard actor.role == .kbEditor || actor.role == .admin else { throw HotlineError.forbidden("当前角色无权维护同义词 (your role may not edit synonyms)") }
+        guard actor.role?.may(.editKnowledge) == true else { throw HotlineError.forbidden("当前角色无权维护同义词 (your role may not edit synonyms)") }
         let centerId = try actor.requireCenter()
         let cleaned = try groups.map { group in
             try KnowledgeContent.list(group.map { $0.replacingOccurrences(of: ",", with: "") }, "synonyms", count: 20, length: 30)

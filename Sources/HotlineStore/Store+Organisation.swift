@@ -108,8 +108,9 @@ extension Store {
         let created = now.millis
         return try await database.transaction { db in
             guard let unit = try await self.unit(unitId, db) else { throw HotlineError.notFound("单位") }
-            let centerRoles: Set<Role> = [.agent, .centerSupervisor]
-            let unitRoles: Set<Role> = [.unitHandler, .unitAdmin]
+            // Center work (accepting and dispatching) belongs at a center; unit work (handling) at a handling unit.
+            let centerRoles = Role.holding(.dispatchTickets)
+            let unitRoles = Role.holding(.handleTickets)
             let atCenter = unit.kind == .center || unit.kind == .subCenter
             if centerRoles.contains(role) && !atCenter {
                 throw HotlineError(.roleUnitMismatch, "话务员和中心审核员须属于热线中心 (center roles belong to a center)")

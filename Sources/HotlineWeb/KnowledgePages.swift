@@ -158,7 +158,7 @@ struct KnowledgePages {
         }
         let writes = Self.writesAny(actor)
         model["writes"] = writes
-        model["editor"] = actor.role == .kbEditor || actor.role == .admin
+        model["editor"] = actor.may(.editKnowledge)
         if writes || KnowledgeWorkflow.mayVerify(sourceUnitId: actor.unitId, by: actor) || actor.role == .auditor {
             let tab = request.uri.queryParameters.get("tab") ?? "toVerify"
             var filter = KnowledgeFilter()
@@ -262,8 +262,8 @@ struct KnowledgePages {
         model["tags"] = value("tags", content?.tags.joined(separator: " "))
         model["effectiveFrom"] = value("effectiveFrom", content?.effectiveFrom?.description)
         model["expiresOn"] = value("expiresOn", content?.expiresOn?.description)
-        let chosen = form?["sourceUnitId"] ?? content?.sourceUnitId.map { String($0) } ?? (actor.role == .kbEditor || actor.role == .admin ? nil : actor.unitId.map { String($0) })
-        let editor = actor.role == .kbEditor || actor.role == .admin
+        let chosen = form?["sourceUnitId"] ?? content?.sourceUnitId.map { String($0) } ?? (actor.may(.editKnowledge) ? nil : actor.unitId.map { String($0) })
+        let editor = actor.may(.editKnowledge)
         let units = editor ? ref.dispatchTargets(centerId: actor.centerId) : ref.dispatchTargets(centerId: actor.centerId).filter { $0.id == actor.unitId }
         model["units"] = units.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == chosen] }
         model["centerOwned"] = editor

@@ -32,8 +32,9 @@ public enum KnowledgeAction: String, Labelled {
 /// Editors (知识库编辑, admins) work on every entry; a unit's own staff write and verify the entries whose source
 /// is their unit (多方校核: the matter's owner confirms the answer). Nobody approves their own last edit.
 public enum KnowledgeWorkflow {
-    static let editorRoles: Set<Role> = [.kbEditor, .admin]
-    static let unitRoles: Set<Role> = [.unitHandler, .unitAdmin]
+    static let editorRoles = Role.holding(.editKnowledge)
+    /// A unit's own staff: those who handle its tickets.
+    static let unitRoles = Role.holding(.handleTickets)
 
     /// Whether `actor` may write entries of `sourceUnitId` (nil: the center's own knowledge).
     public static func mayWrite(sourceUnitId: Int64?, by actor: Actor) -> Bool {
