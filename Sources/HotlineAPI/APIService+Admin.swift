@@ -12,17 +12,15 @@ extension APIService {
     func createUnit(_ input: Operations.CreateUnit.Input) async throws -> Operations.CreateUnit.Output {
         let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        if let parentId = body.parentId { try await store.requireVisibleUnit(parentId, actor) }
         let unit = try await store.createUnit(name: body.name, kind: try domain(body.kind), parentId: body.parentId, code: body.code,
-                                              regionCode: body.regionCode)
+                                              regionCode: body.regionCode, by: actor)
         return .created(.init(body: .json(.init(unit))))
     }
 
     func updateUnit(_ input: Operations.UpdateUnit.Input) async throws -> Operations.UpdateUnit.Output {
         let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await store.requireVisibleUnit(input.path.id, actor)
-        try await store.setUnitActive(id: input.path.id, active: body.active)
+        try await store.setUnitActive(id: input.path.id, active: body.active, by: actor)
         return .noContent(.init())
     }
 
@@ -34,33 +32,29 @@ extension APIService {
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
         let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await store.requireVisibleUnit(body.unitId, actor)
         let user = try await store.createUser(username: body.username, displayName: body.displayName, password: body.password,
-                                              role: try domain(body.role), unitId: body.unitId)
+                                              role: try domain(body.role), unitId: body.unitId, by: actor)
         return .created(.init(body: .json(.init(user))))
     }
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
         let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await store.requireVisibleUser(input.path.id, actor)
-        try await store.setUserActive(id: input.path.id, active: body.active)
+        try await store.setUserActive(id: input.path.id, active: body.active, by: actor)
         return .noContent(.init())
     }
 
     func resetPassword(_ input: Operations.ResetPassword.Input) async throws -> Operations.ResetPassword.Output {
         let actor = try RequestIdentity.require(.manageOrganisation)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await store.requireVisibleUser(input.path.id, actor)
-        try await store.resetPassword(userId: input.path.id, password: body.password)
+        try await store.resetPassword(userId: input.path.id, password: body.password, by: actor)
         return .noContent(.init())
     }
 
     func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {
         let actor = try RequestIdentity.require(.manageIntegrations)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await store.requireVisibleUser(input.path.id, actor)
-        let key = try await store.createAPIKey(userId: input.path.id, name: body.name)
+        let key = try await store.createAPIKey(userId: input.path.id, name: body.name, by: actor)
         return .created(.init(body: .json(.init(key: key))))
     }
 
@@ -77,23 +71,22 @@ extension APIService {
     }
 
     func createSLAPolicy(_ input: Operations.CreateSLAPolicy.Input) async throws -> Operations.CreateSLAPolicy.Output {
-        _ = try RequestIdentity.require(.manageReferenceData)
+        let actor = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: 0))
+        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: 0), by: actor)
         return .created(.init(body: .json(.init(saved))))
     }
 
     func updateSLAPolicy(_ input: Operations.UpdateSLAPolicy.Input) async throws -> Operations.UpdateSLAPolicy.Output {
-        _ = try RequestIdentity.require(.manageReferenceData)
+        let actor = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         guard input.path.id > 0 else { throw HotlineError.notFound("时限策略") }
-        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: input.path.id))
+        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: input.path.id), by: actor)
         return .ok(.init(body: .json(.init(saved))))
     }
 
     func deleteSLAPolicy(_ input: Operations.DeleteSLAPolicy.Input) async throws -> Operations.DeleteSLAPolicy.Output {
-        _ = try RequestIdentity.require(.manageReferenceData)
-        try await store.deleteSLAPolicy(id: input.path.id)
+        try await store.deleteSLAPolicy(id: input.path.id, by: try RequestIdentity.require(.manageReferenceData))
         return .noContent(.init())
     }
 
@@ -108,17 +101,17 @@ extension APIService {
     }
 
     func setCalendarDay(_ input: Operations.SetCalendarDay.Input) async throws -> Operations.SetCalendarDay.Output {
-        _ = try RequestIdentity.require(.manageReferenceData)
+        let actor = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
-        try await store.setCalendarDay(CalendarDay(date: date, kind: try domain(body.kind), name: body.name))
+        try await store.setCalendarDay(CalendarDay(date: date, kind: try domain(body.kind), name: body.name), by: actor)
         return .noContent(.init())
     }
 
     func deleteCalendarDay(_ input: Operations.DeleteCalendarDay.Input) async throws -> Operations.DeleteCalendarDay.Output {
-        _ = try RequestIdentity.require(.manageReferenceData)
+        let actor = try RequestIdentity.require(.manageReferenceData)
         guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
-        try await store.removeCalendarDay(date)
+        try await store.removeCalendarDay(date, by: actor)
         return .noContent(.init())
     }
 }

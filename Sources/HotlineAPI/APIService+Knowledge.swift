@@ -149,7 +149,7 @@ extension APIService {
         let kinds: [ModelKind] = body.kind.flatMap { ModelKind(rawValue: $0.rawValue) }.map { [$0] } ?? ModelKind.allCases
         var trained: [ModelInfo] = []
         for kind in kinds {
-            if let report = try await store.train(kind, centerId: centerId, note: "API") { trained.append(report.model) }
+            if let report = try await store.train(kind, centerId: centerId, note: "API", by: actor) { trained.append(report.model) }
         }
         try await advisor.refresh(force: true)
         return .ok(.init(body: .json(trained.map(Components.Schemas.ModelInfo.init))))
@@ -157,7 +157,7 @@ extension APIService {
 
     func activateModel(_ input: Operations.ActivateModel.Input) async throws -> Operations.ActivateModel.Output {
         let actor = try RequestIdentity.require(.manageModels)
-        let info = try await store.activateModel(id: input.path.id, centerId: try actor.requireCenter())
+        let info = try await store.activateModel(id: input.path.id, by: actor)
         try await advisor.refresh(force: true)
         return .ok(.init(body: .json(.init(info))))
     }
@@ -172,13 +172,13 @@ extension APIService {
         guard case .json(let body) = input.body, let centerId = actor.centerId else { throw HotlineError.invalid("body", "需要JSON") }
         let place = Place(id: 0, name: body.name, aliases: body.aliases ?? [], kind: Place.Kind(rawValue: body.kind.rawValue) ?? .estate,
                           unitID: body.unitId, parentID: body.parentId)
-        let saved = try await store.addPlaces([place], centerId: centerId)
+        let saved = try await store.addPlaces([place], centerId: centerId, by: actor)
         return .created(.init(body: .json(.init(saved[0]))))
     }
 
     func deletePlace(_ input: Operations.DeletePlace.Input) async throws -> Operations.DeletePlace.Output {
         let actor = try RequestIdentity.require(.manageReferenceData)
-        try await store.deletePlace(id: input.path.id, centerId: actor.centerId)
+        try await store.deletePlace(id: input.path.id, by: actor)
         return .noContent(.init())
     }
 
@@ -191,13 +191,13 @@ extension APIService {
         let actor = try RequestIdentity.require(.manageReferenceData)
         guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
         let rule = try await store.addRoutingRule(RoutingRule(categoryPrefix: body.categoryPrefix, unitId: body.unitId, note: body.note),
-                                                  centerId: actor.centerId)
+                                                  centerId: try actor.requireCenter(), by: actor)
         return .created(.init(body: .json(.init(rule))))
     }
 
     func deleteRoutingRule(_ input: Operations.DeleteRoutingRule.Input) async throws -> Operations.DeleteRoutingRule.Output {
         let actor = try RequestIdentity.require(.manageReferenceData)
-        try await store.deleteRoutingRule(id: input.path.id, centerId: actor.centerId)
+        try await store.deleteRoutingRule(id: input.path.id, by: actor)
         return .noContent(.init())
     }
 }

@@ -36,6 +36,18 @@ public struct Actor: Sendable, Hashable {
     /// A citizen proving ownership with the ticket's query code.
     public static let citizen = Actor(kind: .citizen, userId: nil, name: "诉求人", role: nil, unitId: nil, unitPath: [], centerId: nil)
 
+    /// Whether this actor may act on what center `centerId` keeps for itself: its own center, or any for the system.
+    public func acts(forCenter centerId: Int64) -> Bool {
+        kind == .system || (kind == .user && self.centerId == centerId)
+    }
+
+    /// This actor, or a 403 when `centerId` is another center's.
+    @discardableResult
+    public func requireActs(forCenter centerId: Int64) throws -> Actor {
+        guard acts(forCenter: centerId) else { throw HotlineError.forbidden("不能操作其他热线中心的数据 (another center's data)") }
+        return self
+    }
+
     /// The actor's center, for what each center keeps for itself (models, synonyms): an account outside every
     /// center may not touch those.
     public func requireCenter() throws -> Int64 {

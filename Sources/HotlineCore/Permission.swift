@@ -101,6 +101,14 @@ extension Actor {
         }
     }
 
+    /// This actor if it may record a ticket for center `centerId`: a citizen (the portal, the public API), the
+    /// system, or an account holding `recordTickets` at that center; else a 403.
+    @discardableResult
+    public func requireRecords(forCenter centerId: Int64) throws -> Actor {
+        guard kind == .citizen || kind == .system else { return try require(.recordTickets).requireActs(forCenter: centerId) }
+        return self
+    }
+
     /// This actor, or a 403 naming what it may not do.
     @discardableResult
     public func require(_ permission: Permission) throws -> Actor {

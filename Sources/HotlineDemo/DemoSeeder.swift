@@ -66,7 +66,7 @@ public struct DemoSeeder {
         try await gazetteer(org)
         for rule in DemoContent.routingRules where rule.keywords.isEmpty {
             guard let unit = org.byName[rule.unit] else { continue }
-            try await store.addRoutingRule(RoutingRule(categoryPrefix: rule.prefix, unitId: unit.id), centerId: org.center.id)
+            try await store.addRoutingRule(RoutingRule(categoryPrefix: rule.prefix, unitId: unit.id), centerId: org.center.id, by: .system)
         }
         try await store.setSynonymGroups(DemoContent.synonyms, by: users["kbeditor"]!)
         let entries = try await knowledge(org, users)
@@ -83,7 +83,7 @@ public struct DemoSeeder {
         }
         var models: [ModelInfo] = []
         for kind in ModelKind.allCases {
-            if let report = try await store.train(kind, centerId: org.center.id, minimumExamples: 20, note: "演示城市初始模型") { models.append(report.model) }
+            if let report = try await store.train(kind, centerId: org.center.id, minimumExamples: 20, note: "演示城市初始模型", by: .system) { models.append(report.model) }
         }
         return Summary(centerId: org.center.id, accounts: accounts, apiKey: apiKey, ticketsByStatus: counts, knowledgeEntries: entries,
                        models: models)
@@ -97,10 +97,10 @@ public struct DemoSeeder {
     }
 
     func organisation() async throws -> Organisation {
-        let center = try await store.createUnit(name: DemoContent.center, kind: .center, parentId: nil, code: "LJ12345", regionCode: "330100")
+        let center = try await store.createUnit(name: DemoContent.center, kind: .center, parentId: nil, code: "LJ12345", regionCode: "330100", by: .system)
         var org = Organisation(center: center)
         func add(_ name: String, _ kind: UnitKind, under parent: OrgUnit, code: String? = nil, region: String? = nil) async throws -> OrgUnit {
-            let unit = try await store.createUnit(name: name, kind: kind, parentId: parent.id, code: code, regionCode: region)
+            let unit = try await store.createUnit(name: name, kind: kind, parentId: parent.id, code: code, regionCode: region, by: .system)
             org.byName[name] = unit
             return unit
         }
@@ -137,7 +137,7 @@ public struct DemoSeeder {
         var users: [String: Actor] = [:]
         var integrationId: Int64 = 0
         func create(_ username: String, _ name: String, _ role: Role, _ unit: OrgUnit) async throws {
-            let user = try await store.createUser(username: username, displayName: name, password: Self.password, role: role, unitId: unit.id)
+            let user = try await store.createUser(username: username, displayName: name, password: Self.password, role: role, unitId: unit.id, by: .system)
             users[username] = Actor.user(id: user.id, name: name, role: role, unitId: unit.id, unitPath: unit.path, centerId: unit.centerId)
             if role == .integrationClient { integrationId = user.id }
         }
@@ -145,7 +145,7 @@ public struct DemoSeeder {
             try await create(username, name, role, unit)
             accounts.append(Account(username: username, role: role, unit: unit.name))
         }
-        let apiKey = try await store.createAPIKey(userId: integrationId, name: "110联动平台")
+        let apiKey = try await store.createAPIKey(userId: integrationId, name: "110联动平台", by: .system)
         // A handler for every other unit that receives tickets, so that every demo ticket can be worked.
         let covered = Set([housing.id, org.districts[0].id, org.townships[0].id])
         for unit in org.byName.values.sorted(by: { $0.id < $1.id }) where !covered.contains(unit.id) {
@@ -162,7 +162,7 @@ public struct DemoSeeder {
                 Place(id: 0, name: place.name, aliases: place.aliases, kind: Place.Kind(rawValue: place.kind) ?? .estate,
                       unitID: org.byName[place.name]?.id, parentID: place.parent.flatMap { ids[$0] })
             }
-            for place in try await store.addPlaces(places, centerId: org.center.id) { ids[place.name] = place.id }
+            for place in try await store.addPlaces(places, centerId: org.center.id, by: .system) { ids[place.name] = place.id }
         }
     }
 

@@ -18,6 +18,7 @@ extension Store {
     /// a keyed hash of its line and content, so a run that failed part-way (or the same file twice) can simply be
     /// run again and records each row once.
     public func importHistoricalTickets(_ tickets: [HistoricalTicket], centerId: Int64, by actor: Actor) async throws -> TicketImportSummary {
+        try actor.require(.importTickets).requireActs(forCenter: centerId)
         var summary = TicketImportSummary()
         let categories = try await self.categories()
         var categoryNames: [String: String] = [:]
@@ -58,13 +59,13 @@ extension Store {
                                         queryCode: TicketNumber.newQueryCode())
             let created = ticket.createdAt ?? at
             var row = try newRow(request, at: created)
-            row.status = TicketStatus.closed.rawValue
-            row.mainUnitId = unit
-            row.handlingUnitId = unit
-            row.responsibleUnitIds = unit.map { String($0) } ?? ""
-            row.reply = ticket.reply
-            row.repliedAt = ticket.reply == nil ? nil : created.millis
-            row.closedAt = created.millis
+            row.state.status = .closed
+            row.state.mainUnitId = unit
+            row.state.handlingUnitId = unit
+            row.state.responsibleUnitIds = unit.map { [$0] } ?? []
+            row.state.reply = ticket.reply
+            row.state.repliedAt = ticket.reply == nil ? nil : created
+            row.state.closedAt = created
             rows.append((row, key))
         }
         for chunk in stride(from: 0, to: rows.count, by: 500).map({ Array(rows[$0..<min($0 + 500, rows.count)]) }) {
@@ -95,10 +96,10 @@ extension Store {
                 for (var row, key) in numbered {
                     guard let id = ids[row.number] else { continue }
                     row.id = id
-                    let state = try row.state()
+                    let state = row.state
                     if state.mainUnitId != nil { try await self.syncTicketUnits(state, db) }
                     var details: [String: [String]] = ["imported": ["true"], "createdAt": [String(row.createdAt)]]
-                    if let code = row.categoryCode { details["categoryCode"] = [code] }
+                    if let code = row.state.categoryCode { details["categoryCode"] = [code] }
                     events.append((id, row.number, actor, EventDraft(action: .create, fromStatus: nil, toStatus: .closed, note: "历史工单导入",
                                                                      details: details)))
                     keys = keys.values(SQLBind(principal), SQLBind(key), SQLBind(key), SQLBind(id), SQLBind(at.millis))

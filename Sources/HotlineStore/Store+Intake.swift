@@ -11,6 +11,7 @@ extension Store {
     /// transaction, so an intake either happens whole or not at all.
     public func createTicket(_ draft: TicketDraft, centerId: Int64, by actor: Actor, idempotencyKey: String? = nil,
                              files uploads: [CheckedUpload] = [], then followUp: ActionInput? = nil) async throws -> CreatedTicket {
+        try actor.requireRecords(forCenter: centerId)
         let draft = try draft.validated()
         if let key = idempotencyKey {
             guard (1...200).contains(key.count) else { throw HotlineError.invalid("Idempotency-Key", "长度须为1到200 (1–200 characters)") }
@@ -77,21 +78,16 @@ extension Store {
     /// The new row of a request: identity encrypted, the number still to be assigned.
     func newRow(_ request: IntakeRequest, at: Date) throws -> TicketRow {
         let draft = request.draft
+        let state = TicketState(id: 0, centerId: request.centerId, status: request.initialStatus, type: draft.type, urgency: draft.urgency,
+                                channel: draft.channel, categoryCode: draft.categoryCode)
         return TicketRow(
-            id: nil, number: "", queryCodeEnc: try cipher.encrypt(request.queryCode), centerId: request.centerId, channel: draft.channel.rawValue,
-            type: draft.type.rawValue, urgency: draft.urgency.rawValue, difficult: false, title: draft.title, content: draft.content,
-            categoryCode: draft.categoryCode, address: draft.location.address, regionCode: draft.location.regionCode,
-            latitude: draft.location.latitude, longitude: draft.location.longitude, requesterKind: draft.requester.kind.rawValue,
+            state: state, queryCodeEnc: try cipher.encrypt(request.queryCode), title: draft.title, content: draft.content,
+            address: draft.location.address, regionCode: draft.location.regionCode, latitude: draft.location.latitude,
+            longitude: draft.location.longitude, requesterKind: draft.requester.kind.rawValue,
             requesterNameEnc: try draft.requester.name.map(cipher.encrypt), requesterPhoneEnc: try draft.requester.phone.map(cipher.encrypt),
             requesterPhoneHash: draft.requester.phone.map(cipher.blindIndex), requesterIdEnc: try draft.requester.idNumber.map(cipher.encrypt),
             enterpriseName: draft.requester.enterpriseName, creditCode: draft.requester.creditCode, confidential: draft.confidential,
-            attachments: Self.json(draft.attachments), status: request.initialStatus.rawValue, resumeStatus: nil, returnRequestedBy: nil, mainUnitId: nil,
-            handlingUnitId: nil, coUnitIds: "", responsibleUnitIds: "", returnedUnitIds: "", dispatchedAt: nil, signedAt: nil, signDueAt: nil,
-            replyDueAt: nil, dueSoonAt: nil, dueSoonMarked: false, overdueMarked: false, signOverdueMarked: false, returnCount: 0,
-            extensionCount: 0, redoCount: 0, sendBackCount: 0, supervisionCount: 0, pendingExtensionDays: nil, escalated: false,
-            unreasonableRepeat: false, sentBack: false, mergedIntoId: nil, answer: nil, reply: nil, repliedAt: nil, satisfaction: nil,
-            resolved: nil, evaluationReasonable: nil, evaluationComment: nil, rejectReason: nil, closedAt: nil,
-            createdBy: request.actor.userId, createdAt: at.millis, updatedAt: at.millis, version: 1)
+            attachments: Self.json(draft.attachments), createdBy: request.actor.userId, createdAt: at.millis, updatedAt: at.millis)
     }
 
     private func insertOne(_ request: IntakeRequest, files: [StagedFile], followUp: ActionInput?) async throws -> TicketRow {
@@ -192,7 +188,7 @@ extension Store {
             rows[index].id = id
         }
         try await appendEvents(db, rows.enumerated().map { offset, row in
-            (ticketId: row.id!, number: row.number, actor: items[offset].0.actor, draft: items[offset].0.createEvent)
+            (ticketId: row.id, number: row.number, actor: items[offset].0.actor, draft: items[offset].0.createEvent)
         }, at: at)
         let keyed = rows.indices.filter { items[$0].0.key != nil }
         if !keyed.isEmpty {

@@ -108,8 +108,9 @@ extension Store {
     /// Stores a trained model as the next version of `centerId`'s `kind` and makes it the active one.
     @discardableResult
     public func saveModel(_ kind: ModelKind, centerId: Int64, data: Data, examples: Int, accuracy: Double, macroF1: Double, labels: Int,
-                          note: String?) async throws -> ModelInfo
+                          note: String?, by actor: Actor) async throws -> ModelInfo
     {
+        try actor.require(.manageModels).requireActs(forCenter: centerId)
         let at = now
         let metrics = ["accuracy": accuracy, "macroF1": macroF1, "labels": Double(labels), "bytes": Double(data.count)]
         return try await database.transaction { db in
@@ -137,13 +138,14 @@ extension Store {
     }
 
     /// Makes a stored version the active one of its center and kind (rolling back a bad model is activating an
-    /// earlier one). With `centerId`, only that center's versions can be activated.
-    public func activateModel(id: Int64, centerId: Int64?) async throws -> ModelInfo {
-        try await database.transaction { db in
+    /// earlier one). An account activates only its own center's versions; the system any center's.
+    public func activateModel(id: Int64, by actor: Actor) async throws -> ModelInfo {
+        try actor.require(.manageModels)
+        return try await database.transaction { db in
             guard let row = try await db.raw("SELECT \(unsafeRaw: Self.modelColumns) FROM models WHERE id = \(bind: id)").first()
             else { throw HotlineError.notFound("模型") }
             let info = try Self.modelInfo(from: row)
-            if let centerId, info.centerId != centerId { throw HotlineError.notFound("模型") }
+            guard actor.acts(forCenter: info.centerId) else { throw HotlineError.notFound("模型") }
             // Deactivate the others first: the unique index allows one active model per center and kind at every step.
             try await db.raw("""
                 UPDATE models SET active = \(bind: false)
@@ -230,7 +232,8 @@ extension Store {
 
     /// Adds places in one transaction (an admin's form, or the demo city); returns them with their ids.
     @discardableResult
-    public func addPlaces(_ places: [Place], centerId: Int64) async throws -> [Place] {
+    public func addPlaces(_ places: [Place], centerId: Int64, by actor: Actor) async throws -> [Place] {
+        try actor.require(.manageReferenceData).requireActs(forCenter: centerId)
         let cleaned = try places.map { place -> Place in
             var place = place
             place.name = try Lifecycle.required(place.name, "name", max: 60)
@@ -263,7 +266,8 @@ extension Store {
     }
 
     /// Removes a place of the center (and un-parents its children).
-    public func deletePlace(id: Int64, centerId: Int64?) async throws {
+    public func deletePlace(id: Int64, by actor: Actor) async throws {
+        let centerId = try actor.require(.manageReferenceData).requireCenter()
         try await database.transaction { db in
             guard try await db.raw("DELETE FROM places WHERE id = \(bind: id) AND center_id = \(bind: centerId) RETURNING id").first() != nil else {
                 throw HotlineError.notFound("地名")
@@ -287,7 +291,8 @@ extension Store {
 
     /// Adds a rule: `categoryPrefix` (1–6 digits) goes to `unitId`.
     @discardableResult
-    public func addRoutingRule(_ rule: RoutingRule, centerId: Int64?) async throws -> RoutingRule {
+    public func addRoutingRule(_ rule: RoutingRule, centerId: Int64, by actor: Actor) async throws -> RoutingRule {
+        try actor.require(.manageReferenceData).requireActs(forCenter: centerId)
         guard (1...6).contains(rule.categoryPrefix.count), rule.categoryPrefix.allSatisfy({ $0.isASCII && $0.isNumber }) else {
             throw HotlineError.invalid("categoryPrefix", "分类编码前缀须为1到6位数字 (1–6 digits)")
         }
@@ -320,7 +325,8 @@ extension Store {
     }
 
     /// Removes a rule of the center.
-    public func deleteRoutingRule(id: Int64, centerId: Int64?) async throws {
+    public func deleteRoutingRule(id: Int64, by actor: Actor) async throws {
+        let centerId = try actor.require(.manageReferenceData).requireCenter()
         try await database.transaction { db in
             guard try await db.raw("""
                 DELETE FROM routing_rules WHERE id = \(bind: id) AND unit_id IN (SELECT id FROM units WHERE center_id = \(bind: centerId)) RETURNING id

@@ -28,18 +28,49 @@ extension Store {
         try await database.read { db in try await self.unit(id, db) }
     }
 
-    /// Adds a unit under `parentId` (a root must be a center).
-    public func createUnit(name: String, kind: UnitKind, parentId: Int64?, code: String? = nil, regionCode: String? = nil) async throws -> OrgUnit {
+    // MARK: Administration scope
+
+    /// The SQL condition limiting units `u` to the tree of the center `actor` administers (every unit for the system).
+    func administeredUnits(_ actor: Actor, alias: String = "u") throws -> SQLQueryString {
+        if actor.kind == .system { return "1 = 1" }
+        guard actor.kind == .user, let centerId = actor.centerId, let index = actor.unitPath.firstIndex(of: centerId) else { return "1 = 0" }
+        let prefix = OrgUnit.pathText(Array(actor.unitPath[...index]))
+        return "\(unsafeRaw: alias).path LIKE \(bind: prefix + "%")"
+    }
+
+    /// A unit in the tree `actor` administers, read in `db`: any other unit does not exist for the actor (404).
+    func administeredUnit(_ id: Int64, by actor: Actor, _ db: any SQLDatabase, what: String = "单位") async throws -> OrgUnit {
+        guard let row = try await db.raw("SELECT u.* FROM units u WHERE u.id = \(bind: id) AND \(try administeredUnits(actor))").first() else {
+            throw HotlineError.notFound(what)
+        }
+        return try Self.unit(from: row)
+    }
+
+    /// An account of a unit in the tree `actor` administers, read in `db`; any other is 404.
+    func administeredUser(_ id: Int64, by actor: Actor, _ db: any SQLDatabase) async throws -> User {
+        guard let row = try await db.raw("""
+            SELECT s.* FROM users s JOIN units u ON u.id = s.unit_id WHERE s.id = \(bind: id) AND \(try administeredUnits(actor))
+            """).first() else { throw HotlineError.notFound("用户") }
+        return try Self.user(from: row)
+    }
+
+    // MARK: Units
+
+    /// Adds a unit under `parentId`, which must lie in the actor's center; a new root center is the system's to add.
+    public func createUnit(name: String, kind: UnitKind, parentId: Int64?, code: String? = nil, regionCode: String? = nil,
+                           by actor: Actor) async throws -> OrgUnit {
+        try actor.require(.manageOrganisation)
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw HotlineError.invalid("name", "单位名称不能为空且不超过100字") }
         let created = now.millis
         return try await database.transaction { db in
             var parent: OrgUnit?
             if let parentId {
-                guard let found = try await self.unit(parentId, db) else { throw HotlineError.notFound("上级单位") }
-                parent = found
+                parent = try await self.administeredUnit(parentId, by: actor, db, what: "上级单位")
             } else if kind != .center {
                 throw HotlineError.invalid("parentId", "顶级单位必须是热线中心 (a root unit must be a center)")
+            } else if actor.kind != .system {
+                throw HotlineError.invalid("parentId", "请选择上级单位；新的热线中心由平台创建 (choose a parent; new centers are created by the platform)")
             }
             guard let row = try await db.raw("""
                 INSERT INTO units (parent_id, name, kind, code, region_code, path, center_id, active, created_at)
@@ -55,33 +86,22 @@ extension Store {
         }
     }
 
-    /// Enables or disables a unit; a disabled unit takes no new tickets.
-    public func setUnitActive(id: Int64, active: Bool) async throws {
+    /// Enables or disables a unit of the actor's center; a disabled unit takes no new tickets.
+    public func setUnitActive(id: Int64, active: Bool, by actor: Actor) async throws {
+        try actor.require(.manageOrganisation)
         try await database.transaction { db in
-            guard try await db.raw("UPDATE units SET active = \(bind: active) WHERE id = \(bind: id) RETURNING id").first() != nil else {
-                throw HotlineError.notFound("单位")
-            }
+            _ = try await self.administeredUnit(id, by: actor, db)
+            try await db.raw("UPDATE units SET active = \(bind: active) WHERE id = \(bind: id)").run()
         }
     }
 
-    /// The units an actor may see: the whole tree of the actor's center.
+    /// The units an actor may see: the whole tree of the actor's center (every unit for the system).
     public func units(visibleTo actor: Actor) async throws -> [OrgUnit] {
         try await database.read { db in
-            guard let centerId = actor.centerId, let center = try await self.unit(centerId, db) else {
-                return try await db.raw("SELECT * FROM units ORDER BY path").all().map(Self.unit(from:))
-            }
-            return try await db.raw("SELECT * FROM units WHERE path LIKE \(bind: center.pathText + "%") ORDER BY id").all().map(Self.unit(from:))
+            let order = actor.kind == .system ? "u.path" : "u.id"
+            return try await db.raw("SELECT u.* FROM units u WHERE \(try self.administeredUnits(actor)) ORDER BY \(unsafeRaw: order)").all()
+                .map(Self.unit(from:))
         }
-    }
-
-    /// Refuses (404) a unit outside the actor's own center tree: an admin manages only their own.
-    public func requireVisibleUnit(_ id: Int64, _ actor: Actor) async throws {
-        guard try await units(visibleTo: actor).contains(where: { $0.id == id }) else { throw HotlineError.notFound("单位") }
-    }
-
-    /// Refuses (404) a user outside the actor's own center tree.
-    public func requireVisibleUser(_ id: Int64, _ actor: Actor) async throws {
-        guard try await users(visibleTo: actor).contains(where: { $0.id == id }) else { throw HotlineError.notFound("用户") }
     }
 
     // MARK: Users
@@ -95,8 +115,9 @@ extension Store {
                     unitId: try row.decode(column: "unit_id", as: Int64.self), active: try row.decode(column: "active", as: Bool.self))
     }
 
-    /// Adds a user; the password is stored only as a bcrypt hash.
-    public func createUser(username: String, displayName: String, password: String, role: Role, unitId: Int64) async throws -> User {
+    /// Adds an account to a unit of the actor's center; the password is stored only as a bcrypt hash.
+    public func createUser(username: String, displayName: String, password: String, role: Role, unitId: Int64, by actor: Actor) async throws -> User {
+        try actor.require(.manageOrganisation)
         let username = username.trimmingCharacters(in: .whitespaces)
         guard (3...40).contains(username.count), username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
             throw HotlineError.invalid("username", "用户名须为3到40位字母、数字或._- (3–40 letters, digits or ._-)")
@@ -107,7 +128,7 @@ extension Store {
         let hash = Bcrypt.hash(password, cost: bcryptCost)
         let created = now.millis
         return try await database.transaction { db in
-            guard let unit = try await self.unit(unitId, db) else { throw HotlineError.notFound("单位") }
+            let unit = try await self.administeredUnit(unitId, by: actor, db)
             // Center work (accepting and dispatching) belongs at a center; unit work (handling) at a handling unit.
             let centerRoles = Role.holding(.dispatchTickets)
             let unitRoles = Role.holding(.handleTickets)
@@ -133,31 +154,31 @@ extension Store {
 
     /// Users of the units an admin can see.
     public func users(visibleTo actor: Actor) async throws -> [User] {
-        let visible = Set(try await units(visibleTo: actor).map(\.id))
-        return try await database.read { db in
-            try await db.raw("SELECT * FROM users ORDER BY id").all().map(Self.user(from:)).filter { visible.contains($0.unitId) }
+        try await database.read { db in
+            try await db.raw("SELECT s.* FROM users s JOIN units u ON u.id = s.unit_id WHERE \(try self.administeredUnits(actor)) ORDER BY s.id")
+                .all().map(Self.user(from:))
         }
     }
 
-    /// Disables or enables an account; disabling ends its sessions.
-    public func setUserActive(id: Int64, active: Bool) async throws {
+    /// Disables or enables an account of the actor's center; disabling ends its sessions.
+    public func setUserActive(id: Int64, active: Bool, by actor: Actor) async throws {
+        try actor.require(.manageOrganisation)
         try await database.transaction { db in
-            guard try await db.raw("UPDATE users SET active = \(bind: active) WHERE id = \(bind: id) RETURNING id").first() != nil else {
-                throw HotlineError.notFound("用户")
-            }
+            _ = try await self.administeredUser(id, by: actor, db)
+            try await db.raw("UPDATE users SET active = \(bind: active) WHERE id = \(bind: id)").run()
             if !active { try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: id)").run() }
         }
         tokens.forget(userId: id)
     }
 
-    /// Sets a new password and ends the user's sessions.
-    public func resetPassword(userId: Int64, password: String) async throws {
+    /// Sets a new password for an account of the actor's center and ends its sessions.
+    public func resetPassword(userId: Int64, password: String, by actor: Actor) async throws {
+        try actor.require(.manageOrganisation)
         guard (8...128).contains(password.count) else { throw HotlineError.invalid("password", "密码长度须为8到128位 (8–128 characters)") }
         let hash = Bcrypt.hash(password, cost: bcryptCost)
         try await database.transaction { db in
-            guard try await db.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userId) RETURNING id").first() != nil else {
-                throw HotlineError.notFound("用户")
-            }
+            _ = try await self.administeredUser(userId, by: actor, db)
+            try await db.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userId)").run()
             try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userId)").run()
         }
         tokens.forget(userId: userId)
@@ -283,35 +304,39 @@ extension Store {
 
     /// The keys of integration users the actor can see.
     public func apiKeys(visibleTo actor: Actor) async throws -> [APIKeyInfo] {
-        let visible = Set(try await users(visibleTo: actor).map(\.id))
-        return try await database.read { db in
-            try await db.raw("SELECT k.*, u.username FROM api_keys k JOIN users u ON u.id = k.user_id ORDER BY k.id").all().map { row in
+        try await database.read { db in
+            try await db.raw("""
+                SELECT k.*, s.username FROM api_keys k JOIN users s ON s.id = k.user_id JOIN units u ON u.id = s.unit_id
+                WHERE \(try self.administeredUnits(actor)) ORDER BY k.id
+                """).all().map { row in
                 APIKeyInfo(
                     id: try row.decode(column: "id", as: Int64.self), name: try row.decode(column: "name", as: String.self),
                     userId: try row.decode(column: "user_id", as: Int64.self), username: try row.decode(column: "username", as: String.self),
                     createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
                     revokedAt: try row.decode(column: "revoked_at", as: Int64?.self).map(Date.init(millis:)))
-            }.filter { visible.contains($0.userId) }
+            }
         }
     }
 
     /// Revokes a key of a user the actor can see; it stops working at once.
     public func revokeAPIKey(id: Int64, by actor: Actor) async throws {
-        guard let key = try await apiKeys(visibleTo: actor).first(where: { $0.id == id }) else { throw HotlineError.notFound("密钥") }
+        try actor.require(.manageIntegrations)
         let at = now.millis
         try await database.transaction { db in
-            try await db.raw("UPDATE api_keys SET revoked_at = \(bind: at) WHERE id = \(bind: key.id) AND revoked_at IS NULL").run()
+            guard let row = try await db.raw("SELECT user_id FROM api_keys WHERE id = \(bind: id)").first() else { throw HotlineError.notFound("密钥") }
+            _ = try await self.administeredUser(try row.decode(column: "user_id", as: Int64.self), by: actor, db)
+            try await db.raw("UPDATE api_keys SET revoked_at = \(bind: at) WHERE id = \(bind: id) AND revoked_at IS NULL").run()
         }
         tokens.forgetAll()
     }
 
-    /// Issues an API key for an integration user; the key is shown once and stored hashed.
-    public func createAPIKey(userId: Int64, name: String) async throws -> String {
+    /// Issues an API key for an integration user of the actor's center; the key is shown once and stored hashed.
+    public func createAPIKey(userId: Int64, name: String, by actor: Actor) async throws -> String {
+        try actor.require(.manageIntegrations)
         let key = Self.newToken(prefix: "hlk_")
         let created = now.millis
         try await database.transaction { db in
-            guard let row = try await db.raw("SELECT * FROM users WHERE id = \(bind: userId)").first() else { throw HotlineError.notFound("用户") }
-            guard try Self.user(from: row).role == .integrationClient else {
+            guard try await self.administeredUser(userId, by: actor, db).role == .integrationClient else {
                 throw HotlineError(.notIntegration, "只有对接系统账号可以持有API密钥 (API keys belong to integration clients)")
             }
             try await db.raw("""

@@ -12,7 +12,8 @@ extension Store {
     }
 
     /// Writes the parsed tree in one transaction: new codes are added, existing ones renamed in place.
-    public func importCategories(_ parsed: CategoryImport) async throws -> CategoryImportResult {
+    public func importCategories(_ parsed: CategoryImport, by actor: Actor) async throws -> CategoryImportResult {
+        try actor.require(.manageReferenceData)
         let nodes = parsed.nodes
         let (inserted, updated) = try await database.transaction { db in
             var inserted = 0
@@ -82,7 +83,8 @@ extension Store {
 
     /// Adds a policy, or replaces the one with the same id.
     @discardableResult
-    public func saveSLAPolicy(_ policy: SLAPolicy) async throws -> SLAPolicy {
+    public func saveSLAPolicy(_ policy: SLAPolicy, by actor: Actor) async throws -> SLAPolicy {
+        try actor.require(.manageReferenceData)
         guard !policy.name.trimmingCharacters(in: .whitespaces).isEmpty, policy.name.count <= 100 else {
             throw HotlineError.invalid("name", "名称不能为空且不超过100字 (required, at most 100 characters)")
         }
@@ -115,7 +117,8 @@ extension Store {
     }
 
     /// Removes a policy.
-    public func deleteSLAPolicy(id: Int64) async throws {
+    public func deleteSLAPolicy(id: Int64, by actor: Actor) async throws {
+        try actor.require(.manageReferenceData)
         try await database.transaction { db in
             guard try await db.raw("DELETE FROM sla_policies WHERE id = \(bind: id) RETURNING id").first() != nil else {
                 throw HotlineError.notFound("时限策略")
@@ -141,7 +144,8 @@ extension Store {
     }
 
     /// Records (or changes) one day of the calendar.
-    public func setCalendarDay(_ day: CalendarDay) async throws {
+    public func setCalendarDay(_ day: CalendarDay, by actor: Actor) async throws {
+        try actor.require(.manageReferenceData)
         guard !day.name.isEmpty, day.name.count <= 50 else { throw HotlineError.invalid("name", "名称不能为空且不超过50字") }
         try await database.transaction { db in
             try await db.raw("DELETE FROM calendar_days WHERE day = \(bind: day.date.description)").run()
@@ -150,7 +154,8 @@ extension Store {
     }
 
     /// Returns a day to the ordinary week.
-    public func removeCalendarDay(_ date: CivilDate) async throws {
+    public func removeCalendarDay(_ date: CivilDate, by actor: Actor) async throws {
+        try actor.require(.manageReferenceData)
         try await database.transaction { db in
             guard try await db.raw("DELETE FROM calendar_days WHERE day = \(bind: date.description) RETURNING day").first() != nil else {
                 throw HotlineError.notFound("日历日期")
@@ -164,12 +169,12 @@ extension Store {
             try await db.raw("SELECT COUNT(*) AS n FROM sla_policies").first()?.decode(column: "n", as: Int.self) == 0
         }
         guard empty else { return }
-        for policy in SLAPolicy.defaults { try await saveSLAPolicy(policy) }
+        for policy in SLAPolicy.defaults { try await saveSLAPolicy(policy, by: .system) }
         try await database.transaction { db in
             for day in ChinaHolidays.all {
                 try await db.raw("INSERT INTO calendar_days (day, kind, name) VALUES (\(bind: day.date.description), \(bind: day.kind.rawValue), \(bind: day.name))").run()
             }
         }
-        _ = try await importCategories(try CategoryImport.bundledDefault())
+        _ = try await importCategories(try CategoryImport.bundledDefault(), by: .system)
     }
 }

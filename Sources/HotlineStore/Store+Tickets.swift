@@ -13,7 +13,7 @@ extension Store {
     /// The record of a row; `requester` skips decrypting identity the caller already holds in clear.
     func record(_ row: TicketRow, requester known: Requester? = nil) throws -> TicketRecord {
         TicketRecord(
-            state: try row.state(), number: row.number, title: row.title, content: row.content,
+            state: row.state, number: row.number, title: row.title, content: row.content,
             location: Location(address: row.address, regionCode: row.regionCode, latitude: row.latitude, longitude: row.longitude),
             requester: try known ?? Requester(
                 kind: RequesterKind(rawValue: row.requesterKind) ?? .person, name: try row.requesterNameEnc.map(cipher.decrypt),
@@ -113,7 +113,7 @@ extension Store {
             let scope = try await self.scopeCondition(actor, db)
             return try await db.raw("SELECT t.* FROM tickets t WHERE t.id IN (\(binds: ids)) AND \(scope)").all().map { try TicketRow(row: $0) }
         }
-        let byId = Dictionary(uniqueKeysWithValues: rows.compactMap { row in row.id.map { ($0, row) } })
+        let byId = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
         return try ids.compactMap { byId[$0] }.map { try record($0) }
     }
 
@@ -206,7 +206,7 @@ extension Store {
         } else {
             done = try await transition(row, action: action, actor: actor, at: at, db)
         }
-        try await attach(files, ticketId: done.row.id ?? 0, eventSeq: done.eventSeq, actor: actor, at: at, db)
+        try await attach(files, ticketId: done.row.id, eventSeq: done.eventSeq, actor: actor, at: at, db)
         return done
     }
 
@@ -218,11 +218,11 @@ extension Store {
 
     /// Applies the lifecycle to a locked row and writes the ticket, units, event and supervision.
     func transition(_ row: TicketRow, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> Transitioned {
-        let state = try row.state()
+        let state = row.state
         let lifecycle = try await lifecycle(db)
         let result = try lifecycle.apply(action, to: state, by: actor, at: at)
         var updated = row
-        updated.apply(result.ticket)
+        updated.state = result.ticket
         updated.version = row.version + 1
         updated.updatedAt = at.millis
         var update = db.update("tickets")
@@ -246,13 +246,13 @@ extension Store {
 
     private func merge(_ row: TicketRow, into targetId: Int64, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> Transitioned {
         // Whoever may not merge this ticket learns nothing about the target.
-        try await lifecycle(db).authorize(.merge, on: try row.state(), by: actor)
+        try await lifecycle(db).authorize(.merge, on: row.state, by: actor)
         guard let target = try await ticketRow(targetId, db, lock: true) else {
             throw HotlineError(.invalidMerge, "目标工单不存在 (no target ticket)")
         }
-        try Lifecycle.checkMergeTarget(try target.state(), for: try row.state())
+        try Lifecycle.checkMergeTarget(target.state, for: row.state)
         let merged = try await transition(row, action: action, actor: actor, at: at, db)
-        let targetState = try target.state()
+        let targetState = target.state
         try await appendEvent(db, ticketId: targetId, number: target.number, actor: actor, draft: EventDraft(
             action: .mergedFrom, fromStatus: targetState.status, toStatus: targetState.status, note: "合并重复件 \(row.number)",
             details: ["mergedTicket": [row.number]]), at: at)

@@ -15,9 +15,10 @@ extension Store {
     /// fewer than two labels. One training of a center's kind runs at a time across all nodes (a job lock): a second
     /// one is refused with `training_in_progress`. With `unlessNewerThan`, nothing is trained when a version newer
     /// than that appeared meanwhile (another node has just trained it).
-    public func train(_ kind: ModelKind, centerId: Int64, minimumExamples: Int = 30, note: String? = nil, unlessNewerThan: Date? = nil)
-        async throws -> TrainingReport?
+    public func train(_ kind: ModelKind, centerId: Int64, minimumExamples: Int = 30, note: String? = nil, unlessNewerThan: Date? = nil,
+                      by actor: Actor) async throws -> TrainingReport?
     {
+        try actor.require(.manageModels).requireActs(forCenter: centerId)
         let lock = "train-\(centerId)-\(kind.rawValue)"
         let holder = UUID().uuidString
         guard try await tryLock(lock, holder: holder, seconds: 3600) else {
@@ -29,7 +30,7 @@ extension Store {
                 try await unlock(lock, holder: holder)
                 return nil
             }
-            let report = try await trainHoldingLock(kind, centerId: centerId, minimumExamples: minimumExamples, note: note)
+            let report = try await trainHoldingLock(kind, centerId: centerId, minimumExamples: minimumExamples, note: note, by: actor)
             try await unlock(lock, holder: holder)
             return report
         } catch {
@@ -38,7 +39,9 @@ extension Store {
         }
     }
 
-    private func trainHoldingLock(_ kind: ModelKind, centerId: Int64, minimumExamples: Int, note: String?) async throws -> TrainingReport? {
+    private func trainHoldingLock(_ kind: ModelKind, centerId: Int64, minimumExamples: Int, note: String?, by actor: Actor) async throws
+        -> TrainingReport?
+    {
         let examples = try await trainingExamples(kind, centerId: centerId)
         guard examples.count >= minimumExamples, Set(examples.map(\.label)).count >= 2 else { return nil }
         let started = ContinuousClock.now
@@ -52,7 +55,7 @@ extension Store {
         }
         let elapsed = ContinuousClock.now - started
         let info = try await saveModel(kind, centerId: centerId, data: data, examples: examples.count, accuracy: report.accuracy,
-                                       macroF1: report.macroF1, labels: Set(examples.map(\.label)).count, note: note)
+                                       macroF1: report.macroF1, labels: Set(examples.map(\.label)).count, note: note, by: actor)
         return TrainingReport(kind: kind, model: info, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 

@@ -12,18 +12,16 @@ struct AdminPages {
         router.get("/admin/units") { _, context in try await units(context, flash: nil, error: nil) }
         router.post("/admin/units") { request, context in
             try await change(request, context, page: units) { form, actor in
-                if let parent = try form.int64("parentId") { try await app.store.requireVisibleUnit(parent, actor) }
                 guard let kind = try form.code("kind", as: UnitKind.self) else { throw HotlineError.invalid("kind", "请选择类型 (choose a kind)") }
                 let unit = try await app.store.createUnit(name: form["name"] ?? "", kind: kind, parentId: try form.int64("parentId"),
-                                                          code: form["code"], regionCode: form["regionCode"])
+                                                          code: form["code"], regionCode: form["regionCode"], by: actor)
                 return Strings.text("saved", english: context.english) + "：" + unit.name
             }
         }
         router.post("/admin/units/:id/active") { request, context in
             try await change(request, context, page: units) { form, actor in
                 let id = try context.parameters.require("id", as: Int64.self)
-                try await app.store.requireVisibleUnit(id, actor)
-                try await app.store.setUnitActive(id: id, active: form.bool("active") ?? false)
+                try await app.store.setUnitActive(id: id, active: form.bool("active") ?? false, by: actor)
                 return Strings.text("saved", english: context.english)
             }
         }
@@ -31,52 +29,49 @@ struct AdminPages {
         router.post("/admin/users") { request, context in
             try await change(request, context, page: users) { form, actor in
                 guard let unitId = try form.int64("unitId") else { throw HotlineError.invalid("unitId", "请选择单位 (choose a unit)") }
-                try await app.store.requireVisibleUnit(unitId, actor)
                 guard let role = try form.code("role", as: Role.self) else { throw HotlineError.invalid("role", "请选择角色 (choose a role)") }
                 let user = try await app.store.createUser(username: form["username"] ?? "", displayName: form["displayName"] ?? "",
-                                                          password: form.fields["password"]?.first ?? "", role: role, unitId: unitId)
+                                                          password: form.fields["password"]?.first ?? "", role: role, unitId: unitId, by: actor)
                 return Strings.text("saved", english: context.english) + "：" + user.username
             }
         }
         router.post("/admin/users/:id/active") { request, context in
             try await change(request, context, page: users) { form, actor in
                 let id = try context.parameters.require("id", as: Int64.self)
-                try await app.store.requireVisibleUser(id, actor)
-                try await app.store.setUserActive(id: id, active: form.bool("active") ?? false)
+                try await app.store.setUserActive(id: id, active: form.bool("active") ?? false, by: actor)
                 return Strings.text("saved", english: context.english)
             }
         }
         router.post("/admin/users/:id/password") { request, context in
             try await change(request, context, page: users) { form, actor in
                 let id = try context.parameters.require("id", as: Int64.self)
-                try await app.store.requireVisibleUser(id, actor)
-                try await app.store.resetPassword(userId: id, password: form.fields["password"]?.first ?? "")
+                try await app.store.resetPassword(userId: id, password: form.fields["password"]?.first ?? "", by: actor)
                 return Strings.text("passwordReset", english: context.english)
             }
         }
         router.get("/admin/categories") { _, context in try await categories(context, flash: nil, error: nil) }
         router.post("/admin/categories/import") { request, context in
-            try await change(request, context, page: categories) { form, _ in
+            try await change(request, context, page: categories) { form, actor in
                 guard let file = form.files["file"]?.first, !file.data.isEmpty else {
                     throw HotlineError.invalid("file", "请选择CSV文件 (choose a CSV file)")
                 }
                 guard let text = String(data: file.data, encoding: .utf8) else { throw HotlineError.invalid("file", "文件须为UTF-8编码 (must be UTF-8)") }
                 let parsed = try CategoryImport(csv: text)
-                let result = try await app.store.importCategories(parsed)
+                let result = try await app.store.importCategories(parsed, by: actor)
                 let problems = parsed.problems.map(\.description).joined(separator: "；")
                 return "\(result.inserted) + \(result.updated)" + (problems.isEmpty ? "" : " — " + problems)
             }
         }
         router.get("/admin/sla") { _, context in try await sla(context, flash: nil, error: nil) }
         router.post("/admin/sla") { request, context in
-            try await change(request, context, page: sla) { form, _ in
-                _ = try await app.store.saveSLAPolicy(try policy(form))
+            try await change(request, context, page: sla) { form, actor in
+                _ = try await app.store.saveSLAPolicy(try policy(form), by: actor)
                 return Strings.text("saved", english: context.english)
             }
         }
         router.post("/admin/sla/:id/delete") { request, context in
-            try await change(request, context, page: sla) { _, _ in
-                try await app.store.deleteSLAPolicy(id: try context.parameters.require("id", as: Int64.self))
+            try await change(request, context, page: sla) { _, actor in
+                try await app.store.deleteSLAPolicy(id: try context.parameters.require("id", as: Int64.self), by: actor)
                 return Strings.text("deleted", english: context.english)
             }
         }
@@ -86,16 +81,16 @@ struct AdminPages {
         router.post("/admin/calendar") { request, context in
             let form = try await Form.read(request, limit: 64 * 1024)
             try app.checkCSRF(form, context)
-            _ = try app.require(context, .manageReferenceData)
+            let actor = try app.require(context, .manageReferenceData)
             let date = form["date"].flatMap(CivilDate.init)
             let year = date?.year ?? CivilDate(app.now).year
             do {
                 guard let date else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD (date as YYYY-MM-DD)") }
                 if form["remove"] != nil {
-                    try await app.store.removeCalendarDay(date)
+                    try await app.store.removeCalendarDay(date, by: actor)
                 } else {
                     guard let kind = try form.code("kind", as: CalendarDayKind.self) else { throw HotlineError.invalid("kind", "请选择类型") }
-                    try await app.store.setCalendarDay(CalendarDay(date: date, kind: kind, name: form["name"] ?? ""))
+                    try await app.store.setCalendarDay(CalendarDay(date: date, kind: kind, name: form["name"] ?? ""), by: actor)
                 }
                 return try await calendar(context, year: year, flash: Strings.text("saved", english: context.english), error: nil)
             } catch let error as HotlineError {
@@ -105,18 +100,18 @@ struct AdminPages {
         router.get("/admin/places") { _, context in try await places(context, flash: nil, error: nil) }
         router.post("/admin/places") { request, context in
             try await change(request, context, page: places) { form, actor in
-                guard let centerId = actor.centerId else { throw HotlineError.forbidden("no center") }
+                let centerId = try actor.requireCenter()
                 guard let kind = form["kind"].flatMap(Place.Kind.init(rawValue:)) else { throw HotlineError.invalid("kind", "请选择类型") }
                 let parent = try form.int64("parentId")
                 _ = try await app.store.addPlaces([Place(id: 0, name: form["name"] ?? "", aliases: form.all("aliases").flatMap {
                     $0.split(whereSeparator: { " ,，、".contains($0) }).map(String.init)
-                }, kind: kind, unitID: try form.int64("unitId"), parentID: parent)], centerId: centerId)
+                }, kind: kind, unitID: try form.int64("unitId"), parentID: parent)], centerId: centerId, by: actor)
                 return Strings.text("saved", english: context.english)
             }
         }
         router.post("/admin/places/:id/delete") { request, context in
             try await change(request, context, page: places) { _, actor in
-                try await app.store.deletePlace(id: try context.parameters.require("id", as: Int64.self), centerId: actor.centerId)
+                try await app.store.deletePlace(id: try context.parameters.require("id", as: Int64.self), by: actor)
                 return Strings.text("deleted", english: context.english)
             }
         }
@@ -125,13 +120,13 @@ struct AdminPages {
             try await change(request, context, page: routing) { form, actor in
                 guard let unitId = try form.int64("unitId") else { throw HotlineError.invalid("unitId", "请选择单位") }
                 _ = try await app.store.addRoutingRule(RoutingRule(categoryPrefix: form["categoryPrefix"] ?? "", unitId: unitId, note: form["note"]),
-                                                       centerId: actor.centerId)
+                                                       centerId: try actor.requireCenter(), by: actor)
                 return Strings.text("saved", english: context.english)
             }
         }
         router.post("/admin/routing/:id/delete") { request, context in
             try await change(request, context, page: routing) { _, actor in
-                try await app.store.deleteRoutingRule(id: try context.parameters.require("id", as: Int64.self), centerId: actor.centerId)
+                try await app.store.deleteRoutingRule(id: try context.parameters.require("id", as: Int64.self), by: actor)
                 return Strings.text("deleted", english: context.english)
             }
         }
@@ -141,7 +136,7 @@ struct AdminPages {
                 let centerId = try actor.requireCenter()
                 var trained: [String] = []
                 for kind in ModelKind.allCases {
-                    if let report = try await app.store.train(kind, centerId: centerId, note: "管理员手动训练") {
+                    if let report = try await app.store.train(kind, centerId: centerId, note: "管理员手动训练", by: actor) {
                         trained.append(String(format: "%@ v%d (macro-F1 %.3f)", kind.label(english: context.english), report.model.version,
                                               report.model.macroF1))
                     }
@@ -152,7 +147,7 @@ struct AdminPages {
         }
         router.post("/admin/models/:id/activate") { request, context in
             try await change(request, context, page: models) { _, actor in
-                let info = try await app.store.activateModel(id: try context.parameters.require("id", as: Int64.self), centerId: try actor.requireCenter())
+                let info = try await app.store.activateModel(id: try context.parameters.require("id", as: Int64.self), by: actor)
                 try await app.advisor.refresh(force: true)
                 return "\(info.kind.label(english: context.english)) v\(info.version)"
             }
@@ -164,8 +159,7 @@ struct AdminPages {
             let actor = try app.require(context, .manageIntegrations)
             do {
                 guard let userId = try form.int64("userId") else { throw HotlineError.invalid("userId", "请选择对接账号 (choose an account)") }
-                try await app.store.requireVisibleUser(userId, actor)
-                let key = try await app.store.createAPIKey(userId: userId, name: form["name"] ?? "API key")
+                let key = try await app.store.createAPIKey(userId: userId, name: form["name"] ?? "API key", by: actor)
                 return try await keys(context, flash: Strings.text("keyCreated", english: context.english), error: nil, newKey: key)
             } catch let error as HotlineError {
                 return try await keys(context, flash: nil, error: error.message, newKey: nil, status: .init(code: error.httpStatus))

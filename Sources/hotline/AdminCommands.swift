@@ -25,7 +25,7 @@ struct UserCommand: AsyncParsableCommand {
             }
             let (username, displayName, unit) = (username, displayName, unit)
             try await global.withRuntime { runtime, _ in
-                let user = try await runtime.store.createUser(username: username, displayName: displayName, password: password, role: role, unitId: unit)
+                let user = try await runtime.store.createUser(username: username, displayName: displayName, password: password, role: role, unitId: unit, by: .system)
                 print("added user #\(user.id) \(user.username) (\(role.label))")
             }
         }
@@ -52,7 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("\(parsed.problems.count) problem(s); nothing imported (--strict)")
             }
             try await global.withRuntime { runtime, _ in
-                let result = try await runtime.store.importCategories(parsed)
+                let result = try await runtime.store.importCategories(parsed, by: .system)
                 let skipped = parsed.problems.filter { $0.severity == .skipped }.count
                 print("\(parsed.nodes.count) categories read (\(parsed.leaves.count) leaves): \(result.inserted) added, \(result.updated) updated, \(skipped) rows skipped, \(parsed.problems.count - skipped) resolved")
             }

@@ -55,9 +55,9 @@ struct BenchCommand: AsyncParsableCommand {
             let server = Task { try await group.run() }
             var ports = portStream.makeAsyncIterator()
             guard let port = await ports.next() else { throw ValidationError("server did not start") }
-            let center = try await runtime.store.createUnit(name: "压测中心", kind: .center, parentId: nil)
+            let center = try await runtime.store.createUnit(name: "压测中心", kind: .center, parentId: nil, by: .system)
             let benchUser = try await runtime.store.createUser(username: "bench-agent-\(center.id)", displayName: "压测话务员", password: "bench-password",
-                                                   role: .agent, unitId: center.id)
+                                                   role: .agent, unitId: center.id, by: .system)
             let base = "http://127.0.0.1:\(port)"
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))

@@ -28,7 +28,7 @@ struct TrainCommand: AsyncParsableCommand {
             guard !centers.isEmpty else { throw ValidationError("no active center with id \(center ?? 0)") }
             for unit in centers {
                 for kind in kinds {
-                    guard let report = try await runtime.store.train(kind, centerId: unit.id, minimumExamples: minimum, note: "hotline train") else {
+                    guard let report = try await runtime.store.train(kind, centerId: unit.id, minimumExamples: minimum, note: "hotline train", by: .system) else {
                         print("\(unit.name) \(kind.rawValue): fewer than \(minimum) closed tickets with a \(kind.rawValue), or a single label — nothing trained")
                         continue
                     }
@@ -70,7 +70,7 @@ struct ModelsCommand: AsyncParsableCommand {
         func run() async throws {
             let id = id
             try await global.withRuntime { runtime, _ in
-                let m = try await runtime.store.activateModel(id: id, centerId: nil)
+                let m = try await runtime.store.activateModel(id: id, by: .system)
                 print("\(m.kind.rawValue) v\(m.version) (#\(m.id)) is now active")
             }
         }

@@ -138,14 +138,14 @@ struct HardeningTests {
             let agent = try await api.login("agent")
             _ = try await api.createTicket(token: agent)
             let client = try await api.t.store.createUser(username: "police110", displayName: "110", password: "a-long-password",
-                                                          role: .integrationClient, unitId: api.city.center.id)
-            let key = try await api.t.store.createAPIKey(userId: client.id, name: "110")
+                                                          role: .integrationClient, unitId: api.city.center.id, by: .system)
+            let key = try await api.t.store.createAPIKey(userId: client.id, name: "110", by: .system)
             #expect(try await api.send(.get, "/api/v1/tickets", token: key).json["items"].array.isEmpty)
             let own = try await api.send(.post, "/api/v1/tickets", token: key, json: ["channel": "police110", "type": "help", "title": "转办", "content": "噪音"])
             #expect(own.status == 201)
             #expect(try await api.send(.get, "/api/v1/tickets", token: key).json["items"].array.count == 1)
 
-            let sub = try await api.t.store.createUnit(name: "12315分中心", kind: .subCenter, parentId: api.city.center.id)
+            let sub = try await api.t.store.createUnit(name: "12315分中心", kind: .subCenter, parentId: api.city.center.id, by: .system)
             let refused = try await api.send(.post, "/api/v1/tickets", token: agent, json: [
                 "channel": "phone", "type": "help", "title": "x", "content": "y", "centerId": .int(sub.id),
             ])

@@ -10,7 +10,7 @@ struct KnowledgeAPITests {
     /// Two KB editors (one writes, the other verifies the center's own entries).
     static func editors(_ api: APIClient) async throws {
         for name in ["editor", "editor2"] {
-            _ = try await api.t.store.createUser(username: name, displayName: name, password: TestCity.password, role: .kbEditor, unitId: api.city.center.id)
+            _ = try await api.t.store.createUser(username: name, displayName: name, password: TestCity.password, role: .kbEditor, unitId: api.city.center.id, by: .system)
         }
     }
 

@@ -68,7 +68,7 @@ struct WebAdminTests {
             #expect(!removed.contains("测试假日"))
 
             let client = try await api.t.store.createUser(username: "police110", displayName: "110联动", password: "a-long-password",
-                                                          role: .integrationClient, unitId: api.city.center.id)
+                                                          role: .integrationClient, unitId: api.city.center.id, by: .system)
             let created = try await admin.post("/admin/keys", [("_csrf", csrf), ("userId", String(client.id)), ("name", "110平台")])
             let key = try #require(created.html.range(of: "id=\"new-key\">").map { created.html[$0.upperBound...].prefix { $0 != "<" } })
             #expect(key.hasPrefix("hlk_"))

@@ -14,7 +14,7 @@ struct KnowledgeStoreTests {
     /// An editor, and the other users the knowledge tests need.
     static func people(_ t: TestDatabase, _ city: TestCity) async throws -> (editor: Actor, editor2: Actor) {
         func user(_ name: String) async throws -> Actor {
-            let user = try await t.store.createUser(username: name, displayName: name, password: TestCity.password, role: .kbEditor, unitId: city.center.id)
+            let user = try await t.store.createUser(username: name, displayName: name, password: TestCity.password, role: .kbEditor, unitId: city.center.id, by: .system)
             return Actor.user(id: user.id, name: name, role: .kbEditor, unitId: city.center.id, unitPath: city.center.path, centerId: city.center.id)
         }
         return (try await user("editor"), try await user("editor2"))
@@ -102,7 +102,7 @@ struct KnowledgeStoreTests {
             try await store.setSynonymGroups([["医疗保险", "医保"], ["住房公积金", "公积金"]], by: editor)
             // Another center's synonyms are its own: they change neither this center's table nor its searches.
             let otherUser = try await store.createUser(username: "other-editor", displayName: "other", password: TestCity.password, role: .kbEditor,
-                                                       unitId: city.otherCenter.id)
+                                                       unitId: city.otherCenter.id, by: .system)
             let otherEditor = Actor.user(id: otherUser.id, name: "other", role: .kbEditor, unitId: city.otherCenter.id, unitPath: city.otherCenter.path,
                                          centerId: city.otherCenter.id)
             try await store.setSynonymGroups([["医保", "公积金"]], by: otherEditor)
@@ -206,10 +206,10 @@ struct KnowledgeStoreTests {
             #expect(try await store.verifyAuditChain().broken == nil)
 
             let center = city.center.id
-            let first = try #require(try await store.train(.category, centerId: center, minimumExamples: 10))
+            let first = try #require(try await store.train(.category, centerId: center, minimumExamples: 10, by: .system))
             #expect(first.model.version == 1 && first.model.active && first.model.examples == 40 && first.model.labels == 2)
             #expect(first.model.centerId == center)
-            let second = try #require(try await store.train(.category, centerId: center, minimumExamples: 10))
+            let second = try #require(try await store.train(.category, centerId: center, minimumExamples: 10, by: .system))
             #expect(second.model.version == 2)
             let (activeId, data) = try #require(try await store.activeModel(.category, centerId: center))
             #expect(activeId == second.model.id)
@@ -218,25 +218,25 @@ struct KnowledgeStoreTests {
             #expect(model.classify(TextClassifier.input(title: "欠薪", detail: "老板拖欠工资")) == "080199")
             // Another center's admin cannot roll this center's model back; this center's can.
             #expect(await #expect(throws: HotlineError.self) {
-                try await store.activateModel(id: first.model.id, centerId: city.otherCenter.id)
+                try await store.activateModel(id: first.model.id, by: city.otherAdmin)
             }?.httpStatus == 404)
-            _ = try await store.activateModel(id: first.model.id, centerId: center)
+            _ = try await store.activateModel(id: first.model.id, by: city.admin)
             #expect(try await store.activeModel(.category, centerId: center)?.id == first.model.id)
             #expect(try await store.models(centerId: center).filter { $0.kind == .category && $0.active }.count == 1)
-            let unit = try #require(try await store.train(.unit, centerId: center, minimumExamples: 10))
+            let unit = try #require(try await store.train(.unit, centerId: center, minimumExamples: 10, by: .system))
             #expect(unit.model.labels == 2)
-            #expect(try await store.train(.unit, centerId: center, minimumExamples: 1000) == nil)
+            #expect(try await store.train(.unit, centerId: center, minimumExamples: 1000, by: .system) == nil)
             // The other center has no history: it gets no model, and sees none of this center's.
-            #expect(try await store.train(.category, centerId: city.otherCenter.id, minimumExamples: 10) == nil)
+            #expect(try await store.train(.category, centerId: city.otherCenter.id, minimumExamples: 10, by: .system) == nil)
             #expect(try await store.models(centerId: city.otherCenter.id).isEmpty)
             #expect(try await store.activeModel(.category, centerId: city.otherCenter.id) == nil)
             // One node trains a center's kind at a time: a second training is refused while the first holds the lock.
             #expect(try await store.tryLock("train-\(center)-unit", holder: "other node", seconds: 60))
             #expect(await #expect(throws: HotlineError.self) {
-                try await store.train(.unit, centerId: center, minimumExamples: 10)
+                try await store.train(.unit, centerId: center, minimumExamples: 10, by: .system)
             }?.code == .trainingInProgress)
             t.clock.advance(by: 61)
-            #expect(try await store.train(.unit, centerId: center, minimumExamples: 10)?.model.version == 2)
+            #expect(try await store.train(.unit, centerId: center, minimumExamples: 10, by: .system)?.model.version == 2)
             #expect(try await store.models(centerId: center).filter { $0.kind == .unit && $0.active }.map(\.version) == [2])
         }
     }
@@ -247,16 +247,16 @@ struct KnowledgeStoreTests {
             let city = try await TestCity.make(t.store)
             let store = t.store
             _ = try await Self.history(t, city)
-            _ = try await store.train(.category, centerId: city.center.id, minimumExamples: 10)
-            _ = try await store.train(.unit, centerId: city.center.id, minimumExamples: 10)
-            try await store.addRoutingRule(RoutingRule(categoryPrefix: "0305", unitId: city.transport.id), centerId: city.center.id)
+            _ = try await store.train(.category, centerId: city.center.id, minimumExamples: 10, by: .system)
+            _ = try await store.train(.unit, centerId: city.center.id, minimumExamples: 10, by: .system)
+            try await store.addRoutingRule(RoutingRule(categoryPrefix: "0305", unitId: city.transport.id), centerId: city.center.id, by: .system)
             let district = try #require(try await store.addPlaces([Place(id: 0, name: "东湖区", kind: .district, unitID: city.district.id)],
-                                                                 centerId: city.center.id).first)
-            try await store.addPlaces([Place(id: 0, name: "滨江花园", aliases: ["滨江小区"], kind: .estate, parentID: district.id)], centerId: city.center.id)
+                                                                 centerId: city.center.id, by: .system).first)
+            try await store.addPlaces([Place(id: 0, name: "滨江花园", aliases: ["滨江小区"], kind: .estate, parentID: district.id)], centerId: city.center.id, by: .system)
             // A parent must be a place of the same center.
             for parent in [999_999, district.id] {
                 let refused = await #expect(throws: HotlineError.self) {
-                    try await store.addPlaces([Place(id: 0, name: "无主小区", kind: .estate, parentID: parent)], centerId: city.otherCenter.id)
+                    try await store.addPlaces([Place(id: 0, name: "无主小区", kind: .estate, parentID: parent)], centerId: city.otherCenter.id, by: .system)
                 }
                 #expect(refused?.code == .unknownPlace)
             }
@@ -306,7 +306,7 @@ struct KnowledgeStoreTests {
                                           centerId: city.center.id).similar.first { $0.ticketId == rubbishId }?.explanation
             }
             #expect(try await rubbishMatch()?.contains("同一地点") == false)
-            try await store.addPlaces([Place(id: 0, name: "翠湖苑", kind: .estate, parentID: district.id)], centerId: city.center.id)
+            try await store.addPlaces([Place(id: 0, name: "翠湖苑", kind: .estate, parentID: district.id)], centerId: city.center.id, by: .system)
             #expect(try await rubbishMatch()?.contains("同一地点") == true)
         }
     }

@@ -137,7 +137,7 @@ struct SafetyStoreTests {
             t.clock.advance(by: 13 * 3600)
             #expect(try await t.store.actor(forToken: session.token) == nil)
             let fresh = try await t.store.login(username: "housing", password: TestCity.password)
-            try await t.store.setUserActive(id: try #require(city.housingHandler.userId), active: false)
+            try await t.store.setUserActive(id: try #require(city.housingHandler.userId), active: false, by: .system)
             #expect(try await t.store.actor(forToken: fresh.token) == nil)
             await #expect(throws: HotlineError.self) { try await t.store.login(username: "housing", password: TestCity.password) }
             let agentSession = try await t.store.login(username: "agent", password: TestCity.password)
@@ -150,12 +150,12 @@ struct SafetyStoreTests {
     func calendarEdits(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { t in
             let city = try await TestCity.make(t.store)
-            try await t.store.setCalendarDay(CalendarDay(date: CivilDate("2026-11-24")!, kind: .holiday, name: "测试假日"))
+            try await t.store.setCalendarDay(CalendarDay(date: CivilDate("2026-11-24")!, kind: .holiday, name: "测试假日"), by: .system)
             let id = try await t.store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.agent).ticket.state.id
             let ticket = try await t.store.perform(ActionInput(code: .dispatch, mainUnitId: city.housing.id), onTicket: id, by: city.agent)
             #expect(ticket.state.replyDueAt == CivilDate("2026-12-01")!.instant(atMinute: 17 * 60 + 30))
-            try await t.store.removeCalendarDay(CivilDate("2026-11-24")!)
-            await #expect(throws: HotlineError.self) { try await t.store.removeCalendarDay(CivilDate("2026-11-24")!) }
+            try await t.store.removeCalendarDay(CivilDate("2026-11-24")!, by: .system)
+            await #expect(throws: HotlineError.self) { try await t.store.removeCalendarDay(CivilDate("2026-11-24")!, by: .system) }
             #expect(!(try await t.store.calendar().recordedDays(in: 2026).contains { $0.name == "测试假日" }))
         }
     }
@@ -168,7 +168,7 @@ struct SafetyStoreTests {
                 01,科教文体（新）,0101,科技事务,010101,科技服务,
                 98,新增大类,9801,新增中类,980101,新增小类,测试
                 """)
-            let result = try await t.store.importCategories(parsed)
+            let result = try await t.store.importCategories(parsed, by: .system)
             #expect(result.inserted == 3 && result.updated == 3)
             let all = try await t.store.categories()
             #expect(all.first { $0.code == "01" }?.name == "科教文体（新）")
@@ -180,20 +180,93 @@ struct SafetyStoreTests {
     func organisation(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { t in
             let city = try await TestCity.make(t.store)
-            await #expect(throws: HotlineError.self) { try await t.store.createUnit(name: "无上级部门", kind: .department, parentId: nil) }
+            await #expect(throws: HotlineError.self) { try await t.store.createUnit(name: "无上级部门", kind: .department, parentId: nil, by: .system) }
             await #expect(throws: HotlineError.self) {
-                try await t.store.createUser(username: "x1", displayName: "x", password: "long-enough", role: .agent, unitId: city.housing.id)
+                try await t.store.createUser(username: "x1", displayName: "x", password: "long-enough", role: .agent, unitId: city.housing.id, by: .system)
             }
             await #expect(throws: HotlineError.self) {
-                try await t.store.createUser(username: "agent", displayName: "重名", password: "long-enough", role: .agent, unitId: city.center.id)
+                try await t.store.createUser(username: "agent", displayName: "重名", password: "long-enough", role: .agent, unitId: city.center.id, by: .system)
             }
             await #expect(throws: HotlineError.self) {
-                try await t.store.createUser(username: "short", displayName: "短密码", password: "short", role: .agent, unitId: city.center.id)
+                try await t.store.createUser(username: "short", displayName: "短密码", password: "short", role: .agent, unitId: city.center.id, by: .system)
             }
             let units = try await t.store.units(visibleTo: city.agent)
             #expect(units.count == 5 && !units.contains { $0.id == city.otherCenter.id })
             #expect(city.section.path == [city.center.id, city.housing.id, city.section.id])
             #expect(city.section.centerId == city.center.id && city.otherDepartment.centerId == city.otherCenter.id)
+        }
+    }
+
+    @Test("every administration write checks the actor's permission and center inside the store", arguments: Backend.available)
+    func administrationScope(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let store = t.store
+            let housingUser = try #require(city.housingHandler.userId)
+            let before = (units: try await store.units(visibleTo: .system), users: try await store.users(visibleTo: .system),
+                          policies: try await store.slaPolicies(), days: try await store.calendar().recordedDays(in: 2026))
+
+            // Without the permission: 403, whatever the target.
+            let forbidden: [@Sendable () async throws -> Void] = [
+                { _ = try await store.createUnit(name: "新科室", kind: .department, parentId: city.housing.id, by: city.agent) },
+                { try await store.setUnitActive(id: city.housing.id, active: false, by: city.supervisor) },
+                { _ = try await store.createUser(username: "newbie", displayName: "新人", password: "long-enough", role: .unitHandler,
+                                                 unitId: city.housing.id, by: city.housingHandler) },
+                { try await store.setUserActive(id: housingUser, active: false, by: city.auditor) },
+                { try await store.resetPassword(userId: housingUser, password: "another-password", by: city.agent) },
+                { _ = try await store.createAPIKey(userId: housingUser, name: "k", by: city.supervisor) },
+                { _ = try await store.saveSLAPolicy(SLAPolicy.defaults[0], by: city.agent) },
+                { try await store.deleteSLAPolicy(id: 1, by: city.housingHandler) },
+                { try await store.setCalendarDay(CalendarDay(date: CivilDate("2026-11-24")!, kind: .holiday, name: "假日"), by: city.agent) },
+                { try await store.removeCalendarDay(CivilDate("2026-10-01")!, by: city.auditor) },
+                { _ = try await store.addRoutingRule(RoutingRule(categoryPrefix: "0305", unitId: city.transport.id), centerId: city.center.id,
+                                                     by: city.supervisor) },
+                { _ = try await store.addPlaces([Place(id: 0, name: "翠湖苑", kind: .estate)], centerId: city.center.id, by: city.agent) },
+                { _ = try await store.train(.category, centerId: city.center.id, by: city.auditor) },
+                { _ = try await store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.housingHandler) },
+            ]
+            for write in forbidden {
+                #expect(await #expect(throws: HotlineError.self) { try await write() }?.httpStatus == 403)
+            }
+
+            // Another center's administrator: this center's units and accounts do not exist for them (404), and
+            // what this center keeps for itself is refused (403).
+            let elsewhere: [(Int, @Sendable () async throws -> Void)] = [
+                (404, { _ = try await store.createUnit(name: "新科室", kind: .department, parentId: city.housing.id, by: city.otherAdmin) }),
+                (404, { try await store.setUnitActive(id: city.housing.id, active: false, by: city.otherAdmin) }),
+                (404, { _ = try await store.createUser(username: "newbie", displayName: "新人", password: "long-enough", role: .unitHandler,
+                                                       unitId: city.housing.id, by: city.otherAdmin) }),
+                (404, { try await store.setUserActive(id: housingUser, active: false, by: city.otherAdmin) }),
+                (404, { try await store.resetPassword(userId: housingUser, password: "another-password", by: city.otherAdmin) }),
+                (404, { _ = try await store.createAPIKey(userId: housingUser, name: "k", by: city.otherAdmin) }),
+                (403, { _ = try await store.addRoutingRule(RoutingRule(categoryPrefix: "0305", unitId: city.transport.id), centerId: city.center.id,
+                                                           by: city.otherAdmin) }),
+                (403, { _ = try await store.addPlaces([Place(id: 0, name: "翠湖苑", kind: .estate)], centerId: city.center.id, by: city.otherAdmin) }),
+                (403, { _ = try await store.train(.category, centerId: city.center.id, by: city.otherAdmin) }),
+                (403, { _ = try await store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.otherAgent) }),
+                // A new root center is the platform's to add, not a center administrator's.
+                (400, { _ = try await store.createUnit(name: "第三个中心", kind: .center, parentId: nil, by: city.admin) }),
+            ]
+            for (status, write) in elsewhere {
+                #expect(await #expect(throws: HotlineError.self) { try await write() }?.httpStatus == status)
+            }
+            #expect(try await store.users(visibleTo: city.otherAdmin).allSatisfy { user in
+                !before.users.contains { $0.id == user.id && [city.center.id, city.housing.id].contains($0.unitId) }
+            })
+
+            // Nothing changed.
+            #expect(try await store.units(visibleTo: .system) == before.units)
+            #expect(try await store.users(visibleTo: .system) == before.users)
+            #expect(try await store.slaPolicies() == before.policies)
+            #expect(try await store.calendar().recordedDays(in: 2026) == before.days)
+            #expect(try await store.routingRules(centerId: city.center.id).isEmpty)
+
+            // The center's own administrator may.
+            let unit = try await store.createUnit(name: "新科室", kind: .department, parentId: city.housing.id, by: city.admin)
+            try await store.setUnitActive(id: unit.id, active: false, by: city.admin)
+            try await store.resetPassword(userId: housingUser, password: "another-password", by: city.admin)
+            #expect(try await store.units(visibleTo: city.admin).contains { $0.id == unit.id && !$0.active })
+            #expect(!(try await store.units(visibleTo: city.otherAdmin).contains { $0.id == unit.id }))
         }
     }
 }

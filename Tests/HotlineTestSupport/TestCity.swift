@@ -22,20 +22,22 @@ public struct TestCity: Sendable {
     public let auditor: Actor
     public let admin: Actor
     public let otherAgent: Actor
+    /// The neighbouring center's administrator: holds every admin permission, for another tree.
+    public let otherAdmin: Actor
     public let otherHandler: Actor
 
     public static let password = "test-password"
 
     public static func make(_ store: Store) async throws -> TestCity {
-        let center = try await store.createUnit(name: "测试市12345热线中心", kind: .center, parentId: nil)
-        let housing = try await store.createUnit(name: "市住建局", kind: .department, parentId: center.id)
-        let section = try await store.createUnit(name: "住建局物业科", kind: .department, parentId: housing.id)
-        let transport = try await store.createUnit(name: "市交通局", kind: .department, parentId: center.id)
-        let district = try await store.createUnit(name: "东湖区", kind: .district, parentId: center.id)
-        let otherCenter = try await store.createUnit(name: "邻市12345热线中心", kind: .center, parentId: nil)
-        let otherDepartment = try await store.createUnit(name: "邻市住建局", kind: .department, parentId: otherCenter.id)
+        let center = try await store.createUnit(name: "测试市12345热线中心", kind: .center, parentId: nil, by: .system)
+        let housing = try await store.createUnit(name: "市住建局", kind: .department, parentId: center.id, by: .system)
+        let section = try await store.createUnit(name: "住建局物业科", kind: .department, parentId: housing.id, by: .system)
+        let transport = try await store.createUnit(name: "市交通局", kind: .department, parentId: center.id, by: .system)
+        let district = try await store.createUnit(name: "东湖区", kind: .district, parentId: center.id, by: .system)
+        let otherCenter = try await store.createUnit(name: "邻市12345热线中心", kind: .center, parentId: nil, by: .system)
+        let otherDepartment = try await store.createUnit(name: "邻市住建局", kind: .department, parentId: otherCenter.id, by: .system)
         func user(_ name: String, _ role: Role, _ unit: OrgUnit) async throws -> Actor {
-            let user = try await store.createUser(username: name, displayName: name, password: password, role: role, unitId: unit.id)
+            let user = try await store.createUser(username: name, displayName: name, password: password, role: role, unitId: unit.id, by: .system)
             return Actor.user(id: user.id, name: name, role: role, unitId: unit.id, unitPath: unit.path, centerId: unit.centerId)
         }
         return TestCity(
@@ -46,6 +48,7 @@ public struct TestCity: Sendable {
             sectionHandler: try await user("section", .unitHandler, section), transportHandler: try await user("transport", .unitHandler, transport),
             districtHandler: try await user("district", .unitHandler, district), auditor: try await user("auditor", .auditor, center),
             admin: try await user("admin", .admin, center), otherAgent: try await user("other-agent", .agent, otherCenter),
+            otherAdmin: try await user("other-admin", .admin, otherCenter),
             otherHandler: try await user("other-housing", .unitHandler, otherDepartment))
     }
 

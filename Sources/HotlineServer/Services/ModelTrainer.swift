@@ -37,7 +37,7 @@ public struct ModelTrainer: Service {
                 let since = models.filter { $0.centerId == center.id && $0.kind == kind }.map(\.createdAt).max() ?? .distantPast
                 do {
                     guard try await store.closedTickets(since: since, centerId: center.id) >= retrainAfter else { continue }
-                    if let report = try await store.train(kind, centerId: center.id, note: "自动增量训练", unlessNewerThan: since) {
+                    if let report = try await store.train(kind, centerId: center.id, note: "自动增量训练", unlessNewerThan: since, by: .system) {
                         logger.info("trained \(kind.rawValue) v\(report.model.version) for \(center.name): macro-F1 \(report.model.macroF1) on \(report.model.examples) tickets")
                     }
                 } catch let error as HotlineError where error.code == .trainingInProgress {
