@@ -125,7 +125,7 @@ extension Components.Schemas.PublicTicket {
         self.init(
             number: record.number, status: convert(s.status), statusLabel: s.status.label, title: record.title,
             reply: record.publicReply,
-            canEvaluate: s.status == .pendingCallback, createdAt: record.createdAt, closedAt: s.closedAt,
+            canEvaluate: ActionRule.citizenMay(.evaluate, from: s.status), createdAt: record.createdAt, closedAt: s.closedAt,
             history: events.map { .init(at: $0.at, action: $0.action.rawValue, actionLabel: $0.action.label, note: $0.publicNote) })
     }
 }

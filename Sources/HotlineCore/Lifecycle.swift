@@ -43,7 +43,8 @@ public struct Lifecycle: Sendable {
         self.planner = planner
     }
 
-    /// Checks role, status and unit for `action`; throws 403 or 409 errors and changes nothing.
+    /// Checks `action` against its rule (LifecycleTable.swift): role, status, the side of the ticket, preconditions.
+    /// Throws 403 or 409 errors and changes nothing.
     public func authorize(_ code: ActionCode, on ticket: TicketState, by actor: Actor) throws {
         guard let rule = ActionRule.rule(for: code) else {
             throw HotlineError(.unknownAction, "不支持的操作 (unsupported action \(code.rawValue))")
@@ -59,21 +60,23 @@ public struct Lifecycle: Sendable {
         guard (actor.kind == .citizen ? rule.citizenFrom : rule.from).contains(ticket.status) else {
             throw HotlineError(.invalidState, "工单当前状态为「\(ticket.status.label)」，不能\(code.label) (cannot \(code.rawValue) a ticket in status \(ticket.status.rawValue))")
         }
-        guard actor.kind == .user else { return }
-        switch rule.party {
-        case .center:
-            guard actor.centerId == ticket.centerId else { throw Self.roleError(code) }
-        case .responsibleUnit:
-            guard let unit = actor.unitId, ticket.responsibleUnitIds.contains(unit) else {
-                throw HotlineError.forbidden("只有承办单位可以\(code.label) (only the responsible unit may \(code.rawValue))")
+        if actor.kind == .user {
+            switch rule.party {
+            case .center:
+                guard actor.centerId == ticket.centerId else { throw Self.roleError(code) }
+            case .responsibleUnit:
+                guard let unit = actor.unitId, ticket.responsibleUnitIds.contains(unit) else {
+                    throw HotlineError.forbidden("只有承办单位可以\(code.label) (only the responsible unit may \(code.rawValue))")
+                }
+            case .coUnit:
+                guard let unit = actor.unitId, ticket.coUnitIds.contains(unit) else {
+                    throw HotlineError.forbidden("只有协办单位可以\(code.label) (only a co-unit may \(code.rawValue))")
+                }
+            case .system:
+                throw Self.roleError(code)
             }
-        case .coUnit:
-            guard let unit = actor.unitId, ticket.coUnitIds.contains(unit) else {
-                throw HotlineError.forbidden("只有协办单位可以\(code.label) (only a co-unit may \(code.rawValue))")
-            }
-        case .system:
-            throw Self.roleError(code)
         }
+        if let refusal = rule.preconditions.lazy.compactMap({ $0.refusal(for: ticket) }).first { throw refusal }
     }
 
     /// Applies `action` by `actor` at `now`, or throws without changing anything.
@@ -172,9 +175,6 @@ public struct Lifecycle: Sendable {
                 next.status = ticket.resumeStatus ?? .inProgress
             }
         case .requestExtension(let days, let reason, let progress):
-            guard ticket.pendingExtensionDays == nil else {
-                throw HotlineError(.extensionPending, "已有延期申请待审批 (an extension request is already pending)")
-            }
             guard (1...Self.maxExtensionDays).contains(days) else {
                 throw HotlineError.invalid("days", "延期天数须在1到\(Self.maxExtensionDays)个工作日之间 (days must be 1–\(Self.maxExtensionDays))")
             }
@@ -184,9 +184,7 @@ public struct Lifecycle: Sendable {
             note = "\(why)；办理进展：\(done)"
             details["days"] = [String(days)]
         case .decideExtension(let approve, let text):
-            guard let days = ticket.pendingExtensionDays else {
-                throw HotlineError(.noExtensionPending, "没有待审批的延期申请 (no extension request is pending)")
-            }
+            let days = ticket.pendingExtensionDays ?? 0
             next.pendingExtensionDays = nil
             note = Self.joined(approve ? "同意延期\(days)个工作日" : "不同意延期", try Self.optional(text))
             details["approved"] = [String(approve)]
@@ -266,9 +264,6 @@ public struct Lifecycle: Sendable {
             note = why
             supervision = SupervisionDraft(level: level, method: method, reason: why)
         case .markDifficult(let text):
-            guard !ticket.difficult else {
-                throw HotlineError(.alreadyDifficult, "已认定为疑难件 (already marked difficult)")
-            }
             next.difficult = true
             note = try Self.required(text, "note", max: 2000)
             // A dispatched ticket's deadlines are counted again from dispatch under the difficult policy.
@@ -283,21 +278,27 @@ public struct Lifecycle: Sendable {
                 }
             }
         case .markDueSoon:
-            guard !ticket.dueSoonMarked else { throw Self.alreadyMarked }
             next.dueSoonMarked = true
         case .markOverdue:
-            guard !ticket.overdueMarked else { throw Self.alreadyMarked }
             next.overdueMarked = true
             next.dueSoonMarked = true
             next.supervisionCount += 1
             supervision = SupervisionDraft(level: .center, method: .automatic, reason: "工单超过答复期限，系统自动督办")
         case .markSignOverdue:
-            guard !ticket.signOverdueMarked else { throw Self.alreadyMarked }
             next.signOverdueMarked = true
         }
+        try Self.checkOutcome(action.code, from: ticket.status, to: next.status)
         details.merge(next.changes(from: ticket)) { mine, _ in mine }
         let event = EventDraft(action: action.code, fromStatus: ticket.status, toStatus: next.status, note: note, details: details)
         return Transition(ticket: next, event: event, supervision: supervision)
+    }
+
+    /// Refuses (500) a transition the table does not list: `apply` may only lead where `ActionRule.to` says.
+    static func checkOutcome(_ code: ActionCode, from: TicketStatus, to: TicketStatus) throws {
+        let allowed = ActionRule.rule(for: code)?.to ?? []
+        guard allowed.isEmpty ? to == from : allowed.contains(to) else {
+            throw HotlineError(.internalError, "状态流转不在规则表中 (\(code.rawValue) may not lead from \(from.rawValue) to \(to.rawValue))")
+        }
     }
 
     /// Checks that `target` is a valid merge target for `ticket`.
@@ -328,9 +329,19 @@ public struct Lifecycle: Sendable {
         ticket.signOverdueMarked = false
     }
 
+    /// Whether `unit` may take `ticket` by dispatch: an active handling unit of the ticket's center, and not one whose
+    /// return of this ticket the center approved — unless the ticket was escalated, when the center designates the
+    /// unit that must handle it whoever returned it before. Pages offer exactly these units.
+    public static func mayDispatch(_ ticket: TicketState, to unit: UnitRef) -> Bool {
+        (try? checkDispatchTarget(unit, for: ticket)) != nil
+    }
+
     private static func checkDispatchTarget(_ unit: UnitRef, for ticket: TicketState) throws {
         guard unit.active, unit.kind != .center, unit.centerId == ticket.centerId else {
             throw HotlineError(.invalidUnit, "「\(unit.name)」不能承办本中心的工单 (unit cannot take this center's tickets)")
+        }
+        guard ticket.escalated || !ticket.returnedUnitIds.contains(unit.id) else {
+            throw HotlineError(.invalidUnit, "「\(unit.name)」已退回本工单，不能再派给该单位 (this unit returned the ticket before)")
         }
     }
 
@@ -338,7 +349,6 @@ public struct Lifecycle: Sendable {
         HotlineError.forbidden("当前角色无权\(code.label) (your role may not \(code.rawValue))")
     }
 
-    private static let alreadyMarked = HotlineError(.alreadyMarked, "已标记 (already marked)")
 
     /// The text trimmed; a 400 naming `field` when it is blank or longer than `max` characters.
     public static func required(_ text: String, _ field: String, max: Int) throws -> String {

@@ -105,7 +105,7 @@ public enum TicketStatus: String, Labelled {
     public var isTerminal: Bool { self == .closed || self == .rejected || self == .merged }
 
     /// Statuses during which a unit holds the ticket and its reply deadline runs.
-    public var isWithUnit: Bool { self == .pendingSign || self == .inProgress || self == .returnRequested }
+    public var isWithUnit: Bool { ActionRule.withUnit.contains(self) }
 }
 
 /// A user's role; it decides which actions the user may take.

@@ -151,6 +151,31 @@ public struct TicketFilter: Sendable {
     public init() {}
 }
 
+extension TicketFilter {
+    /// The tickets of `queue` on `desk`, within `actor`'s scope: on a unit's desk what the unit holds (or helps with),
+    /// on the center's desk the whole center. Work to do comes nearest deadline first; a record of work done newest first.
+    public init(queue: WorkQueue, on desk: WorkQueue.Desk, for actor: Actor) {
+        self.init()
+        statuses = TicketStatus.allCases.filter(queue.statuses.contains)
+        order = queue.newestFirst ? .newest : .deadline
+        limit = queue.newestFirst ? 50 : 100
+        switch queue.mark {
+        case .none: break
+        case .dueSoon: dueSoon = true
+        case .overdue: overdue = true
+        case .sentBack: sentBack = true
+        case .extensionPending: extensionPending = true
+        case .supervised: supervised = true
+        }
+        guard desk == .unit else { return }
+        switch queue.holder {
+        case .heldWithinUnit: heldWithin = actor.unitPath
+        case .coUnit: coUnit = actor.unitId ?? -1
+        case .scope: break
+        }
+    }
+}
+
 /// How a ticket list is sorted.
 public enum TicketOrder: Sendable {
     /// Newest first, paged by cursor.

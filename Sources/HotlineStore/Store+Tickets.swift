@@ -145,11 +145,8 @@ extension Store {
         if let code = filter.categoryCode { conditions.append("t.category_code LIKE \(bind: code + "%")") }
         if let channel = filter.channel { conditions.append("t.channel = \(bind: channel.rawValue)") }
         if let type = filter.type { conditions.append("t.type = \(bind: type.rawValue)") }
-        let running = TicketStatus.allCases.filter(\.isWithUnit).map(\.rawValue)
-        if filter.dueSoon {
-            conditions.append("t.status IN (\(binds: running)) AND t.due_soon_at <= \(bind: nowMillis) AND t.reply_due_at > \(bind: nowMillis)")
-        }
-        if filter.overdue { conditions.append("t.status IN (\(binds: running)) AND t.reply_due_at <= \(bind: nowMillis)") }
+        if filter.dueSoon { conditions.append(Self.dueCondition(.dueSoon, at: now)) }
+        if filter.overdue { conditions.append(Self.dueCondition(.overdue, at: now)) }
         if filter.escalated { conditions.append("t.escalated = \(bind: true)") }
         if filter.sentBack { conditions.append("t.sent_back = \(bind: true)") }
         if filter.extensionPending { conditions.append("t.pending_extension_days IS NOT NULL") }

@@ -29,6 +29,16 @@ struct LifecycleTableTests {
         .markDifficult: ([.accepted, .pendingSign, .inProgress], [.centerSupervisor]),
     ]
 
+    /// Where each action may lead (empty: the status stays as it was).
+    static let toSpec: [ActionCode: Set<TicketStatus>] = [
+        .accept: [.accepted], .reject: [.rejected], .answerOnContact: [.closed], .dispatch: [.pendingSign],
+        .sign: [.inProgress], .subDispatch: [.pendingSign], .coInput: [], .requestReturn: [.returnRequested],
+        .arbitrateReturn: [.accepted, .inProgress, .pendingSign], .requestExtension: [], .decideExtension: [], .reply: [.replied],
+        .review: [.pendingCallback, .inProgress], .evaluate: [.evaluated, .inProgress], .close: [.closed], .merge: [.merged],
+        .markUnreasonableRepeat: [.closed], .supervise: [], .markDifficult: [],
+        .markDueSoon: [], .markOverdue: [], .markSignOverdue: [],
+    ]
+
     static let systemSpec: [ActionCode: Set<TicketStatus>] = [
         .markDueSoon: [.pendingSign, .inProgress, .returnRequested],
         .markOverdue: [.pendingSign, .inProgress, .returnRequested],
@@ -92,6 +102,8 @@ struct LifecycleTableTests {
             #expect(roles.contains(c.role) && from.contains(c.status), "allowed but should not be")
             #expect(transition.event.action == c.code)
             #expect(transition.event.fromStatus == c.status)
+            let to = Self.toSpec[c.code]!
+            #expect(to.isEmpty ? transition.ticket.status == c.status : to.contains(transition.ticket.status))
         case .failure(let error as HotlineError):
             if !roles.contains(c.role) {
                 #expect(error.httpStatus == 403, "expected 403, got \(error)")
@@ -136,6 +148,62 @@ struct LifecycleTableTests {
             for code in Self.spec.keys {
                 #expect(throws: HotlineError.self) { try lifecycle.apply(Self.sample(code), to: Org.ticket(status), by: Org.supervisor, at: monday) }
             }
+        }
+    }
+
+    @Test("the table lists what the specification lists, for every action")
+    func tableMatchesSpec() {
+        for code in ActionCode.allCases {
+            let rule = ActionRule.rule(for: code)
+            if let spec = Self.spec[code] {
+                #expect(rule?.from == spec.from && rule?.roles == spec.roles, "\(code)")
+            } else if let from = Self.systemSpec[code] {
+                #expect(rule?.from == from && rule?.roles == [] && rule?.party == .system, "\(code)")
+            } else {
+                #expect(rule == nil, "\(code) is an event, not an action")
+            }
+            #expect(rule.map { $0.to } == Self.toSpec[code], "\(code) leads to")
+        }
+    }
+
+    @Test("every precondition refuses with its own code and hides the action; the action is offered once it holds")
+    func preconditions() throws {
+        let cases: [(ActionCode, TicketState, Actor, ErrorCode)] = [
+            (.requestExtension, Org.ticket(.inProgress, pendingExtension: 3), Org.handler, .extensionPending),
+            (.decideExtension, Org.ticket(.inProgress), Org.supervisor, .noExtensionPending),
+            (.markDifficult, { var t = Org.ticket(.inProgress); t.difficult = true; return t }(), Org.supervisor, .alreadyDifficult),
+            (.markDueSoon, { var t = Org.ticket(.inProgress); t.dueSoonMarked = true; return t }(), .system, .alreadyMarked),
+            (.markOverdue, { var t = Org.ticket(.inProgress); t.overdueMarked = true; return t }(), .system, .alreadyMarked),
+            (.markSignOverdue, { var t = Org.ticket(.pendingSign); t.signOverdueMarked = true; return t }(), .system, .alreadyMarked),
+        ]
+        for (code, ticket, actor, expected) in cases {
+            let error = #expect(throws: HotlineError.self) { try lifecycle.apply(Self.sample(code), to: ticket, by: actor, at: monday) }
+            #expect(error?.code == expected, "\(code)")
+            #expect(!lifecycle.availableActions(on: ticket, for: actor).contains(code))
+        }
+        #expect(ActionRule.rule(for: .requestExtension)?.preconditions == [.noPendingExtension])
+        #expect(lifecycle.availableActions(on: Org.ticket(.inProgress, pendingExtension: 3), for: Org.supervisor).contains(.decideExtension))
+    }
+
+    @Test("a unit whose return was approved is not dispatched the ticket again, unless it was escalated")
+    func returnedUnit() throws {
+        let returned = try run(Org.ticket(.accepted), [(.dispatch(main: Org.main, co: []), Org.agent), (.requestReturn(reason: "非本单位职责"), Org.handler),
+                                                       (.arbitrateReturn(approve: true, note: ""), Org.supervisor)])
+        #expect(!Lifecycle.mayDispatch(returned, to: Org.main) && Lifecycle.mayDispatch(returned, to: Org.other))
+        for dispatch in [TicketAction.dispatch(main: Org.main, co: []), .dispatch(main: Org.other, co: [Org.main])] {
+            #expect(#expect(throws: HotlineError.self) { try lifecycle.apply(dispatch, to: returned, by: Org.agent, at: monday) }?.code == .invalidUnit)
+        }
+        var escalated = returned
+        escalated.escalated = true
+        #expect(Lifecycle.mayDispatch(escalated, to: Org.main))
+        #expect(try lifecycle.apply(.dispatch(main: Org.main, co: []), to: escalated, by: Org.agent, at: monday).ticket.mainUnitId == Org.main.id)
+    }
+
+    @Test("a citizen may rate exactly where the table lets a citizen evaluate")
+    func citizenEvaluates() {
+        for status in TicketStatus.allCases {
+            #expect(ActionRule.citizenMay(.evaluate, from: status) == (status == .pendingCallback))
+            #expect(!ActionRule.citizenMay(.close, from: status))
         }
     }
 }
