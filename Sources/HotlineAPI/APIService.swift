@@ -33,7 +33,7 @@ struct APIService: APIProtocol {
 
     func listEnums(_ input: Operations.ListEnums.Input) async throws -> Operations.ListEnums.Output {
         func labels<T: Labelled>(_ type: T.Type) -> [Components.Schemas.Label] {
-            T.allCases.map { .init(code: $0.rawValue, label: $0.label) }
+            T.allCases.map { .init(code: $0.rawValue, label: $0.label, englishLabel: $0.englishLabel) }
         }
         let all: [String: [Components.Schemas.Label]] = [
             "channel": labels(Channel.self), "ticketType": labels(TicketType.self), "urgency": labels(Urgency.self),
@@ -41,7 +41,7 @@ struct APIService: APIProtocol {
             "rejectReason": labels(RejectReason.self), "satisfaction": labels(Satisfaction.self),
             "supervisionLevel": labels(SupervisionLevel.self), "supervisionMethod": labels(SupervisionMethod.self),
             "action": labels(ActionCode.self), "deadlineUnit": labels(DeadlineUnit.self), "dueState": labels(DueState.self),
-            "calendarDayKind": labels(CalendarDayKind.self),
+            "calendarDayKind": labels(CalendarDayKind.self), "workQueue": labels(WorkQueue.self), "permission": labels(Permission.self),
         ]
         return .ok(.init(body: .json(.init(additionalProperties: all))))
     }

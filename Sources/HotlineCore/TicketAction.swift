@@ -96,7 +96,7 @@ public enum ActionCode: String, Labelled {
         case .dispatch: "派单"
         case .sign: "签收"
         case .subDispatch: "下派"
-        case .coInput: "协办意见"
+        case .coInput: "提交协办意见"
         case .requestReturn: "申请退单"
         case .arbitrateReturn: "退单审核"
         case .requestExtension: "申请延期"
@@ -107,13 +107,43 @@ public enum ActionCode: String, Labelled {
         case .close: "办结"
         case .merge: "合并至其他工单"
         case .mergedFrom: "合并重复件"
-        case .markUnreasonableRepeat: "无理重复诉求"
+        case .markUnreasonableRepeat: "认定无理重复诉求"
         case .supervise: "督办"
         case .markDifficult: "认定疑难件"
         case .markDueSoon: "临期预警"
         case .markOverdue: "超期"
         case .markSignOverdue: "签收超期"
         case .revealIdentity: "查看诉求人信息"
+        }
+    }
+
+    public var englishLabel: String {
+        switch self {
+        case .create: "Record"
+        case .accept: "Accept"
+        case .reject: "Refuse"
+        case .answerOnContact: "Answer and close"
+        case .dispatch: "Dispatch"
+        case .sign: "Sign"
+        case .subDispatch: "Pass down"
+        case .coInput: "Give co-unit input"
+        case .requestReturn: "Ask to return"
+        case .arbitrateReturn: "Decide return"
+        case .requestExtension: "Ask for extension"
+        case .decideExtension: "Decide extension"
+        case .reply: "Reply"
+        case .review: "Review reply"
+        case .evaluate: "Record callback"
+        case .close: "Close"
+        case .merge: "Merge into another ticket"
+        case .mergedFrom: "Duplicate merged in"
+        case .markUnreasonableRepeat: "Unreasonable repeat"
+        case .supervise: "Supervise"
+        case .markDifficult: "Mark difficult"
+        case .markDueSoon: "Due-soon warning"
+        case .markOverdue: "Overdue"
+        case .markSignOverdue: "Sign overdue"
+        case .revealIdentity: "Reveal identity"
         }
     }
 

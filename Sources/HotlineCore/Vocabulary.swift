@@ -42,6 +42,24 @@ public enum Channel: String, Labelled {
         }
     }
 
+    public var englishLabel: String {
+        switch self {
+        case .phone: "Phone"
+        case .web: "Website"
+        case .app: "Mobile app"
+        case .wechat: "WeChat"
+        case .sms: "SMS"
+        case .email: "Email"
+        case .letter: "Letter"
+        case .walkIn: "Walk-in"
+        case .messageBoard: "Message board"
+        case .police110: "110 transfer"
+        case .open311: "Open311"
+        case .enterpriseSeat: "Business line"
+        case .photo: "Photo report"
+        }
+    }
+
     /// Online submissions wait in the screening queue (待甄别); calls and transfers are accepted at once.
     public var startsInScreening: Bool {
         switch self {

@@ -1,7 +1,7 @@
 /// A work queue (待办): the tickets waiting for one side's next step, listed as a tab of a unit's 承办台 or the
 /// center's 工作台. Each queue's statuses are read from the lifecycle table, so a queue shows exactly the tickets on
 /// which its side's action is possible.
-public enum WorkQueue: String, CaseIterable, Sendable {
+public enum WorkQueue: String, Labelled {
     /// 待签收: the unit's sign.
     case toSign
     /// 办理中: signed and still held, a return possibly pending.
@@ -53,6 +53,42 @@ public enum WorkQueue: String, CaseIterable, Sendable {
         case coUnit
         /// Anything in the unit's data scope.
         case scope
+    }
+
+    public var label: String {
+        switch self {
+        case .toSign: "待签收"
+        case .inProgress: "办理中"
+        case .dueSoon: "临期"
+        case .overdue: "超期"
+        case .sentBack: "退回重办"
+        case .coHandling: "协办"
+        case .replied: "已答复"
+        case .review: "待审核"
+        case .returns: "退单待审"
+        case .extensions: "延期待批"
+        case .callbacks: "待回访"
+        case .toClose: "待办结"
+        case .supervised: "督办件"
+        }
+    }
+
+    public var englishLabel: String {
+        switch self {
+        case .toSign: "To sign"
+        case .inProgress: "In progress"
+        case .dueSoon: "Due soon"
+        case .overdue: "Overdue"
+        case .sentBack: "Sent back"
+        case .coHandling: "Co-handling"
+        case .replied: "Replied"
+        case .review: "To review"
+        case .returns: "Returns"
+        case .extensions: "Extensions"
+        case .callbacks: "Callbacks"
+        case .toClose: "To close"
+        case .supervised: "Supervised"
+        }
     }
 
     /// The statuses of the queue's tickets.

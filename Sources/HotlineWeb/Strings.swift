@@ -1,3 +1,5 @@
+import HotlineCore
+
 /// Every text of the pages, in Simplified Chinese first and English second.
 enum Strings {
     /// The table for one language, as templates read it (`{{t.login}}`).
@@ -13,7 +15,18 @@ enum Strings {
     static let chineseTable = all.mapValues(\.0)
     static let englishTable = all.mapValues(\.1)
 
-    static let all: [String: (String, String)] = [
+    /// The written texts and those whose one source is a vocabulary of the core (`act_*` from `ActionCode`,
+    /// `tab_*` from `WorkQueue`), so a page and the API never name the same thing differently.
+    static let all: [String: (String, String)] = written.merging(vocabulary) { written, _ in written }
+
+    static let vocabulary: [String: (String, String)] = {
+        var texts: [String: (String, String)] = [:]
+        for code in ActionCode.allCases { texts["act_" + code.rawValue] = (code.label, code.englishLabel) }
+        for queue in WorkQueue.allCases { texts["tab_" + queue.rawValue] = (queue.label, queue.englishLabel) }
+        return texts
+    }()
+
+    static let written: [String: (String, String)] = [
         // Frame
         "appName": ("12345政务服务便民热线", "12345 Government Service Hotline"),
         "switchLang": ("English", "中文"),
@@ -111,25 +124,6 @@ enum Strings {
         "actions": ("可执行操作", "Actions"),
         "noActions": ("当前无可执行的操作", "Nothing for you to do here now"),
         // Actions
-        "act_accept": ("受理", "Accept"),
-        "act_reject": ("不予受理", "Refuse"),
-        "act_answerOnContact": ("直接答复办结", "Answer and close"),
-        "act_dispatch": ("派单", "Dispatch"),
-        "act_sign": ("签收", "Sign"),
-        "act_subDispatch": ("下派", "Pass down"),
-        "act_coInput": ("提交协办意见", "Give co-unit input"),
-        "act_requestReturn": ("申请退单", "Ask to return"),
-        "act_arbitrateReturn": ("退单审核", "Decide return"),
-        "act_requestExtension": ("申请延期", "Ask for extension"),
-        "act_decideExtension": ("延期审批", "Decide extension"),
-        "act_reply": ("答复", "Reply"),
-        "act_review": ("答复审核", "Review reply"),
-        "act_evaluate": ("回访评价", "Record callback"),
-        "act_close": ("办结归档", "Close"),
-        "act_merge": ("合并至其他工单", "Merge into another ticket"),
-        "act_markUnreasonableRepeat": ("认定无理重复诉求", "Unreasonable repeat"),
-        "act_supervise": ("督办", "Supervise"),
-        "act_markDifficult": ("认定疑难件", "Mark difficult"),
         "approve": ("通过", "Approve"),
         "sendBack": ("退回重办", "Send back"),
         "sendBackNeedsNote": ("退回时必填", "required to send back"),
@@ -174,19 +168,6 @@ enum Strings {
         "search": ("查询", "Search"),
         "any": ("全部", "Any"),
         "tabs": ("分类", "Tabs"),
-        "tab_toSign": ("待签收", "To sign"),
-        "tab_inProgress": ("办理中", "In progress"),
-        "tab_dueSoon": ("临期", "Due soon"),
-        "tab_overdue": ("超期", "Overdue"),
-        "tab_sentBack": ("退回重办", "Sent back"),
-        "tab_coHandling": ("协办", "Co-handling"),
-        "tab_replied": ("已答复", "Replied"),
-        "tab_review": ("待审核", "To review"),
-        "tab_returns": ("退单待审", "Returns"),
-        "tab_extensions": ("延期待批", "Extensions"),
-        "tab_callbacks": ("待回访", "Callbacks"),
-        "tab_toClose": ("待办结", "To close"),
-        "tab_supervised": ("督办件", "Supervised"),
         "tab_duplicates": ("重复件", "Duplicates"),
         "duplicatesHint": ("文本相似或同一来电人30天内的未办结工单，核实后可在工单页合并", "Open tickets with similar text, or from one caller within 30 days; check them, then merge from the ticket page"),
         "noDuplicates": ("暂无疑似重复件", "No likely duplicates"),

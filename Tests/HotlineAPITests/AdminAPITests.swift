@@ -37,6 +37,10 @@ struct AdminAPITests {
             #expect(try await api.send(.post, "/api/v1/auth/login", json: ["username": "chengguan", "password": "a-long-password"]).status == 401)
             #expect(try await api.send(.get, "/api/v1/me", token: login.json["token"].string).status == 401)
             let users = try await api.send(.get, "/api/v1/users", token: admin).json.array
+            // The vocabulary an integrator reads is the pages' one source, in both languages.
+            let enums = try await api.send(.get, "/api/v1/enums", token: agent).json
+            #expect(enums["action"].array.contains { $0["code"] == "close" && $0["label"] == "办结" && $0["englishLabel"] == "Close" })
+            #expect(enums["workQueue"].array.contains { $0["code"] == "toSign" && $0["label"] == "待签收" })
             #expect(users.contains { $0["username"] == "chengguan" } && !users.contains { $0["username"] == "other-agent" })
         }
     }

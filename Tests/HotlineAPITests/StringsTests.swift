@@ -1,4 +1,5 @@
 import Foundation
+import HotlineCore
 import Testing
 
 @testable import HotlineWeb
@@ -33,5 +34,38 @@ struct StringsTests {
         #expect(missing.isEmpty, "missing: \(missing.sorted())")
         let untranslated = Strings.all.filter { $0.value.0 == $0.value.1 && $0.key != "switchLang" }.keys.filter { !["size"].contains($0) }
         #expect(untranslated.allSatisfy { Strings.chineseTable[$0]!.allSatisfy { $0.isASCII } }, "\(untranslated.sorted())")
+    }
+}
+
+@Suite("One label source")
+struct LabelSourceTests {
+    /// Every vocabulary with labels: each case has a Chinese and an English label, distinct within the vocabulary.
+    static func check<T: Labelled>(_ type: T.Type) {
+        let cases = Array(T.allCases)
+        #expect(cases.allSatisfy { !$0.label.isEmpty && !$0.englishLabel.isEmpty }, "\(T.self)")
+        #expect(Set(cases.map(\.label)).count == cases.count, "\(T.self): two cases share a Chinese label")
+        #expect(Set(cases.map(\.englishLabel)).count == cases.count, "\(T.self): two cases share an English label")
+    }
+
+    @Test("every vocabulary labels each case once, in both languages")
+    func vocabularies() {
+        Self.check(Channel.self); Self.check(TicketType.self); Self.check(Urgency.self); Self.check(TicketStatus.self)
+        Self.check(Role.self); Self.check(UnitKind.self); Self.check(RejectReason.self); Self.check(Satisfaction.self)
+        Self.check(SupervisionLevel.self); Self.check(SupervisionMethod.self); Self.check(ActionCode.self)
+        Self.check(DeadlineUnit.self); Self.check(DueState.self); Self.check(CalendarDayKind.self); Self.check(WorkQueue.self)
+        Self.check(Permission.self)
+    }
+
+    @Test("pages name actions and queues with the core's labels, never their own")
+    func pagesReadTheCore() {
+        for code in ActionCode.allCases {
+            #expect(Strings.text("act_" + code.rawValue, english: false) == code.label)
+            #expect(Strings.text("act_" + code.rawValue, english: true) == code.englishLabel)
+        }
+        for queue in WorkQueue.allCases {
+            #expect(Strings.text("tab_" + queue.rawValue, english: false) == queue.label)
+        }
+        #expect(Strings.written.keys.allSatisfy { !Strings.vocabulary.keys.contains($0) })
+        #expect(ActionCode.close.label == "办结")
     }
 }
