@@ -33,6 +33,10 @@ public enum Permission: String, CaseIterable, Sendable {
     case editKnowledge
     /// 知识库: search and read the knowledge base, report errors.
     case useKnowledge
+    /// Read every entry's working copy and history, not only what is live.
+    case readKnowledgeDrafts
+    /// 核校: verify the entries every unit writes about its own matters (a unit's staff verify their own unit's).
+    case verifyUnitKnowledge
     /// 审计: the audit log, identity-reveal records, chain verification.
     case viewAuditLog
     /// Import a city's past tickets.
@@ -64,14 +68,27 @@ extension Role {
         case .unitHandler, .unitAdmin:
             [.handleTickets, .revealIdentity, .searchTickets, .useKnowledge]
         case .kbEditor:
-            [.editKnowledge, .useKnowledge, .searchTickets]
+            [.editKnowledge, .useKnowledge, .readKnowledgeDrafts, .searchTickets]
         case .admin:
             [.seeWholeCenter, .searchTickets, .manageOrganisation, .manageReferenceData, .manageIntegrations, .manageModels, .viewModels,
-             .viewUsers, .editKnowledge, .useKnowledge, .viewAuditLog, .importTickets]
+             .viewUsers, .editKnowledge, .useKnowledge, .readKnowledgeDrafts, .verifyUnitKnowledge, .viewAuditLog, .importTickets]
         case .auditor:
-            [.seeWholeCenter, .searchTickets, .viewModels, .viewUsers, .useKnowledge, .viewAuditLog]
+            [.seeWholeCenter, .searchTickets, .viewModels, .viewUsers, .useKnowledge, .readKnowledgeDrafts, .viewAuditLog]
         case .integrationClient:
             [.recordTickets, .seeWholeCenter, .searchTickets, .integrate]
+        }
+    }
+
+    /// The work a role's day starts with: its menu shows this first and signing in lands there.
+    public var mainWork: Permission {
+        switch self {
+        case .agent: .recordTickets
+        case .centerSupervisor: .superviseTickets
+        case .unitHandler, .unitAdmin: .handleTickets
+        case .kbEditor: .useKnowledge
+        case .admin: .manageOrganisation
+        case .auditor: .searchTickets
+        case .integrationClient: .integrate
         }
     }
 
@@ -101,11 +118,11 @@ extension Actor {
         }
     }
 
-    /// This actor if it may record a ticket for center `centerId`: a citizen (the portal, the public API), the
-    /// system, or an account holding `recordTickets` at that center; else a 403.
+    /// This actor if it may record a ticket for center `centerId`: a citizen (the portal, the public API) or an
+    /// account holding `recordTickets` at that center; else a 403.
     @discardableResult
     public func requireRecords(forCenter centerId: Int64) throws -> Actor {
-        guard kind == .citizen || kind == .system else { return try require(.recordTickets).requireActs(forCenter: centerId) }
+        guard kind == .citizen else { return try require(.recordTickets).requireActs(forCenter: centerId) }
         return self
     }
 
@@ -138,6 +155,8 @@ extension Permission: Labelled {
         case .viewUsers: "查看用户"
         case .editKnowledge: "编辑知识库"
         case .useKnowledge: "使用知识库"
+        case .readKnowledgeDrafts: "查看知识草稿"
+        case .verifyUnitKnowledge: "核校各单位知识"
         case .viewAuditLog: "查看审计日志"
         case .importTickets: "导入历史工单"
         case .useStaffPages: "登录工作台"
@@ -163,6 +182,8 @@ extension Permission: Labelled {
         case .viewUsers: "view users"
         case .editKnowledge: "edit the knowledge base"
         case .useKnowledge: "use the knowledge base"
+        case .readKnowledgeDrafts: "read knowledge drafts"
+        case .verifyUnitKnowledge: "verify every unit's knowledge"
         case .viewAuditLog: "view the audit log"
         case .importTickets: "import tickets"
         case .useStaffPages: "sign in to the staff pages"

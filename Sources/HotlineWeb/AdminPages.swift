@@ -337,7 +337,7 @@ struct AdminPages {
             ["id": key.id, "name": key.name, "username": key.username, "createdAt": Chrome.time(key.createdAt),
              "revokedAt": Chrome.time(key.revokedAt), "active": key.revokedAt == nil]
         }
-        model["clients"] = try await app.store.users(visibleTo: actor).filter { $0.role == .integrationClient }.map {
+        model["clients"] = try await app.store.users(visibleTo: actor).filter { $0.role.may(.integrate) }.map {
             ["id": $0.id, "name": "\($0.displayName) (\($0.username))"]
         }
         return app.pages.render("admin/keys", model, status: status)

@@ -4,36 +4,38 @@ import HotlineStore
 
 /// What every page shows around its content: the strings in the chosen language, who is signed in, the menu.
 enum Chrome {
-    /// One entry of the menu.
+    /// One entry of the menu, shown to whoever holds its permission.
     struct NavItem {
         let key: String
         let href: String
+        let permission: Permission
     }
 
-    /// The menu of each role, in the order people use it.
+    /// Every entry, in the order people use them.
+    static let items: [NavItem] = [
+        NavItem(key: "navDesk", href: "/desk", permission: .superviseTickets),
+        NavItem(key: "navConsole", href: "/console", permission: .recordTickets),
+        NavItem(key: "navScreening", href: "/console/screening", permission: .dispatchTickets),
+        NavItem(key: "navWorkbench", href: "/workbench", permission: .handleTickets),
+        NavItem(key: "navUnits", href: "/admin/units", permission: .manageOrganisation),
+        NavItem(key: "navUsers", href: "/admin/users", permission: .manageOrganisation),
+        NavItem(key: "navCategories", href: "/admin/categories", permission: .manageReferenceData),
+        NavItem(key: "navSLA", href: "/admin/sla", permission: .manageReferenceData),
+        NavItem(key: "navCalendar", href: "/admin/calendar", permission: .manageReferenceData),
+        NavItem(key: "navPlaces", href: "/admin/places", permission: .manageReferenceData),
+        NavItem(key: "navRouting", href: "/admin/routing", permission: .manageReferenceData),
+        NavItem(key: "navModels", href: "/admin/models", permission: .manageModels),
+        NavItem(key: "navKeys", href: "/admin/keys", permission: .manageIntegrations),
+        NavItem(key: "navTickets", href: "/tickets", permission: .searchTickets),
+        NavItem(key: "navKB", href: "/kb", permission: .useKnowledge),
+        NavItem(key: "navAudit", href: "/audit", permission: .viewAuditLog),
+    ]
+
+    /// A role's menu, read from the permission table: what the role may use, its main work first.
     static func menu(for role: Role) -> [NavItem] {
-        switch role {
-        case .agent:
-            [.init(key: "navConsole", href: "/console"), .init(key: "navScreening", href: "/console/screening"),
-             .init(key: "navTickets", href: "/tickets"), .init(key: "navKB", href: "/kb")]
-        case .centerSupervisor:
-            [.init(key: "navDesk", href: "/desk"), .init(key: "navConsole", href: "/console"), .init(key: "navTickets", href: "/tickets"),
-             .init(key: "navKB", href: "/kb")]
-        case .unitHandler, .unitAdmin:
-            [.init(key: "navWorkbench", href: "/workbench"), .init(key: "navTickets", href: "/tickets"), .init(key: "navKB", href: "/kb")]
-        case .admin:
-            [.init(key: "navUnits", href: "/admin/units"), .init(key: "navUsers", href: "/admin/users"),
-             .init(key: "navCategories", href: "/admin/categories"), .init(key: "navSLA", href: "/admin/sla"),
-             .init(key: "navCalendar", href: "/admin/calendar"), .init(key: "navPlaces", href: "/admin/places"),
-             .init(key: "navRouting", href: "/admin/routing"), .init(key: "navModels", href: "/admin/models"),
-             .init(key: "navKeys", href: "/admin/keys"), .init(key: "navKB", href: "/kb")]
-        case .auditor:
-            [.init(key: "navTickets", href: "/tickets"), .init(key: "navAudit", href: "/audit")]
-        case .kbEditor:
-            [.init(key: "navKB", href: "/kb"), .init(key: "navTickets", href: "/tickets")]
-        case .integrationClient:
-            []
-        }
+        guard role.may(.useStaffPages) else { return [] }
+        let usable = items.filter { role.may($0.permission) }
+        return usable.filter { $0.permission == role.mainWork } + usable.filter { $0.permission != role.mainWork }
     }
 
     /// Where each role lands after signing in.

@@ -159,7 +159,7 @@ struct KnowledgePages {
         let writes = Self.writesAny(actor)
         model["writes"] = writes
         model["editor"] = actor.may(.editKnowledge)
-        if writes || KnowledgeWorkflow.mayVerify(sourceUnitId: actor.unitId, by: actor) || actor.role == .auditor {
+        if writes || KnowledgeWorkflow.mayVerify(sourceUnitId: actor.unitId, by: actor) || actor.may(.readKnowledgeDrafts) {
             let tab = request.uri.queryParameters.get("tab") ?? "toVerify"
             var filter = KnowledgeFilter()
             filter.limit = 100

@@ -149,7 +149,7 @@ struct TicketPages {
             .map { ["id": $0.id, "name": $0.name, "depth": String(repeating: "　", count: max($0.path.count - 2, 0))] }
         model["children"] = children.map { ["id": $0.id, "name": $0.name] }
         // Center staff see open tickets that look like the same matter, to merge.
-        if actor.role?.may(.seeWholeCenter) == true, !record.state.status.isTerminal, actor.role != .integrationClient {
+        if actor.may(.seeWholeCenter), actor.may(.useStaffPages), !record.state.status.isTerminal {
             let suggestions = try await app.advisor.suggest(title: record.title, content: record.content, address: record.location.address,
                                                             categoryCode: record.state.categoryCode, centerId: record.state.centerId, excluding: id)
             let explanations = Dictionary(uniqueKeysWithValues: suggestions.similar.map { ($0.ticketId, $0.explanation) })

@@ -69,3 +69,20 @@ struct LabelSourceTests {
         #expect(ActionCode.close.label == "办结")
     }
 }
+
+@Suite("Menus read the permission table")
+struct MenuTests {
+    @Test("each role sees what it may use, its main work first, and lands where its day starts")
+    func menus() {
+        let homes: [Role: String] = [.agent: "/console", .centerSupervisor: "/desk", .unitHandler: "/workbench", .unitAdmin: "/workbench",
+                                     .admin: "/admin/units", .auditor: "/tickets", .kbEditor: "/kb"]
+        for role in Role.allCases {
+            let menu = Chrome.menu(for: role)
+            #expect(menu.allSatisfy { role.may($0.permission) }, "\(role)")
+            #expect(Chrome.home(for: role) == homes[role] ?? "/portal", "\(role)")
+            #expect(Set(menu.map(\.href)).count == menu.count)
+        }
+        #expect(Chrome.menu(for: .integrationClient).isEmpty)
+        #expect(Chrome.menu(for: .admin).contains { $0.href == "/audit" } && !Chrome.menu(for: .agent).contains { $0.href == "/admin/units" })
+    }
+}

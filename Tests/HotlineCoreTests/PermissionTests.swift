@@ -19,6 +19,8 @@ import Testing
         .viewUsers: [.admin, .auditor],
         .editKnowledge: [.kbEditor, .admin],
         .useKnowledge: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor],
+        .readKnowledgeDrafts: [.kbEditor, .admin, .auditor],
+        .verifyUnitKnowledge: [.admin],
         .viewAuditLog: [.admin, .auditor],
         .integrate: [.integrationClient],
         .searchTickets: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor, .integrationClient],
@@ -36,6 +38,10 @@ import Testing
         #expect(!Actor.system.may(.revealIdentity))
         #expect(!Actor.system.may(.recordTickets))
         #expect(Permission.allCases.allSatisfy { !Actor.citizen.may($0) })
+    }
+
+    @Test func everyRoleHoldsItsMainWork() {
+        #expect(Role.allCases.allSatisfy { $0.may($0.mainWork) })
     }
 
     @Test func refusalNamesWhatIsRefused() {

@@ -46,14 +46,14 @@ public enum KnowledgeWorkflow {
     /// Whether `actor` verifies entries of `sourceUnitId`: its own unit's staff, or editors for the center's own knowledge.
     public static func mayVerify(sourceUnitId: Int64?, by actor: Actor) -> Bool {
         guard let role = actor.role else { return false }
-        if let unit = sourceUnitId { return (unitRoles.contains(role) && actor.unitId == unit) || role == .admin }
+        if let unit = sourceUnitId { return (unitRoles.contains(role) && actor.unitId == unit) || role.may(.verifyUnitKnowledge) }
         return editorRoles.contains(role)
     }
 
     /// Whether `actor` sees the entry's working copy and history (not only its live version).
     public static func seesWorkingCopy(_ entry: KnowledgeEntry, by actor: Actor) -> Bool {
         mayWrite(sourceUnitId: entry.content.sourceUnitId, by: actor) || mayVerify(sourceUnitId: entry.content.sourceUnitId, by: actor)
-            || actor.role == .auditor
+            || actor.role?.may(.readKnowledgeDrafts) == true
     }
 
     /// From which statuses an action starts, and where it leads.

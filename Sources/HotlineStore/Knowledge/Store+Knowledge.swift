@@ -205,7 +205,7 @@ extension Store {
             }
             if filter.toVerify {
                 if actor.role?.may(.editKnowledge) == true {
-                    conditions.append(actor.role == .admin ? "1 = 1" : "source_unit_id IS NULL")
+                    conditions.append(actor.role?.may(.verifyUnitKnowledge) == true ? "1 = 1" : "source_unit_id IS NULL")
                 } else {
                     conditions.append("source_unit_id = \(bind: actor.unitId ?? -1)")
                 }
@@ -231,11 +231,9 @@ extension Store {
 
     /// Which entries `actor` sees beyond the live ones (KnowledgeWorkflow.seesWorkingCopy, as a query can ask it).
     static func knowledgeScope(_ actor: Actor) -> KnowledgeScope {
-        switch actor.role {
-        case .kbEditor?, .admin?, .auditor?: .all
-        case .unitHandler?, .unitAdmin?: .ownUnitAndLive
-        default: .live
-        }
+        guard let role = actor.role else { return .live }
+        if role.may(.readKnowledgeDrafts) { return .all }
+        return role.may(.handleTickets) ? .ownUnitAndLive : .live
     }
 
     /// Counts a use of a live entry (an agent answered with it) and, when given, whether it helped. Search hits on

@@ -27,10 +27,12 @@ extension Store {
             let filter: SQLQueryString = status.map { "AND r.status = \(bind: $0.rawValue)" } ?? ""
             // Reports go to whoever writes or verifies the entry: editors and admins all, a unit's staff their unit's.
             let source: SQLQueryString
-            switch actor.role {
-            case .kbEditor?, .admin?: source = ""
-            case .unitHandler?, .unitAdmin?: source = "AND e.source_unit_id = \(bind: actor.unitId ?? -1)"
-            default: return []
+            if actor.role?.may(.editKnowledge) == true {
+                source = ""
+            } else if actor.role?.may(.handleTickets) == true {
+                source = "AND e.source_unit_id = \(bind: actor.unitId ?? -1)"
+            } else {
+                return []
             }
             let rows = try await db.raw("""
                 SELECT r.*, e.question FROM kb_reports r JOIN kb_entries e ON e.id = r.entry_id

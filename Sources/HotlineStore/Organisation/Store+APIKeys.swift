@@ -48,7 +48,7 @@ extension Store {
         let key = Self.newToken(prefix: "hlk_")
         let created = now.millis
         try await database.transaction { db in
-            guard try await self.administeredUser(userId, by: actor, db).role == .integrationClient else {
+            guard try await self.administeredUser(userId, by: actor, db).role.may(.integrate) else {
                 throw HotlineError(.notIntegration, "只有对接系统账号可以持有API密钥 (API keys belong to integration clients)")
             }
             try await db.raw("""

@@ -30,7 +30,7 @@ extension Store {
         case .user:
             guard let role = actor.role else { return "1 = 0" }
             // An integration (110 platform, a sub-center) follows the tickets it recorded, not the whole center.
-            if role == .integrationClient { return "t.created_by = \(bind: actor.userId ?? -1)" }
+            if role.may(.integrate) { return "t.created_by = \(bind: actor.userId ?? -1)" }
             if role.may(.seeWholeCenter) {
                 guard let centerId = actor.centerId, let center = try await unit(centerId, db) else { return "1 = 0" }
                 return "t.center_id IN (SELECT id FROM units WHERE path LIKE \(bind: center.pathText + "%"))"
