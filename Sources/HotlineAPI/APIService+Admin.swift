@@ -10,17 +10,15 @@ extension APIService {
     }
 
     func createUnit(_ input: Operations.CreateUnit.Input) async throws -> Operations.CreateUnit.Output {
-        let actor = try RequestIdentity.require(.manageOrganisation)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        let unit = try await store.createUnit(name: body.name, kind: try domain(body.kind), parentId: body.parentId, code: body.code,
-                                              regionCode: body.regionCode, by: actor)
-        return .created(.init(body: .json(.init(unit))))
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        return .created(.init(body: .json(.init(try await store.createUnit(
+            name: body.name, kind: try domain(body.kind), parentId: body.parentId, code: body.code, regionCode: body.regionCode,
+            by: try RequestIdentity.require())))))
     }
 
     func updateUnit(_ input: Operations.UpdateUnit.Input) async throws -> Operations.UpdateUnit.Output {
-        let actor = try RequestIdentity.require(.manageOrganisation)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await store.setUnitActive(id: input.path.id, active: body.active, by: actor)
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        try await store.setUnitActive(id: input.path.id, active: body.active, by: try RequestIdentity.require())
         return .noContent(.init())
     }
 
@@ -30,31 +28,27 @@ extension APIService {
     }
 
     func createUser(_ input: Operations.CreateUser.Input) async throws -> Operations.CreateUser.Output {
-        let actor = try RequestIdentity.require(.manageOrganisation)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        let user = try await store.createUser(username: body.username, displayName: body.displayName, password: body.password,
-                                              role: try domain(body.role), unitId: body.unitId, by: actor)
-        return .created(.init(body: .json(.init(user))))
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        return .created(.init(body: .json(.init(try await store.createUser(
+            username: body.username, displayName: body.displayName, password: body.password, role: try domain(body.role), unitId: body.unitId,
+            by: try RequestIdentity.require())))))
     }
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
-        let actor = try RequestIdentity.require(.manageOrganisation)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await store.setUserActive(id: input.path.id, active: body.active, by: actor)
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        try await store.setUserActive(id: input.path.id, active: body.active, by: try RequestIdentity.require())
         return .noContent(.init())
     }
 
     func resetPassword(_ input: Operations.ResetPassword.Input) async throws -> Operations.ResetPassword.Output {
-        let actor = try RequestIdentity.require(.manageOrganisation)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        try await store.resetPassword(userId: input.path.id, password: body.password, by: actor)
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        try await store.resetPassword(userId: input.path.id, password: body.password, by: try RequestIdentity.require())
         return .noContent(.init())
     }
 
     func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {
-        let actor = try RequestIdentity.require(.manageIntegrations)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        let key = try await store.createAPIKey(userId: input.path.id, name: body.name, by: actor)
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let key = try await store.createAPIKey(userId: input.path.id, name: body.name, by: try RequestIdentity.require())
         return .created(.init(body: .json(.init(key: key))))
     }
 
@@ -71,22 +65,19 @@ extension APIService {
     }
 
     func createSLAPolicy(_ input: Operations.CreateSLAPolicy.Input) async throws -> Operations.CreateSLAPolicy.Output {
-        let actor = try RequestIdentity.require(.manageReferenceData)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: 0), by: actor)
-        return .created(.init(body: .json(.init(saved))))
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        return .created(.init(body: .json(.init(try await store.saveSLAPolicy(try body.domainPolicy(id: 0), by: try RequestIdentity.require())))))
     }
 
     func updateSLAPolicy(_ input: Operations.UpdateSLAPolicy.Input) async throws -> Operations.UpdateSLAPolicy.Output {
-        let actor = try RequestIdentity.require(.manageReferenceData)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         guard input.path.id > 0 else { throw HotlineError.notFound("时限策略") }
-        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: input.path.id), by: actor)
+        let saved = try await store.saveSLAPolicy(try body.domainPolicy(id: input.path.id), by: try RequestIdentity.require())
         return .ok(.init(body: .json(.init(saved))))
     }
 
     func deleteSLAPolicy(_ input: Operations.DeleteSLAPolicy.Input) async throws -> Operations.DeleteSLAPolicy.Output {
-        try await store.deleteSLAPolicy(id: input.path.id, by: try RequestIdentity.require(.manageReferenceData))
+        try await store.deleteSLAPolicy(id: input.path.id, by: try RequestIdentity.require())
         return .noContent(.init())
     }
 
@@ -101,17 +92,20 @@ extension APIService {
     }
 
     func setCalendarDay(_ input: Operations.SetCalendarDay.Input) async throws -> Operations.SetCalendarDay.Output {
-        let actor = try RequestIdentity.require(.manageReferenceData)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
-        guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
-        try await store.setCalendarDay(CalendarDay(date: date, kind: try domain(body.kind), name: body.name), by: actor)
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let day = CalendarDay(date: try Self.date(input.path.date), kind: try domain(body.kind), name: body.name)
+        try await store.setCalendarDay(day, by: try RequestIdentity.require())
         return .noContent(.init())
     }
 
     func deleteCalendarDay(_ input: Operations.DeleteCalendarDay.Input) async throws -> Operations.DeleteCalendarDay.Output {
-        let actor = try RequestIdentity.require(.manageReferenceData)
-        guard let date = CivilDate(input.path.date) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
-        try await store.removeCalendarDay(date, by: actor)
+        try await store.removeCalendarDay(try Self.date(input.path.date), by: try RequestIdentity.require())
         return .noContent(.init())
+    }
+
+    /// A day of the calendar from a path, or 400.
+    static func date(_ text: String) throws -> CivilDate {
+        guard let date = CivilDate(text) else { throw HotlineError.invalid("date", "日期格式须为YYYY-MM-DD") }
+        return date
     }
 }

@@ -42,7 +42,7 @@ extension APIService {
 
     func createKnowledge(_ input: Operations.CreateKnowledge.Input) async throws -> Operations.CreateKnowledge.Output {
         let actor = try RequestIdentity.require()
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let entry = try await store.createKnowledge(try body.domain(), by: actor)
         return .created(.init(body: .json(.init(entry, for: actor))))
     }
@@ -60,14 +60,14 @@ extension APIService {
 
     func editKnowledge(_ input: Operations.EditKnowledge.Input) async throws -> Operations.EditKnowledge.Output {
         let actor = try RequestIdentity.require()
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let entry = try await store.editKnowledge(id: input.path.id, content: try body.content.domain(), expectedVersion: body.expectedVersion, by: actor)
         return .ok(.init(body: .json(.init(entry, for: actor))))
     }
 
     func knowledgeWorkflow(_ input: Operations.KnowledgeWorkflow.Input) async throws -> Operations.KnowledgeWorkflow.Output {
         let actor = try RequestIdentity.require()
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         guard let action = KnowledgeAction(rawValue: body.action.rawValue) else { throw HotlineError.invalid("action", "未知操作") }
         let entry = try await store.knowledgeAction(id: input.path.id, action, note: body.note ?? "",
                                                   expectedVersion: body.expectedVersion, by: actor)
@@ -76,14 +76,14 @@ extension APIService {
 
     func knowledgeFeedback(_ input: Operations.KnowledgeFeedback.Input) async throws -> Operations.KnowledgeFeedback.Output {
         let actor = try RequestIdentity.require(.useKnowledge)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         try await store.recordKnowledgeUse(id: input.path.id, helpful: body.helpful, used: body.used ?? false, centerId: actor.centerId)
         return .noContent(.init())
     }
 
     func reportKnowledgeError(_ input: Operations.ReportKnowledgeError.Input) async throws -> Operations.ReportKnowledgeError.Output {
         let actor = try RequestIdentity.require(.useKnowledge)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let report = try await store.reportKnowledgeError(id: input.path.id, text: body.text, by: actor)
         return .created(.init(body: .json(.init(report))))
     }
@@ -96,7 +96,7 @@ extension APIService {
 
     func resolveKnowledgeReport(_ input: Operations.ResolveKnowledgeReport.Input) async throws -> Operations.ResolveKnowledgeReport.Output {
         let actor = try RequestIdentity.require()
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         try await store.resolveKnowledgeReport(id: input.path.id, dismiss: body.dismiss ?? false, resolution: body.resolution, by: actor)
         return .noContent(.init())
     }
@@ -108,14 +108,14 @@ extension APIService {
 
     func setSynonyms(_ input: Operations.SetSynonyms.Input) async throws -> Operations.SetSynonyms.Output {
         let actor = try RequestIdentity.require()
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         try await store.setSynonymGroups(body.groups, by: actor)
         return .noContent(.init())
     }
 
     func suggest(_ input: Operations.Suggest.Input) async throws -> Operations.Suggest.Output {
         let actor = try RequestIdentity.require(.useKnowledge)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         guard body.content.count <= 10000, (body.title ?? "").count <= 200, (body.address ?? "").count <= 500 else {
             throw HotlineError.invalid("content", "内容过长 (too long)")
         }
@@ -145,7 +145,7 @@ extension APIService {
     func trainModels(_ input: Operations.TrainModels.Input) async throws -> Operations.TrainModels.Output {
         let actor = try RequestIdentity.require(.manageModels)
         let centerId = try actor.requireCenter()
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let kinds: [ModelKind] = body.kind.flatMap { ModelKind(rawValue: $0.rawValue) }.map { [$0] } ?? ModelKind.allCases
         var trained: [ModelInfo] = []
         for kind in kinds {
@@ -168,8 +168,9 @@ extension APIService {
     }
 
     func addPlace(_ input: Operations.AddPlace.Input) async throws -> Operations.AddPlace.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let actor = try RequestIdentity.require(.manageReferenceData)
-        guard case .json(let body) = input.body, let centerId = actor.centerId else { throw HotlineError.invalid("body", "需要JSON") }
+        let centerId = try actor.requireCenter()
         let place = Place(id: 0, name: body.name, aliases: body.aliases ?? [], kind: Place.Kind(rawValue: body.kind.rawValue) ?? .estate,
                           unitID: body.unitId, parentID: body.parentId)
         let saved = try await store.addPlaces([place], centerId: centerId, by: actor)
@@ -189,7 +190,7 @@ extension APIService {
 
     func addRoutingRule(_ input: Operations.AddRoutingRule.Input) async throws -> Operations.AddRoutingRule.Output {
         let actor = try RequestIdentity.require(.manageReferenceData)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let rule = try await store.addRoutingRule(RoutingRule(categoryPrefix: body.categoryPrefix, unitId: body.unitId, note: body.note),
                                                   centerId: try actor.requireCenter(), by: actor)
         return .created(.init(body: .json(.init(rule))))

@@ -7,7 +7,7 @@ extension APIService {
     func createTicket(_ input: Operations.CreateTicket.Input) async throws -> Operations.CreateTicket.Output {
         let actor = try RequestIdentity.require()
         try actor.require(.recordTickets)
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         guard let centerId = body.centerId ?? actor.centerId else {
             throw HotlineError.invalid("centerId", "请指定热线中心 (centerId required)")
         }
@@ -85,7 +85,7 @@ extension APIService {
 
     func performAction(_ input: Operations.PerformAction.Input) async throws -> Operations.PerformAction.Output {
         let actor = try RequestIdentity.require()
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         if let note = body.note, note.count > 8000 { throw HotlineError.invalid("note", "不能超过8000字 (at most 8000 characters)") }
         let action = ActionInput(
             code: try domain(body.action), note: body.note, reasonCode: try body.reasonCode.map { try domain($0) },
@@ -109,7 +109,7 @@ extension APIService {
     }
 
     func publicEvaluate(_ input: Operations.PublicEvaluate.Input) async throws -> Operations.PublicEvaluate.Output {
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         if let comment = body.comment, comment.count > 2000 { throw HotlineError.invalid("comment", "不能超过2000字") }
         _ = try await store.citizenEvaluate(
             number: input.path.number, queryCode: body.code, satisfaction: try domain(body.satisfaction), resolved: body.resolved,

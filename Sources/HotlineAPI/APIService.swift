@@ -11,8 +11,11 @@ struct APIService: APIProtocol {
     /// The center whose public knowledge `/public/kb` answers from when the caller names none (`portal.centerId`).
     var portalCenterId: Int64? = nil
 
+    /// A request without its JSON body.
+    static let jsonRequired = HotlineError.invalid("body", "需要JSON (a JSON body is required)")
+
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
-        guard case .json(let body) = input.body else { throw HotlineError.invalid("body", "需要JSON") }
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let session = try await store.login(username: body.username, password: body.password)
         return .ok(.init(body: .json(.init(token: session.token, expiresAt: session.expiresAt, user: .init(session.user)))))
     }
