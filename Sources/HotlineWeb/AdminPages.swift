@@ -213,7 +213,7 @@ struct AdminPages {
              "regionCode": unit.regionCode ?? "", "active": unit.active, "depth": String(repeating: "　", count: max(unit.path.count - 1, 0))]
         }
         model["kinds"] = TicketView.options(UnitKind.self, selected: "department", english: context.english)
-        return app.pages.render("admin/units", model)
+        return app.pages.render(.adminUnits, model)
     }
 
     func users(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
@@ -227,7 +227,7 @@ struct AdminPages {
         }
         model["roles"] = TicketView.options(Role.self, selected: "agent", english: context.english)
         model["units"] = units.sorted { $0.path.lexicographicallyPrecedes($1.path) }.map { ["id": $0.id, "name": $0.name] }
-        return app.pages.render("admin/users", model)
+        return app.pages.render(.adminUsers, model)
     }
 
     func categories(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
@@ -243,7 +243,7 @@ struct AdminPages {
         }
         model["tree"] = tree("")
         model["total"] = all.count
-        return app.pages.render("admin/categories", model)
+        return app.pages.render(.adminCategories, model)
     }
 
     func sla(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
@@ -261,7 +261,7 @@ struct AdminPages {
         model["urgencies"] = TicketView.options(Urgency.self, selected: nil, english: english)
         model["channels"] = TicketView.options(Channel.self, selected: nil, english: english)
         model["units"] = TicketView.options(DeadlineUnit.self, selected: "workingDays", english: english)
-        return app.pages.render("admin/sla", model)
+        return app.pages.render(.adminSLA, model)
     }
 
     func policy(_ form: Form) throws -> SLAPolicy {
@@ -294,7 +294,7 @@ struct AdminPages {
         model["offWeekdays"] = calendar.exceptions(in: year).filter { $0.kind == .holiday }.count
         model["workWeekends"] = calendar.exceptions(in: year).filter { $0.kind == .workday }.count
         model["kinds"] = TicketView.options(CalendarDayKind.self, selected: "holiday", english: context.english)
-        return app.pages.render("admin/calendar", model, status: status)
+        return app.pages.render(.adminCalendar, model, status: status)
     }
 
     func places(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
@@ -311,7 +311,7 @@ struct AdminPages {
         model["kinds"] = Place.Kind.allCases.map { ["code": $0.rawValue, "label": strings["place_" + $0.rawValue] ?? $0.rawValue] }
         model["parents"] = places.filter { $0.kind != .estate && $0.kind != .road }.map { ["id": $0.id, "name": $0.name] }
         model["units"] = ref.dispatchTargets(centerId: context.session.actor.centerId).map { ["id": $0.id, "name": $0.name] }
-        return app.pages.render("admin/places", model)
+        return app.pages.render(.adminPlaces, model)
     }
 
     func routing(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
@@ -322,7 +322,7 @@ struct AdminPages {
              "note": rule.note ?? ""]
         }
         model["units"] = ref.dispatchTargets(centerId: context.session.actor.centerId).map { ["id": $0.id, "name": $0.name] }
-        return app.pages.render("admin/routing", model)
+        return app.pages.render(.adminRouting, model)
     }
 
     func models(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
@@ -332,7 +332,7 @@ struct AdminPages {
              "examples": m.examples, "labels": m.labels, "accuracy": String(format: "%.3f", m.accuracy), "macroF1": String(format: "%.3f", m.macroF1),
              "size": TicketView.sizeText(m.sizeBytes), "active": m.active, "note": m.note ?? ""]
         }
-        return app.pages.render("admin/models", model)
+        return app.pages.render(.adminModels, model)
     }
 
     func keys(_ context: StaffContext, flash: String?, error: String?, newKey: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -346,6 +346,6 @@ struct AdminPages {
         model["clients"] = try await app.store.users(visibleTo: actor).filter { $0.role == .integrationClient }.map {
             ["id": $0.id, "name": "\($0.displayName) (\($0.username))"]
         }
-        return app.pages.render("admin/keys", model, status: status)
+        return app.pages.render(.adminKeys, model, status: status)
     }
 }

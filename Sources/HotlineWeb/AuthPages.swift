@@ -59,7 +59,7 @@ struct AuthPages {
         model["username"] = username ?? ""
         model["next"] = Self.safeNext(next ?? request.uri.queryParameters.get("next")) ?? ""
         model["error"] = error
-        var response = app.pages.render("login", model, status: status)
+        var response = app.pages.render(.login, model, status: status)
         response.setCookie(app.cookie(Self.visitorCookie, token))
         return response
     }

@@ -36,12 +36,12 @@ struct ConsolePages {
             filter.phone = request.uri.queryParameters.get("phone")
             filter.limit = 10
             guard let phone = filter.phone, (try? TicketDraft.normalizedPhone(phone)) != nil else {
-                return app.pages.fragment("caller", ["t": Strings.table(english: context.english), "none": true])
+                return app.pages.fragment(.caller, ["t": Strings.table(english: context.english), "none": true])
             }
             let page = try await app.store.tickets(matching: filter, for: actor)
             let ref = try await app.reference.snapshot()
             let rows = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) }
-            return app.pages.fragment("caller", ["t": Strings.table(english: context.english), "tickets": rows, "none": rows.isEmpty])
+            return app.pages.fragment(.caller, ["t": Strings.table(english: context.english), "tickets": rows, "none": rows.isEmpty])
         }
         router.post("/console/suggest") { request, context -> Response in
             let actor = try app.require(context, .dispatchTickets)
@@ -51,7 +51,7 @@ struct ConsolePages {
                 title: form["title"] ?? "", content: String((form["content"] ?? "").prefix(4000)), address: form["address"],
                 categoryCode: form["categoryCode"], centerId: actor.centerId)
             let similar = try await app.store.tickets(ids: suggestions.similar.map(\.ticketId), for: actor)
-            return app.pages.fragment("suggest", Self.suggestionModel(suggestions, similar: similar, english: context.english))
+            return app.pages.fragment(.suggest, Self.suggestionModel(suggestions, similar: similar, english: context.english))
         }
         router.get("/console/screening") { _, context -> Response in
             let actor = try app.require(context, .dispatchTickets)
@@ -64,7 +64,7 @@ struct ConsolePages {
             var model = app.model(context, path: "/console/screening")
             model["tickets"] = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) }
             model["count"] = page.tickets.count
-            return app.pages.render("screening", model)
+            return app.pages.render(.screening, model)
         }
     }
 
@@ -170,6 +170,6 @@ struct ConsolePages {
         model["nextIs"] = [form["next"] ?? "save": true]
         model["recent"] = recent.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }
         model["screeningCount"] = counts["screening"] ?? 0
-        return app.pages.render("console", model, status: status)
+        return app.pages.render(.console, model, status: status)
     }
 }

@@ -82,7 +82,7 @@ struct InboxPages {
         model["tabLabel"] = strings["tab_" + chosen.key] ?? ""
         model["tickets"] = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }
         model["more"] = page.hasMore
-        return app.pages.render("inbox", model)
+        return app.pages.render(.inbox, model)
     }
 
     /// 重复件: open tickets from the same caller, offered for merging.
@@ -111,6 +111,6 @@ struct InboxPages {
         }
         model["groups"] = shown
         model["noGroups"] = shown.isEmpty
-        return app.pages.render("duplicates", model)
+        return app.pages.render(.duplicates, model)
     }
 }

@@ -183,7 +183,7 @@ struct KnowledgePages {
             }
             model["manages"] = true
         }
-        return app.pages.render("kb/home", model)
+        return app.pages.render(.knowledgeHome, model)
     }
 
     /// The signed-in actor, the entry id from the path and the CSRF-checked form of a POST about one entry.
@@ -243,7 +243,7 @@ struct KnowledgePages {
         }
         model["canEdit"] = KnowledgeWorkflow.mayWrite(sourceUnitId: entry.content.sourceUnitId, by: actor) && entry.status != .archived
         model["canRate"] = entry.frontVersion(on: CivilDate(app.now)) != nil
-        return app.pages.render("kb/entry", model, status: status)
+        return app.pages.render(.knowledgeEntry, model, status: status)
     }
 
     func editor(_ context: StaffContext, actor: Actor, entry: KnowledgeEntry?, form: Form?, error: String?, status: HTTPResponse.Status) async throws -> Response {
@@ -268,7 +268,7 @@ struct KnowledgePages {
         model["units"] = units.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == chosen] }
         model["centerOwned"] = editor
         model["categories"] = ref.leafCategories
-        return app.pages.render("kb/edit", model, status: status)
+        return app.pages.render(.knowledgeEdit, model, status: status)
     }
 
     func reports(_ context: StaffContext, actor: Actor, flash: String?, error: String?) async throws -> Response {
@@ -281,7 +281,7 @@ struct KnowledgePages {
              "status": report.status.label(english: english), "open": report.status == .open, "resolution": report.resolution ?? "",
              "resolvedBy": report.resolvedByName ?? "", "createdAt": Chrome.time(report.createdAt)]
         }
-        return app.pages.render("kb/reports", model)
+        return app.pages.render(.knowledgeReports, model)
     }
 
     func synonyms(_ context: StaffContext, actor: Actor, flash: String?, error: String?) async throws -> Response {
@@ -291,6 +291,6 @@ struct KnowledgePages {
         let groups = try await app.store.synonymGroups(centerId: try actor.requireCenter())
         model["groups"] = groups.map { $0.joined(separator: " ") }.joined(separator: "\n")
         model["count"] = groups.count
-        return app.pages.render("kb/synonyms", model)
+        return app.pages.render(.knowledgeSynonyms, model)
     }
 }

@@ -13,13 +13,13 @@ struct PortalPages {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/portal") { request, context -> Response in
-            render("portal/home", request, context, [:])
+            render(.portalHome, request, context, [:])
         }
         router.get("/portal/submit") { request, context -> Response in
-            render("portal/submit", request, context, formModel(Form(), english: context.english))
+            render(.portalSubmit, request, context, formModel(Form(), english: context.english))
         }
         router.get("/portal/quick") { request, context -> Response in
-            render("portal/quick", request, context, formModel(Form(), english: context.english))
+            render(.portalQuick, request, context, formModel(Form(), english: context.english))
         }
         router.post("/portal/submit") { request, context -> Response in
             try await submit(request, context, quick: false)
@@ -37,13 +37,13 @@ struct PortalPages {
             if emergency.isEmergency {
                 model["emergency"] = ["lines": emergency.lines.map(\.rawValue).joined(separator: " / "), "why": emergency.explanation ?? ""]
             }
-            return app.pages.fragment("portal/suggest", model)
+            return app.pages.fragment(.portalSuggest, model)
         }
         router.get("/portal/kb") { request, context -> Response in
             try await faq(request, context)
         }
         router.get("/portal/track") { request, context -> Response in
-            render("portal/track", request, context, [:])
+            render(.portalTrack, request, context, [:])
         }
         router.post("/portal/track") { request, context -> Response in
             let form = try await visitorForm(request, limit: 64 * 1024)
@@ -81,11 +81,11 @@ struct PortalPages {
             model["searched"] = true
             model["hits"] = hits.map(KnowledgePages.hit)
         }
-        return render("portal/kb", request, context, model)
+        return render(.portalKnowledge, request, context, model)
     }
 
     /// A portal page with the visitor's CSRF token (set as a cookie, echoed in the form).
-    func render(_ template: String, _ request: Request, _ context: AppRequestContext, _ extra: [String: Any],
+    func render(_ template: Template, _ request: Request, _ context: AppRequestContext, _ extra: [String: Any],
                 status: HTTPResponse.Status = .ok) -> Response {
         let token = request.cookies[AuthPages.visitorCookie]?.value ?? AuthPages.newVisitorToken()
         var model = Chrome.model(session: nil, english: context.english, path: request.uri.path, section: nil)
@@ -108,7 +108,7 @@ struct PortalPages {
     }
 
     func tooMany(_ request: Request, _ context: AppRequestContext) -> Response {
-        render("portal/home", request, context, ["error": Strings.text("tooMany", english: context.english)], status: .tooManyRequests)
+        render(.portalHome, request, context, ["error": Strings.text("tooMany", english: context.english)], status: .tooManyRequests)
     }
 
     func formModel(_ form: Form, english: Bool) -> [String: Any] {
@@ -120,11 +120,11 @@ struct PortalPages {
 
     func submit(_ request: Request, _ context: AppRequestContext, quick: Bool) async throws -> Response {
         let form = try await visitorForm(request, limit: context.maxUploadSize)
-        let template = quick ? "portal/quick" : "portal/submit"
+        let template: Template = quick ? .portalQuick : .portalSubmit
         guard app.portalLimiter.allow("submit:" + app.clientAddress(request, context)) else { return tooMany(request, context) }
         do {
             let created = try await intake(form, quick: quick)
-            return render("portal/submitted", request, context, [
+            return render(.portalSubmitted, request, context, [
                 "number": created.ticket.number, "queryCode": created.queryCode, "status": created.ticket.state.status.label(english: context.english),
             ])
         } catch let error as HotlineError {
@@ -165,7 +165,7 @@ struct PortalPages {
         do {
             let (record, events) = try await app.store.publicTicket(number: number, queryCode: code, client: app.clientAddress(request, context))
             let s = record.state
-            return render("portal/status", request, context, [
+            return render(.portalStatus, request, context, [
                 "flash": flash ?? "", "error": error ?? "", "number": record.number, "code": code, "title": record.title,
                 "statusLabel": s.status.label(english: english), "createdAt": Chrome.time(record.createdAt),
                 "closedAt": Chrome.time(s.closedAt), "reply": record.publicReply ?? "",
@@ -177,10 +177,10 @@ struct PortalPages {
                 },
             ], status: status)
         } catch let failure as HotlineError where failure.kind == .notFound {
-            return render("portal/track", request, context, ["error": Strings.text("trackNotFound", english: english), "number": number],
+            return render(.portalTrack, request, context, ["error": Strings.text("trackNotFound", english: english), "number": number],
                           status: .notFound)
         } catch let failure as HotlineError where failure.kind == .rateLimited {
-            return render("portal/track", request, context, ["error": failure.message, "number": number], status: .tooManyRequests)
+            return render(.portalTrack, request, context, ["error": failure.message, "number": number], status: .tooManyRequests)
         }
     }
 }

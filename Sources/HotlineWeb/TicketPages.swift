@@ -59,7 +59,7 @@ struct TicketPages {
                 ["seq": event.seq, "at": Chrome.time(event.at), "actor": event.actorName, "action": event.action.label(english: context.english),
                  "reveal": event.action == .revealIdentity, "ticketId": event.ticketId ?? 0, "number": event.number ?? ""]
             }
-            return app.pages.render("audit", model)
+            return app.pages.render(.audit, model)
         }
     }
 
@@ -159,7 +159,7 @@ struct TicketPages {
                  "why": explanations[ticket.state.id] ?? ""]
             }
         }
-        return app.pages.render("ticket", model, status: status)
+        return app.pages.render(.ticket, model, status: status)
     }
 
     func search(_ request: Request, _ context: StaffContext, actor: Actor) async throws -> Response {
@@ -213,6 +213,6 @@ struct TicketPages {
             } + [URLQueryItem(name: "before", value: String(next))]
             model["nextPage"] = "/tickets?" + (items.percentEncodedQuery ?? "")
         }
-        return app.pages.render("tickets", model)
+        return app.pages.render(.tickets, model)
     }
 }

@@ -18,6 +18,8 @@ public struct WebSettings: Sendable {
     public var portalSubmissionsPerHour: Int
     /// Reverse proxies whose `X-Forwarded-For` names the real client (otherwise every citizen shares the proxy's address).
     public var trustedProxies: Set<String> = []
+    /// The folder of page templates (nil: those bundled with Hotline); the app is not built if one is missing or broken.
+    public var templatesFolder: URL?
 
     public init(idleMinutes: Int = 30, portalCenterId: Int64? = nil, secureCookies: Bool = false, portalSubmissionsPerHour: Int = 30) {
         self.idleMinutes = idleMinutes
@@ -44,7 +46,7 @@ public struct WebApp: Sendable {
         self.clock = clock
         self.advisor = advisor
         self.settings = settings
-        pages = try Pages.load()
+        pages = try Pages.load(from: settings.templatesFolder ?? Pages.bundledTemplates)
         reference = ReferenceData(store: store)
         assets = try StaticAssets.load()
         portalLimiter = RateLimiter(limit: settings.portalSubmissionsPerHour, window: 3600, clock: clock)

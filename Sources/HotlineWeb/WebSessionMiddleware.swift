@@ -60,6 +60,6 @@ struct WebSessionMiddleware: RouterMiddleware {
         model["message"] = message
         model["title"] = Strings.text(status == 404 ? "notFound" : status == 403 ? "forbidden" : status >= 500 ? "internalError" : "badRequest",
                                       english: context.english)
-        return pages.render("error", model, status: .init(code: status))
+        return pages.render(.error, model, status: .init(code: status))
     }
 }
