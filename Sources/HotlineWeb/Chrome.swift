@@ -78,3 +78,19 @@ enum Chrome {
         return "\(CivilDate(date)) " + String(format: "%02d:%02d", minute / 60, minute % 60)
     }
 }
+
+extension ChromeModel {
+    /// The chrome of a page as `session` sees it (nil: a visitor who has not signed in).
+    init(session: WebSession?, english: Bool, path: String, section: String?) {
+        let strings = Strings.table(english: english)
+        self.init(t: strings, lang: english ? "en" : "zh-CN", otherLang: english ? "zh" : "en", english: english, here: Chrome.encode(path))
+        if let session, let role = session.user.role as Role? {
+            csrf = session.csrfToken
+            user = .init(name: session.user.displayName, roleLabel: role.label(english: english), unitName: session.unitName,
+                         role: role.rawValue)
+            nav = Chrome.menu(for: role).map { item in
+                .init(href: item.href, label: strings[item.key] ?? item.key, current: section == item.href || path == item.href)
+            }
+        }
+    }
+}

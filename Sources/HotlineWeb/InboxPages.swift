@@ -70,18 +70,17 @@ struct InboxPages {
         let page = try await app.store.tickets(matching: chosen.filter, for: actor)
         let ref = try await app.reference.snapshot()
         let strings = Strings.table(english: english)
-        var model = app.model(context, path: path)
-        model["tabs"] = tabs.map { tab -> [String: Any] in
-            ["key": tab.key, "label": strings["tab_" + tab.key] ?? tab.key, "count": counts[tab.key] ?? 0, "current": tab.key == chosen.key,
-             "href": "\(path)?tab=\(tab.key)"]
-        }
-        if path == "/desk" {
-            model["extraTabs"] = [["label": strings["tab_duplicates"] ?? "", "href": "/desk?tab=duplicates", "current": false]]
-        }
-        model["title"] = strings[path == "/desk" ? "navDesk" : "navWorkbench"] ?? ""
-        model["tabLabel"] = strings["tab_" + chosen.key] ?? ""
-        model["tickets"] = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }
-        model["more"] = page.hasMore
+        let model = InboxPageModel(
+            chrome: app.chrome(context, path: path),
+            title: strings[path == "/desk" ? "navDesk" : "navWorkbench"] ?? "",
+            tabs: tabs.map { tab in
+                TabModel(key: tab.key, label: strings["tab_" + tab.key] ?? tab.key, href: "\(path)?tab=\(tab.key)", current: tab.key == chosen.key,
+                         count: counts[tab.key] ?? 0)
+            },
+            extraTabs: path == "/desk" ? [TabModel(label: strings["tab_duplicates"] ?? "", href: "/desk?tab=duplicates", current: false)] : [],
+            tabLabel: strings["tab_" + chosen.key] ?? "",
+            tickets: page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) },
+            more: page.hasMore)
         return app.pages.render(.inbox, model)
     }
 
@@ -90,27 +89,28 @@ struct InboxPages {
         let english = context.english
         let groups = try await app.store.sameCallerGroups(for: actor, days: 30, limit: 30)
         let ref = try await app.reference.snapshot()
-        var model = app.model(context, path: "/desk")
         let strings = Strings.table(english: english)
-        model["title"] = strings["navDesk"] ?? ""
-        model["tabs"] = Self.deskTabs().map { ["label": strings["tab_" + $0.key] ?? $0.key, "href": "/desk?tab=\($0.key)", "current": false] }
-        model["extraTabs"] = [["label": strings["tab_duplicates"] ?? "", "href": "/desk?tab=duplicates", "current": true]]
-        var shown: [[String: Any]] = []
+        var shown: [DuplicatesPageModel.Group] = []
         if let centerId = actor.centerId {
             // The same matter in other words, from other callers: near-duplicate text at the same place and time.
             for group in try await app.advisor.similarGroups(centerId: centerId).prefix(30) {
                 let tickets = try await app.store.tickets(ids: group.ids, for: actor)
                 guard tickets.count > 1 else { continue }
-                shown.append(["kind": strings["similarText"] ?? "", "reasons": group.reasons,
-                              "tickets": tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }])
+                shown.append(.init(kind: strings["similarText"] ?? "", reasons: group.reasons,
+                                   tickets: tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }))
             }
         }
         for group in groups {
-            shown.append(["kind": strings["sameCaller"] ?? "", "reasons": [String](),
-                          "tickets": group.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }])
+            shown.append(.init(kind: strings["sameCaller"] ?? "", reasons: [],
+                               tickets: group.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }))
         }
-        model["groups"] = shown
-        model["noGroups"] = shown.isEmpty
+        let model = DuplicatesPageModel(
+            chrome: app.chrome(context, path: "/desk"),
+            title: strings["navDesk"] ?? "",
+            tabs: Self.deskTabs().map { TabModel(label: strings["tab_" + $0.key] ?? $0.key, href: "/desk?tab=\($0.key)", current: false) },
+            extraTabs: [TabModel(label: strings["tab_duplicates"] ?? "", href: "/desk?tab=duplicates", current: true)],
+            groups: shown,
+            noGroups: shown.isEmpty)
         return app.pages.render(.duplicates, model)
     }
 }

@@ -196,15 +196,15 @@ struct KnowledgePages {
     }
 
     /// A search hit with its highlighted question and answer snippet.
-    static func hit(_ hit: KnowledgeHit) -> [String: Any] {
-        ["id": hit.id, "question": runs(hit.question), "snippet": runs(hit.snippet), "answer": hit.content.answer,
-         "tags": hit.content.tags.joined(separator: " · "), "usage": hit.usageCount, "helpful": hit.helpfulCount,
-         "more": hit.snippet.endsMidText, "less": hit.snippet.startsMidText]
+    static func hit(_ hit: KnowledgeHit) -> KnowledgeHitModel {
+        KnowledgeHitModel(id: hit.id, question: runs(hit.question), snippet: runs(hit.snippet), answer: hit.content.answer,
+                          tags: hit.content.tags.joined(separator: " · "), usage: hit.usageCount, helpful: hit.helpfulCount,
+                          more: hit.snippet.endsMidText, less: hit.snippet.startsMidText)
     }
 
     /// Snippet runs for a template: `{{#runs}}{{#mark}}<mark>{{text}}</mark>{{/mark}}{{^mark}}{{text}}{{/mark}}{{/runs}}`.
-    static func runs(_ snippet: Snippet) -> [[String: Any]] {
-        snippet.segments.map { ["text": $0.text, "mark": $0.highlighted] }
+    static func runs(_ snippet: Snippet) -> [KnowledgeHitModel.Run] {
+        snippet.segments.map { KnowledgeHitModel.Run(text: $0.text, mark: $0.highlighted) }
     }
 
     func entryPage(_ id: Int64, _ context: StaffContext, actor: Actor, flash: String?, error: String?, status: HTTPResponse.Status) async throws -> Response {

@@ -44,6 +44,17 @@ struct Pages: Sendable {
         Self.html(library.render(Self.prepared(model), withTemplate: template.rawValue) ?? "", status: .ok)
     }
 
+    /// The page `template` rendered with the typed `model`.
+    func render(_ template: Template, _ model: some PageModel, status: HTTPResponse.Status = .ok) -> Response {
+        // `load` made sure every template is registered, so there is always a result.
+        Self.html(library.render(model, withTemplate: template.rawValue) ?? "", status: status)
+    }
+
+    /// A fragment (no layout) rendered with the typed `model`.
+    func fragment(_ template: Template, _ model: some TemplateModel) -> Response {
+        Self.html(library.render(model, withTemplate: template.rawValue) ?? "", status: .ok)
+    }
+
     /// Text that is present but empty: renders as nothing and counts as false in a section, as Mustache's spec wants
     /// (swift-mustache would otherwise treat "" as true and show a section for an empty value).
     struct EmptyText: MustacheCustomRenderable {

@@ -73,6 +73,11 @@ public struct WebApp: Sendable {
         Chrome.model(session: context.session, english: context.english, path: path, section: section)
     }
 
+    /// The chrome of a signed-in page.
+    func chrome(_ context: StaffContext, path: String, section: String? = nil) -> ChromeModel {
+        ChromeModel(session: context.session, english: context.english, path: path, section: section)
+    }
+
     /// A cookie this app sets: HttpOnly, SameSite=Lax, Secure behind HTTPS.
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax)
