@@ -34,49 +34,14 @@ struct Pages: Sendable {
     }
 
     /// The page `template` rendered with `model`.
-    func render(_ template: Template, _ model: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        // `load` made sure every template is registered, so there is always a result.
-        Self.html(library.render(Self.prepared(model), withTemplate: template.rawValue) ?? "", status: status)
-    }
-
-    /// A fragment (no layout) for small scripts that fetch part of a page.
-    func fragment(_ template: Template, _ model: [String: Any]) -> Response {
-        Self.html(library.render(Self.prepared(model), withTemplate: template.rawValue) ?? "", status: .ok)
-    }
-
-    /// The page `template` rendered with the typed `model`.
     func render(_ template: Template, _ model: some PageModel, status: HTTPResponse.Status = .ok) -> Response {
         // `load` made sure every template is registered, so there is always a result.
         Self.html(library.render(model, withTemplate: template.rawValue) ?? "", status: status)
     }
 
-    /// A fragment (no layout) rendered with the typed `model`.
+    /// A fragment (no layout) for small scripts that fetch part of a page.
     func fragment(_ template: Template, _ model: some TemplateModel) -> Response {
         Self.html(library.render(model, withTemplate: template.rawValue) ?? "", status: .ok)
-    }
-
-    /// Text that is present but empty: renders as nothing and counts as false in a section, as Mustache's spec wants
-    /// (swift-mustache would otherwise treat "" as true and show a section for an empty value).
-    struct EmptyText: MustacheCustomRenderable {
-        var renderText: String { "" }
-        var isNull: Bool { true }
-    }
-
-    /// The model with every empty string made `EmptyText`, all the way down.
-    static func prepared(_ value: Any) -> Any {
-        // An Optional boxed in Any would render as "nil" and count as true.
-        let mirror = Mirror(reflecting: value)
-        if mirror.displayStyle == .optional {
-            guard let wrapped = mirror.children.first?.value else { return EmptyText() }
-            return prepared(wrapped)
-        }
-        switch value {
-        case let text as String: return text.isEmpty ? EmptyText() : text
-        case let dictionary as [String: Any]: return dictionary.mapValues(prepared)
-        case let array as [[String: Any]]: return array.map { $0.mapValues(prepared) }
-        case let array as [Any]: return array.map(prepared)
-        default: return value
-        }
     }
 
     static func html(_ html: String, status: HTTPResponse.Status) -> Response {

@@ -68,11 +68,6 @@ public struct WebApp: Sendable {
 
     var now: Date { clock.now() }
 
-    /// The model of a signed-in page.
-    func model(_ context: StaffContext, path: String, section: String? = nil) -> [String: Any] {
-        Chrome.model(session: context.session, english: context.english, path: path, section: section)
-    }
-
     /// The chrome of a signed-in page.
     func chrome(_ context: StaffContext, path: String, section: String? = nil) -> ChromeModel {
         ChromeModel(session: context.session, english: context.english, path: path, section: section)

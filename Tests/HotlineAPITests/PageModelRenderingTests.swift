@@ -72,4 +72,22 @@ struct PageModelRenderingTests {
                               + "{{#form.confidential}}checked{{/form.confidential}}|{{form.absent}}|{{#types}}{{label}}{{#selected}}*{{/selected}}{{/types}}", page)
         #expect(html == "en|Submit|wrong||王五|||Help*")
     }
+
+    @Test("a whole page renders through its template: empty values leave out their parts, filled ones show them")
+    func wholePage() throws {
+        let pages = try Pages.load()
+        let chrome = ChromeModel(session: nil, english: false, path: "/portal/track", section: nil)
+        func status(closedAt: String, reply: String, note: String) -> String {
+            let model = PortalStatusPageModel(chrome: chrome, number: "20261123000001", code: "ABCD2345", title: "路灯不亮", statusLabel: "已受理",
+                                              createdAt: "2026-11-23 10:00", closedAt: closedAt, reply: reply, canEvaluate: false,
+                                              satisfactions: [], history: [.init(at: "2026-11-23 10:00", action: "登记", note: note)])
+            return pages.library.render(model, withTemplate: Template.portalStatus.rawValue) ?? ""
+        }
+        let empty = status(closedAt: "", reply: "", note: "")
+        #expect(empty.contains("20261123000001") && empty.contains("路灯不亮"))
+        #expect(!empty.contains("id=\"public-reply\"") && !empty.contains("class=\"flash") && !empty.contains(" · 办结时间"))
+        #expect(!empty.contains("<p></p>"), "an empty note leaves out its paragraph")
+        let filled = status(closedAt: "2026-11-24 09:00", reply: "已修复", note: "已派单")
+        #expect(filled.contains("id=\"public-reply\">已修复") && filled.contains(" · 办结时间 2026-11-24 09:00") && filled.contains("<p>已派单</p>"))
+    }
 }
