@@ -191,71 +191,75 @@ struct AdminPages {
         }
     }
 
-    func base(_ context: StaffContext, path: String, flash: String?, error: String?) throws -> [String: Any] {
+    func base(_ context: StaffContext, path: String, flash: String?, error: String?) throws -> ChromeModel {
         _ = try app.require(context, .manageOrganisation)
-        var model = app.model(context, path: path)
-        model["flash"] = flash
-        model["error"] = error
-        return model
+        var chrome = app.chrome(context, path: path)
+        chrome.flash = flash
+        chrome.error = error
+        return chrome
     }
 
     func units(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
-        var model = try base(context, path: "/admin/units", flash: flash, error: error)
+        let chrome = try base(context, path: "/admin/units", flash: flash, error: error)
         let units = try await app.store.units(visibleTo: context.session.actor).sorted { $0.path.lexicographicallyPrecedes($1.path) }
-        model["units"] = units.map { unit -> [String: Any] in
-            ["id": unit.id, "name": unit.name, "kind": unit.kind.label(english: context.english), "code": unit.code ?? "",
-             "regionCode": unit.regionCode ?? "", "active": unit.active, "depth": String(repeating: "　", count: max(unit.path.count - 1, 0))]
-        }
-        model["kinds"] = TicketView.options(UnitKind.self, selected: "department", english: context.english)
-        return app.pages.render("admin/units", model)
+        let model = AdminUnitsPageModel(
+            chrome: chrome,
+            units: units.map { unit in
+                .init(id: unit.id, name: unit.name, kind: unit.kind.label(english: context.english), code: unit.code ?? "",
+                      regionCode: unit.regionCode ?? "", active: unit.active, depth: String(repeating: "　", count: max(unit.path.count - 1, 0)))
+            },
+            kinds: TicketView.options(UnitKind.self, selected: "department", english: context.english))
+        return app.pages.render(.adminUnits, model)
     }
 
     func users(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
-        var model = try base(context, path: "/admin/users", flash: flash, error: error)
+        let chrome = try base(context, path: "/admin/users", flash: flash, error: error)
         let units = try await app.store.units(visibleTo: context.session.actor)
         var names: [Int64: String] = [:]
         for unit in units { names[unit.id] = unit.name }
-        model["users"] = try await app.store.users(visibleTo: context.session.actor).map { user -> [String: Any] in
-            ["id": user.id, "username": user.username, "displayName": user.displayName, "role": user.role.label(english: context.english),
-             "unit": names[user.unitId] ?? "", "active": user.active]
-        }
-        model["roles"] = TicketView.options(Role.self, selected: "agent", english: context.english)
-        model["units"] = units.sorted { $0.path.lexicographicallyPrecedes($1.path) }.map { ["id": $0.id, "name": $0.name] }
-        return app.pages.render("admin/users", model)
+        let model = AdminUsersPageModel(
+            chrome: chrome,
+            users: try await app.store.users(visibleTo: context.session.actor).map { user in
+                .init(id: user.id, username: user.username, displayName: user.displayName, role: user.role.label(english: context.english),
+                      unit: names[user.unitId] ?? "", active: user.active)
+            },
+            roles: TicketView.options(Role.self, selected: "agent", english: context.english),
+            units: units.sorted { $0.path.lexicographicallyPrecedes($1.path) }.map { ChoiceModel(id: $0.id, name: $0.name) })
+        return app.pages.render(.adminUsers, model)
     }
 
     func categories(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
-        var model = try base(context, path: "/admin/categories", flash: flash, error: error)
+        let chrome = try base(context, path: "/admin/categories", flash: flash, error: error)
         let all = try await app.store.categories()
         var children: [String: [CategoryNode]] = [:]
         for node in all { children[node.parentCode ?? "", default: []].append(node) }
-        func tree(_ parent: String) -> [[String: Any]] {
+        func tree(_ parent: String) -> [AdminCategoriesPageModel.Node] {
             (children[parent] ?? []).map { node in
-                ["code": node.code, "name": node.name, "description": node.description ?? "", "children": tree(node.code),
-                 "count": children[node.code]?.count ?? 0]
+                .init(code: node.code, name: node.name, description: node.description ?? "", children: tree(node.code),
+                      count: children[node.code]?.count ?? 0)
             }
         }
-        model["tree"] = tree("")
-        model["total"] = all.count
-        return app.pages.render("admin/categories", model)
+        return app.pages.render(.adminCategories, AdminCategoriesPageModel(chrome: chrome, tree: tree(""), total: all.count))
     }
 
     func sla(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
-        var model = try base(context, path: "/admin/sla", flash: flash, error: error)
+        let chrome = try base(context, path: "/admin/sla", flash: flash, error: error)
         let english = context.english
         let any = english ? "any" : "不限"
-        model["policies"] = try await app.store.slaPolicies().map { policy -> [String: Any] in
-            ["id": policy.id, "name": policy.name, "type": policy.ticketType?.label(english: english) ?? any,
-             "urgency": policy.urgency?.label(english: english) ?? any, "channel": policy.channel?.label(english: english) ?? any,
-             "category": policy.categoryPrefix ?? any, "difficult": policy.difficult.map { $0 ? "✓" : "✗" } ?? any,
-             "sign": "\(policy.sign.amount) \(policy.sign.unit.label(english: english))",
-             "reply": "\(policy.reply.amount) \(policy.reply.unit.label(english: english))"]
-        }
-        model["types"] = TicketView.options(TicketType.self, selected: nil, english: english)
-        model["urgencies"] = TicketView.options(Urgency.self, selected: nil, english: english)
-        model["channels"] = TicketView.options(Channel.self, selected: nil, english: english)
-        model["units"] = TicketView.options(DeadlineUnit.self, selected: "workingDays", english: english)
-        return app.pages.render("admin/sla", model)
+        let model = AdminSLAPageModel(
+            chrome: chrome,
+            policies: try await app.store.slaPolicies().map { policy in
+                .init(id: policy.id, name: policy.name, type: policy.ticketType?.label(english: english) ?? any,
+                      urgency: policy.urgency?.label(english: english) ?? any, channel: policy.channel?.label(english: english) ?? any,
+                      category: policy.categoryPrefix ?? any, difficult: policy.difficult.map { $0 ? "✓" : "✗" } ?? any,
+                      sign: "\(policy.sign.amount) \(policy.sign.unit.label(english: english))",
+                      reply: "\(policy.reply.amount) \(policy.reply.unit.label(english: english))")
+            },
+            types: TicketView.options(TicketType.self, selected: nil, english: english),
+            urgencies: TicketView.options(Urgency.self, selected: nil, english: english),
+            channels: TicketView.options(Channel.self, selected: nil, english: english),
+            units: TicketView.options(DeadlineUnit.self, selected: "workingDays", english: english))
+        return app.pages.render(.adminSLA, model)
     }
 
     func policy(_ form: Form) throws -> SLAPolicy {
@@ -274,72 +278,79 @@ struct AdminPages {
     }
 
     func calendar(_ context: StaffContext, year: Int, flash: String?, error: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var model = try base(context, path: "/admin/calendar", flash: flash, error: error)
+        let chrome = try base(context, path: "/admin/calendar", flash: flash, error: error)
         let year = min(max(year, 2000), 2100)
         let calendar = try await app.store.calendar()
         let exceptions = Set(calendar.exceptions(in: year).map(\.date))
-        model["year"] = year
-        model["prevYear"] = year - 1
-        model["nextYear"] = year + 1
-        model["days"] = calendar.recordedDays(in: year).map { day -> [String: Any] in
-            ["date": day.date.description, "weekday": day.date.weekdayLabel, "kind": day.kind.label(english: context.english),
-             "holiday": day.kind == .holiday, "name": day.name, "exception": exceptions.contains(day.date)]
-        }
-        model["offWeekdays"] = calendar.exceptions(in: year).filter { $0.kind == .holiday }.count
-        model["workWeekends"] = calendar.exceptions(in: year).filter { $0.kind == .workday }.count
-        model["kinds"] = TicketView.options(CalendarDayKind.self, selected: "holiday", english: context.english)
-        return app.pages.render("admin/calendar", model, status: status)
+        let model = AdminCalendarPageModel(
+            chrome: chrome, year: year, prevYear: year - 1, nextYear: year + 1,
+            days: calendar.recordedDays(in: year).map { day in
+                .init(date: day.date.description, weekday: day.date.weekdayLabel, kind: day.kind.label(english: context.english),
+                      holiday: day.kind == .holiday, name: day.name, exception: exceptions.contains(day.date))
+            },
+            offWeekdays: calendar.exceptions(in: year).filter { $0.kind == .holiday }.count,
+            workWeekends: calendar.exceptions(in: year).filter { $0.kind == .workday }.count,
+            kinds: TicketView.options(CalendarDayKind.self, selected: "holiday", english: context.english))
+        return app.pages.render(.adminCalendar, model, status: status)
     }
 
     func places(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
-        var model = try base(context, path: "/admin/places", flash: flash, error: error)
+        let chrome = try base(context, path: "/admin/places", flash: flash, error: error)
         let places = try await app.store.places(centerId: context.session.actor.centerId)
         let ref = try await app.reference.snapshot()
         var byId: [Int64: Place] = [:]
         for place in places { byId[place.id] = place }
         let strings = Strings.table(english: context.english)
-        model["places"] = places.map { place -> [String: Any] in
-            ["id": place.id, "name": place.name, "aliases": place.aliases.joined(separator: "、"), "kind": strings["place_" + place.kind.rawValue] ?? "",
-             "parent": place.parentID.flatMap { byId[$0]?.name } ?? "", "unit": ref.unitName(place.unitID)]
-        }
-        model["kinds"] = Place.Kind.allCases.map { ["code": $0.rawValue, "label": strings["place_" + $0.rawValue] ?? $0.rawValue] }
-        model["parents"] = places.filter { $0.kind != .estate && $0.kind != .road }.map { ["id": $0.id, "name": $0.name] }
-        model["units"] = ref.dispatchTargets(centerId: context.session.actor.centerId).map { ["id": $0.id, "name": $0.name] }
-        return app.pages.render("admin/places", model)
+        let model = AdminPlacesPageModel(
+            chrome: chrome,
+            places: places.map { place in
+                .init(id: place.id, name: place.name, aliases: place.aliases.joined(separator: "、"), kind: strings["place_" + place.kind.rawValue] ?? "",
+                      parent: place.parentID.flatMap { byId[$0]?.name } ?? "", unit: ref.unitName(place.unitID))
+            },
+            kinds: Place.Kind.allCases.map { OptionModel(code: $0.rawValue, label: strings["place_" + $0.rawValue] ?? $0.rawValue) },
+            parents: places.filter { $0.kind != .estate && $0.kind != .road }.map { ChoiceModel(id: $0.id, name: $0.name) },
+            units: ref.dispatchTargets(centerId: context.session.actor.centerId).map { ChoiceModel(id: $0.id, name: $0.name) })
+        return app.pages.render(.adminPlaces, model)
     }
 
     func routing(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
-        var model = try base(context, path: "/admin/routing", flash: flash, error: error)
+        let chrome = try base(context, path: "/admin/routing", flash: flash, error: error)
         let ref = try await app.reference.snapshot()
-        model["rules"] = try await app.store.routingRules(centerId: context.session.actor.centerId).map { rule -> [String: Any] in
-            ["id": rule.id, "prefix": rule.categoryPrefix, "category": ref.categoryPaths[rule.categoryPrefix] ?? "", "unit": ref.unitName(rule.unitId),
-             "note": rule.note ?? ""]
-        }
-        model["units"] = ref.dispatchTargets(centerId: context.session.actor.centerId).map { ["id": $0.id, "name": $0.name] }
-        return app.pages.render("admin/routing", model)
+        let model = AdminRoutingPageModel(
+            chrome: chrome,
+            rules: try await app.store.routingRules(centerId: context.session.actor.centerId).map { rule in
+                .init(id: rule.id, prefix: rule.categoryPrefix, category: ref.categoryPaths[rule.categoryPrefix] ?? "", unit: ref.unitName(rule.unitId),
+                      note: rule.note ?? "")
+            },
+            units: ref.dispatchTargets(centerId: context.session.actor.centerId).map { ChoiceModel(id: $0.id, name: $0.name) })
+        return app.pages.render(.adminRouting, model)
     }
 
     func models(_ context: StaffContext, flash: String?, error: String?) async throws -> Response {
-        var model = try base(context, path: "/admin/models", flash: flash, error: error)
-        model["models"] = try await app.store.models(centerId: try context.session.actor.requireCenter()).map { m -> [String: Any] in
-            ["id": m.id, "kind": m.kind.label(english: context.english), "version": m.version, "createdAt": Chrome.time(m.createdAt),
-             "examples": m.examples, "labels": m.labels, "accuracy": String(format: "%.3f", m.accuracy), "macroF1": String(format: "%.3f", m.macroF1),
-             "size": TicketView.sizeText(m.sizeBytes), "active": m.active, "note": m.note ?? ""]
-        }
-        return app.pages.render("admin/models", model)
+        let chrome = try base(context, path: "/admin/models", flash: flash, error: error)
+        let model = AdminModelsPageModel(
+            chrome: chrome,
+            models: try await app.store.models(centerId: try context.session.actor.requireCenter()).map { m in
+                .init(id: m.id, kind: m.kind.label(english: context.english), version: m.version, createdAt: Chrome.time(m.createdAt),
+                      examples: m.examples, labels: m.labels, accuracy: String(format: "%.3f", m.accuracy), macroF1: String(format: "%.3f", m.macroF1),
+                      size: TicketView.sizeText(m.sizeBytes), active: m.active, note: m.note ?? "")
+            })
+        return app.pages.render(.adminModels, model)
     }
 
     func keys(_ context: StaffContext, flash: String?, error: String?, newKey: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        var model = try base(context, path: "/admin/keys", flash: flash, error: error)
+        let chrome = try base(context, path: "/admin/keys", flash: flash, error: error)
         let actor = context.session.actor
-        model["newKey"] = newKey
-        model["keys"] = try await app.store.apiKeys(visibleTo: actor).map { key -> [String: Any] in
-            ["id": key.id, "name": key.name, "username": key.username, "createdAt": Chrome.time(key.createdAt),
-             "revokedAt": Chrome.time(key.revokedAt), "active": key.revokedAt == nil]
-        }
-        model["clients"] = try await app.store.users(visibleTo: actor).filter { $0.role.may(.integrate) }.map {
-            ["id": $0.id, "name": "\($0.displayName) (\($0.username))"]
-        }
-        return app.pages.render("admin/keys", model, status: status)
+        let model = AdminKeysPageModel(
+            chrome: chrome,
+            newKey: newKey,
+            keys: try await app.store.apiKeys(visibleTo: actor).map { key in
+                .init(id: key.id, name: key.name, username: key.username, createdAt: Chrome.time(key.createdAt),
+                      revokedAt: Chrome.time(key.revokedAt), active: key.revokedAt == nil)
+            },
+            clients: try await app.store.users(visibleTo: actor).filter { $0.role.may(.integrate) }.map {
+                ChoiceModel(id: $0.id, name: "\($0.displayName) (\($0.username))")
+            })
+        return app.pages.render(.adminKeys, model, status: status)
     }
 }

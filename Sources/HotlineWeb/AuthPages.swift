@@ -54,12 +54,12 @@ struct AuthPages {
     func loginPage(_ request: Request, _ context: AppRequestContext, error: String?, status: HTTPResponse.Status,
                    username: String? = nil, next: String? = nil) -> Response {
         let token = request.cookies[Self.visitorCookie]?.value ?? Self.newVisitorToken()
-        var model = Chrome.model(session: nil, english: context.english, path: "/login", section: nil)
-        model["visitorCsrf"] = token
-        model["username"] = username ?? ""
-        model["next"] = Self.safeNext(next ?? request.uri.queryParameters.get("next")) ?? ""
-        model["error"] = error
-        var response = app.pages.render("login", model, status: status)
+        var chrome = ChromeModel(session: nil, english: context.english, path: "/login", section: nil)
+        chrome.visitorCsrf = token
+        chrome.error = error
+        let model = LoginPageModel(chrome: chrome, username: username ?? "",
+                                   next: Self.safeNext(next ?? request.uri.queryParameters.get("next")) ?? "")
+        var response = app.pages.render(.login, model, status: status)
         response.setCookie(app.cookie(Self.visitorCookie, token))
         return response
     }

@@ -2,7 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineStore
 
-/// What every page shows around its content: the strings in the chosen language, who is signed in, the menu.
+/// What the chrome of every page is made of: each role's menu and home, and how pages write paths and times.
 enum Chrome {
     /// One entry of the menu, shown to whoever holds its permission.
     struct NavItem {
@@ -43,29 +43,6 @@ enum Chrome {
         menu(for: role).first?.href ?? "/portal"
     }
 
-    /// The model every template starts from.
-    static func model(session: WebSession?, english: Bool, path: String, section: String?) -> [String: Any] {
-        var model: [String: Any] = [
-            "t": Strings.table(english: english),
-            "lang": english ? "en" : "zh-CN",
-            "otherLang": english ? "zh" : "en",
-            "english": english,
-            "here": encode(path),
-        ]
-        if let session, let role = session.user.role as Role? {
-            model["csrf"] = session.csrfToken
-            model["user"] = [
-                "name": session.user.displayName, "roleLabel": role.label(english: english), "unitName": session.unitName,
-                "role": role.rawValue,
-            ]
-            let strings = Strings.table(english: english)
-            model["nav"] = menu(for: role).map { item -> [String: Any] in
-                ["href": item.href, "label": strings[item.key] ?? item.key, "current": section == item.href || path == item.href]
-            }
-        }
-        return model
-    }
-
     /// Percent-encodes a value for a query string.
     static func encode(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -78,5 +55,21 @@ enum Chrome {
         guard let date else { return "" }
         let minute = CivilDate.minuteOfDay(date)
         return "\(CivilDate(date)) " + String(format: "%02d:%02d", minute / 60, minute % 60)
+    }
+}
+
+extension ChromeModel {
+    /// The chrome of a page as `session` sees it (nil: a visitor who has not signed in).
+    init(session: WebSession?, english: Bool, path: String, section: String?) {
+        let strings = Strings.table(english: english)
+        self.init(t: strings, lang: english ? "en" : "zh-CN", otherLang: english ? "zh" : "en", english: english, here: Chrome.encode(path))
+        if let session, let role = session.user.role as Role? {
+            csrf = session.csrfToken
+            user = .init(name: session.user.displayName, roleLabel: role.label(english: english), unitName: session.unitName,
+                         role: role.rawValue)
+            nav = Chrome.menu(for: role).map { item in
+                .init(href: item.href, label: strings[item.key] ?? item.key, current: section == item.href || path == item.href)
+            }
+        }
     }
 }

@@ -19,10 +19,9 @@ struct ConsolePages {
             do {
                 let created = try await intake(form, actor: actor)
                 let ticket = created.ticket
-                let banner: [String: Any] = [
-                    "id": ticket.state.id, "number": ticket.number, "queryCode": created.queryCode,
-                    "status": ticket.state.status.label(english: context.english), "replayed": created.replayed,
-                ]
+                let banner = ConsolePageModel.Banner(
+                    id: ticket.state.id, number: ticket.number, queryCode: created.queryCode,
+                    status: ticket.state.status.label(english: context.english), replayed: created.replayed)
                 return try await console(context, actor: actor, form: Form(), banner: banner, error: nil, status: .ok)
             } catch let error as HotlineError {
                 // Keep what the agent typed so nothing is lost; the error says which field to fix.
@@ -36,12 +35,12 @@ struct ConsolePages {
             filter.phone = request.uri.queryParameters.get("phone")
             filter.limit = 10
             guard let phone = filter.phone, (try? TicketDraft.normalizedPhone(phone)) != nil else {
-                return app.pages.fragment("caller", ["t": Strings.table(english: context.english), "none": true])
+                return app.pages.fragment(.caller, CallerFragmentModel(t: Strings.table(english: context.english), none: true))
             }
             let page = try await app.store.tickets(matching: filter, for: actor)
             let ref = try await app.reference.snapshot()
             let rows = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) }
-            return app.pages.fragment("caller", ["t": Strings.table(english: context.english), "tickets": rows, "none": rows.isEmpty])
+            return app.pages.fragment(.caller, CallerFragmentModel(t: Strings.table(english: context.english), none: rows.isEmpty, tickets: rows))
         }
         router.post("/console/suggest") { request, context -> Response in
             let actor = try app.require(context, .dispatchTickets)
@@ -51,7 +50,7 @@ struct ConsolePages {
                 title: form["title"] ?? "", content: String((form["content"] ?? "").prefix(4000)), address: form["address"],
                 categoryCode: form["categoryCode"], centerId: actor.centerId)
             let similar = try await app.store.tickets(ids: suggestions.similar.map(\.ticketId), for: actor)
-            return app.pages.fragment("suggest", Self.suggestionModel(suggestions, similar: similar, english: context.english))
+            return app.pages.fragment(.suggest, Self.suggestionModel(suggestions, similar: similar, english: context.english))
         }
         router.get("/console/screening") { _, context -> Response in
             let actor = try app.require(context, .dispatchTickets)
@@ -61,10 +60,11 @@ struct ConsolePages {
             filter.limit = 100
             let page = try await app.store.tickets(matching: filter, for: actor)
             let ref = try await app.reference.snapshot()
-            var model = app.model(context, path: "/console/screening")
-            model["tickets"] = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) }
-            model["count"] = page.tickets.count
-            return app.pages.render("screening", model)
+            let model = ScreeningPageModel(
+                chrome: app.chrome(context, path: "/console/screening"),
+                tickets: page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) },
+                count: page.tickets.count)
+            return app.pages.render(.screening, model)
         }
     }
 
@@ -108,26 +108,22 @@ struct ConsolePages {
     }
 
     /// The suggestion panel: each suggestion with its reason and a button that fills the form.
-    static func suggestionModel(_ s: Suggestions, similar: [TicketRecord], english: Bool) -> [String: Any] {
+    static func suggestionModel(_ s: Suggestions, similar: [TicketRecord], english: Bool) -> SuggestFragmentModel {
         let explanations = Dictionary(uniqueKeysWithValues: s.similar.map { ($0.ticketId, $0.explanation) })
-        var model: [String: Any] = [
-            "t": Strings.table(english: english),
-            "categories": s.categories.map { c -> [String: Any] in
-                ["code": c.code, "name": c.name, "percent": Int((c.probability * 100).rounded()), "words": c.words.map { "「\($0)」" }.joined()]
+        return SuggestFragmentModel(
+            t: Strings.table(english: english),
+            categories: s.categories.map { c in
+                .init(code: c.code, name: c.name, percent: Int((c.probability * 100).rounded()), words: c.words.map { "「\($0)」" }.joined())
             },
-            "units": s.units.map { u -> [String: Any] in ["id": u.unitId, "name": u.name, "reasons": u.reasons] },
-            "similar": similar.map { t -> [String: Any] in
-                ["id": t.state.id, "number": t.number, "title": t.title, "status": t.state.status.label(english: english),
-                 "why": explanations[t.state.id] ?? ""]
+            units: s.units.map { u in .init(id: u.unitId, name: u.name, reasons: u.reasons) },
+            similar: similar.map { t in
+                SimilarTicketModel(id: t.state.id, number: t.number, title: t.title, status: t.state.status.label(english: english),
+                                   why: explanations[t.state.id] ?? "")
             },
-            "answers": s.answers.map { hit -> [String: Any] in KnowledgePages.hit(hit) },
-            "elapsed": String(format: "%.1f", s.elapsedMilliseconds),
-        ]
-        if let emergency = s.emergency {
-            model["emergency"] = ["lines": emergency.lines.map(\.rawValue).joined(separator: " / "), "why": emergency.explanation ?? ""]
-        }
-        model["nothing"] = s.categories.isEmpty && s.units.isEmpty && s.similar.isEmpty && s.answers.isEmpty && s.emergency == nil
-        return model
+            answers: s.answers.map(KnowledgePages.hit),
+            elapsed: String(format: "%.1f", s.elapsedMilliseconds),
+            emergency: s.emergency.map { EmergencyModel(lines: $0.lines.map(\.rawValue).joined(separator: " / "), why: $0.explanation ?? "") },
+            nothing: s.categories.isEmpty && s.units.isEmpty && s.similar.isEmpty && s.answers.isEmpty && s.emergency == nil)
     }
 
     /// A title from the first clause of the content, when the agent left it blank.
@@ -136,7 +132,7 @@ struct ConsolePages {
         return String(first.trimmingCharacters(in: .whitespaces).prefix(30))
     }
 
-    func console(_ context: StaffContext, actor: Actor, form: Form, banner: [String: Any]?, error: String?,
+    func console(_ context: StaffContext, actor: Actor, form: Form, banner: ConsolePageModel.Banner?, error: String?,
                  status: HTTPResponse.Status) async throws -> Response {
         let english = context.english
         let ref = try await app.reference.snapshot()
@@ -147,29 +143,31 @@ struct ConsolePages {
         var screening = TicketFilter()
         screening.statuses = [.screening]
         let counts = try await app.store.countTickets(["screening": screening], for: actor)
-        var model = app.model(context, path: "/console")
-        model["banner"] = banner
-        model["error"] = error
-        model["intakeKey"] = AuthPages.newVisitorToken()
-        model["form"] = form.fields.mapValues { $0.first ?? "" }
-        model["channels"] = TicketView.options(Channel.self, selected: form["channel"] ?? "phone", english: english)
-        model["types"] = TicketView.options(TicketType.self, selected: form["type"] ?? "consultation", english: english)
-        model["urgencies"] = TicketView.options(Urgency.self, selected: form["urgency"] ?? "normal", english: english)
-        model["reasons"] = TicketView.options(RejectReason.self, selected: form["reasonCode"], english: english)
-        model["requesterKinds"] = TicketView.options(RequesterKind.self, selected: form["requesterKind"] ?? "person", english: english)
-        model["categories"] = ref.leafCategories
+        var chrome = app.chrome(context, path: "/console")
+        chrome.error = error
         let targets = ref.dispatchTargets(centerId: actor.centerId)
         let chosenCo = Set(form.all("coUnitIds"))
-        model["units"] = targets.map { unit -> [String: Any] in
-            ["id": unit.id, "name": unit.name, "kind": unit.kind.label(english: english), "depth": String(repeating: "　", count: max(unit.path.count - 2, 0)),
-             "selected": form["mainUnitId"] == String(unit.id), "co": chosenCo.contains(String(unit.id))]
-        }
-        model["regions"] = targets.filter { $0.kind == .district && $0.regionCode != nil }.map {
-            ["code": $0.regionCode ?? "", "name": $0.name, "selected": form["regionCode"] == $0.regionCode]
-        }
-        model["nextIs"] = [form["next"] ?? "save": true]
-        model["recent"] = recent.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }
-        model["screeningCount"] = counts["screening"] ?? 0
-        return app.pages.render("console", model, status: status)
+        let model = ConsolePageModel(
+            chrome: chrome,
+            banner: banner,
+            intakeKey: AuthPages.newVisitorToken(),
+            form: FormEcho(form),
+            channels: TicketView.options(Channel.self, selected: form["channel"] ?? "phone", english: english),
+            types: TicketView.options(TicketType.self, selected: form["type"] ?? "consultation", english: english),
+            urgencies: TicketView.options(Urgency.self, selected: form["urgency"] ?? "normal", english: english),
+            reasons: TicketView.options(RejectReason.self, selected: form["reasonCode"], english: english),
+            requesterKinds: TicketView.options(RequesterKind.self, selected: form["requesterKind"] ?? "person", english: english),
+            categories: ref.leafCategories,
+            units: targets.map { unit in
+                .init(id: unit.id, name: unit.name, kind: unit.kind.label(english: english), depth: String(repeating: "　", count: max(unit.path.count - 2, 0)),
+                      selected: form["mainUnitId"] == String(unit.id), co: chosenCo.contains(String(unit.id)))
+            },
+            regions: targets.filter { $0.kind == .district && $0.regionCode != nil }.map {
+                .init(code: $0.regionCode ?? "", name: $0.name, selected: form["regionCode"] == $0.regionCode)
+            },
+            nextIs: [form["next"] ?? "save": true],
+            recent: recent.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) },
+            screeningCount: counts["screening"] ?? 0)
+        return app.pages.render(.console, model, status: status)
     }
 }

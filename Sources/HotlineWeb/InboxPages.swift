@@ -7,82 +7,46 @@ import Hummingbird
 struct InboxPages {
     let app: WebApp
 
-    /// One tab: its key, the tickets it lists, and whether it sorts by deadline.
-    struct Tab {
-        let key: String
-        let filter: TicketFilter
-    }
-
     func register(on router: RouterGroup<StaffContext>) {
         router.get("/workbench") { request, context -> Response in
             let actor = try app.require(context, .handleTickets)
-            return try await inbox(request, context, actor: actor, path: "/workbench", tabs: Self.unitTabs(actor))
+            return try await inbox(request, context, actor: actor, desk: .unit)
         }
         router.get("/desk") { request, context -> Response in
             let actor = try app.require(context, .dispatchTickets)
             if request.uri.queryParameters.get("tab") == "duplicates" {
                 return try await duplicates(context, actor: actor)
             }
-            return try await inbox(request, context, actor: actor, path: "/desk", tabs: Self.deskTabs())
+            return try await inbox(request, context, actor: actor, desk: .center)
         }
     }
 
-    static func filter(_ build: (inout TicketFilter) -> Void) -> TicketFilter {
-        var filter = TicketFilter()
-        filter.order = .deadline
-        filter.limit = 100
-        build(&filter)
-        return filter
-    }
+    static func path(_ desk: WorkQueue.Desk) -> String { desk == .center ? "/desk" : "/workbench" }
 
-    /// A unit's tabs: to sign, in progress, due soon, overdue, sent back, co-handling, replied.
-    static func unitTabs(_ actor: Actor) -> [Tab] {
-        [
-            Tab(key: "toSign", filter: filter { $0.statuses = [.pendingSign]; $0.heldWithin = actor.unitPath }),
-            Tab(key: "inProgress", filter: filter { $0.statuses = [.inProgress, .returnRequested]; $0.heldWithin = actor.unitPath }),
-            Tab(key: "dueSoon", filter: filter { $0.dueSoon = true; $0.heldWithin = actor.unitPath }),
-            Tab(key: "overdue", filter: filter { $0.overdue = true; $0.heldWithin = actor.unitPath }),
-            Tab(key: "sentBack", filter: filter { $0.sentBack = true; $0.statuses = [.inProgress]; $0.heldWithin = actor.unitPath }),
-            Tab(key: "coHandling", filter: filter { $0.coUnit = actor.unitId; $0.statuses = [.pendingSign, .inProgress, .returnRequested] }),
-            Tab(key: "replied", filter: filter { $0.statuses = [.replied, .pendingCallback, .evaluated, .closed]; $0.order = .newest; $0.limit = 50 }),
-        ]
-    }
-
-    /// The center's tabs: replies to review, returns to arbitrate, extensions to decide, callbacks, to close, overdue, supervised.
-    static func deskTabs() -> [Tab] {
-        [
-            Tab(key: "review", filter: filter { $0.statuses = [.replied] }),
-            Tab(key: "returns", filter: filter { $0.statuses = [.returnRequested] }),
-            Tab(key: "extensions", filter: filter { $0.extensionPending = true; $0.statuses = [.inProgress] }),
-            Tab(key: "callbacks", filter: filter { $0.statuses = [.pendingCallback] }),
-            Tab(key: "toClose", filter: filter { $0.statuses = [.evaluated] }),
-            Tab(key: "overdue", filter: filter { $0.overdue = true }),
-            Tab(key: "supervised", filter: filter { $0.supervised = true; $0.statuses = TicketStatus.allCases.filter { !$0.isTerminal } }),
-        ]
-    }
-
-    func inbox(_ request: Request, _ context: StaffContext, actor: Actor, path: String, tabs: [Tab]) async throws -> Response {
+    /// A desk's work queues (WorkQueue, read from the lifecycle table) as tabs, with counts, and the chosen one's tickets.
+    func inbox(_ request: Request, _ context: StaffContext, actor: Actor, desk: WorkQueue.Desk) async throws -> Response {
         let english = context.english
-        let chosen = tabs.first { $0.key == request.uri.queryParameters.get("tab") } ?? tabs[0]
+        let path = Self.path(desk)
+        let queues = desk.queues
+        let chosen = queues.first { $0.rawValue == request.uri.queryParameters.get("tab") } ?? queues[0]
         var countable: [String: TicketFilter] = [:]
-        for tab in tabs { countable[tab.key] = tab.filter }
+        for queue in queues { countable[queue.rawValue] = TicketFilter(queue: queue, on: desk, for: actor) }
         let counts = try await app.store.countTickets(countable, for: actor)
-        let page = try await app.store.tickets(matching: chosen.filter, for: actor)
+        let page = try await app.store.tickets(matching: TicketFilter(queue: chosen, on: desk, for: actor), for: actor)
         let ref = try await app.reference.snapshot()
         let strings = Strings.table(english: english)
-        var model = app.model(context, path: path)
-        model["tabs"] = tabs.map { tab -> [String: Any] in
-            ["key": tab.key, "label": strings["tab_" + tab.key] ?? tab.key, "count": counts[tab.key] ?? 0, "current": tab.key == chosen.key,
-             "href": "\(path)?tab=\(tab.key)"]
-        }
-        if path == "/desk" {
-            model["extraTabs"] = [["label": strings["tab_duplicates"] ?? "", "href": "/desk?tab=duplicates", "current": false]]
-        }
-        model["title"] = strings[path == "/desk" ? "navDesk" : "navWorkbench"] ?? ""
-        model["tabLabel"] = strings["tab_" + chosen.key] ?? ""
-        model["tickets"] = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }
-        model["more"] = page.hasMore
-        return app.pages.render("inbox", model)
+        let model = InboxPageModel(
+            chrome: app.chrome(context, path: path),
+            title: strings[desk == .center ? "navDesk" : "navWorkbench"] ?? "",
+            tabs: queues.map { queue in
+                TabModel(key: queue.rawValue, label: queue.label(english: english), href: "\(path)?tab=\(queue.rawValue)", current: queue == chosen,
+                         count: counts[queue.rawValue] ?? 0)
+            },
+            extraTabs: desk == .center ? [TabModel(label: strings["tab_duplicates"] ?? "", href: "/desk?tab=duplicates", current: false)] : [],
+            tabLabel: chosen.label(english: english),
+            tickets: page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) },
+            more: page.hasMore)
+        return app.pages.render(.inbox, model)
     }
 
     /// 重复件: open tickets from the same caller, offered for merging.
@@ -90,27 +54,28 @@ struct InboxPages {
         let english = context.english
         let groups = try await app.store.sameCallerGroups(for: actor, days: 30, limit: 30)
         let ref = try await app.reference.snapshot()
-        var model = app.model(context, path: "/desk")
         let strings = Strings.table(english: english)
-        model["title"] = strings["navDesk"] ?? ""
-        model["tabs"] = Self.deskTabs().map { ["label": strings["tab_" + $0.key] ?? $0.key, "href": "/desk?tab=\($0.key)", "current": false] }
-        model["extraTabs"] = [["label": strings["tab_duplicates"] ?? "", "href": "/desk?tab=duplicates", "current": true]]
-        var shown: [[String: Any]] = []
+        var shown: [DuplicatesPageModel.Group] = []
         if let centerId = actor.centerId {
             // The same matter in other words, from other callers: near-duplicate text at the same place and time.
             for group in try await app.advisor.similarGroups(centerId: centerId).prefix(30) {
                 let tickets = try await app.store.tickets(ids: group.ids, for: actor)
                 guard tickets.count > 1 else { continue }
-                shown.append(["kind": strings["similarText"] ?? "", "reasons": group.reasons,
-                              "tickets": tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }])
+                shown.append(.init(kind: strings["similarText"] ?? "", reasons: group.reasons,
+                                   tickets: tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }))
             }
         }
         for group in groups {
-            shown.append(["kind": strings["sameCaller"] ?? "", "reasons": [String](),
-                          "tickets": group.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }])
+            shown.append(.init(kind: strings["sameCaller"] ?? "", reasons: [],
+                               tickets: group.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }))
         }
-        model["groups"] = shown
-        model["noGroups"] = shown.isEmpty
-        return app.pages.render("duplicates", model)
+        let model = DuplicatesPageModel(
+            chrome: app.chrome(context, path: "/desk"),
+            title: strings["navDesk"] ?? "",
+            tabs: WorkQueue.Desk.center.queues.map { TabModel(label: $0.label(english: english), href: "/desk?tab=\($0.rawValue)", current: false) },
+            extraTabs: [TabModel(label: strings["tab_duplicates"] ?? "", href: "/desk?tab=duplicates", current: true)],
+            groups: shown,
+            noGroups: shown.isEmpty)
+        return app.pages.render(.duplicates, model)
     }
 }

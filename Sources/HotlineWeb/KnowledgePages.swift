@@ -149,17 +149,14 @@ struct KnowledgePages {
     func home(_ request: Request, _ context: StaffContext, actor: Actor) async throws -> Response {
         let english = context.english
         let query = request.uri.queryParameters.get("q").map { String($0.prefix(200)) } ?? ""
-        var model = app.model(context, path: "/kb")
-        model["q"] = query
+        var model = KnowledgeHomePageModel(chrome: app.chrome(context, path: "/kb"), q: query, writes: Self.writesAny(actor),
+                                           editor: actor.may(.editKnowledge))
         if !query.isEmpty {
             let hits = try await app.advisor.knowledge.search(query, centerId: actor.centerId, on: CivilDate(app.now), limit: 20)
-            model["hits"] = hits.map(Self.hit)
-            model["searched"] = true
+            model.hits = hits.map(Self.hit)
+            model.searched = true
         }
-        let writes = Self.writesAny(actor)
-        model["writes"] = writes
-        model["editor"] = actor.may(.editKnowledge)
-        if writes || KnowledgeWorkflow.mayVerify(sourceUnitId: actor.unitId, by: actor) || actor.may(.readKnowledgeDrafts) {
+        if model.writes || KnowledgeWorkflow.mayVerify(sourceUnitId: actor.unitId, by: actor) || actor.may(.readKnowledgeDrafts) {
             let tab = request.uri.queryParameters.get("tab") ?? "toVerify"
             var filter = KnowledgeFilter()
             filter.limit = 100
@@ -172,18 +169,18 @@ struct KnowledgePages {
                 filter.toVerify = true
             }
             let strings = Strings.table(english: english)
-            model["tabs"] = ["toVerify", "draft", "published", "archived"].map { key -> [String: Any] in
-                ["href": "/kb?tab=\(key)", "label": strings["kbTab_" + key] ?? key, "current": key == tab]
+            model.tabs = ["toVerify", "draft", "published", "archived"].map { key in
+                TabModel(label: strings["kbTab_" + key] ?? key, href: "/kb?tab=\(key)", current: key == tab)
             }
             let ref = try await app.reference.snapshot()
-            model["entries"] = try await app.store.knowledgeList(filter, for: actor).map { entry -> [String: Any] in
-                ["id": entry.id, "question": entry.content.question, "status": entry.status.label(english: english),
-                 "source": ref.unitName(entry.content.sourceUnitId), "version": entry.version, "updatedAt": Chrome.time(entry.updatedAt),
-                 "usage": entry.usageCount, "helpful": entry.helpfulCount]
+            model.entries = try await app.store.knowledgeList(filter, for: actor).map { entry in
+                .init(id: entry.id, question: entry.content.question, status: entry.status.label(english: english),
+                      source: ref.unitName(entry.content.sourceUnitId), version: entry.version, updatedAt: Chrome.time(entry.updatedAt),
+                      usage: entry.usageCount, helpful: entry.helpfulCount)
             }
-            model["manages"] = true
+            model.manages = true
         }
-        return app.pages.render("kb/home", model)
+        return app.pages.render(.knowledgeHome, model)
     }
 
     /// The signed-in actor, the entry id from the path and the CSRF-checked form of a POST about one entry.
@@ -196,15 +193,15 @@ struct KnowledgePages {
     }
 
     /// A search hit with its highlighted question and answer snippet.
-    static func hit(_ hit: KnowledgeHit) -> [String: Any] {
-        ["id": hit.id, "question": runs(hit.question), "snippet": runs(hit.snippet), "answer": hit.content.answer,
-         "tags": hit.content.tags.joined(separator: " · "), "usage": hit.usageCount, "helpful": hit.helpfulCount,
-         "more": hit.snippet.endsMidText, "less": hit.snippet.startsMidText]
+    static func hit(_ hit: KnowledgeHit) -> KnowledgeHitModel {
+        KnowledgeHitModel(id: hit.id, question: runs(hit.question), snippet: runs(hit.snippet), answer: hit.content.answer,
+                          tags: hit.content.tags.joined(separator: " · "), usage: hit.usageCount, helpful: hit.helpfulCount,
+                          more: hit.snippet.endsMidText, less: hit.snippet.startsMidText)
     }
 
     /// Snippet runs for a template: `{{#runs}}{{#mark}}<mark>{{text}}</mark>{{/mark}}{{^mark}}{{text}}{{/mark}}{{/runs}}`.
-    static func runs(_ snippet: Snippet) -> [[String: Any]] {
-        snippet.segments.map { ["text": $0.text, "mark": $0.highlighted] }
+    static func runs(_ snippet: Snippet) -> [KnowledgeHitModel.Run] {
+        snippet.segments.map { KnowledgeHitModel.Run(text: $0.text, mark: $0.highlighted) }
     }
 
     func entryPage(_ id: Int64, _ context: StaffContext, actor: Actor, flash: String?, error: String?, status: HTTPResponse.Status) async throws -> Response {
@@ -213,84 +210,87 @@ struct KnowledgePages {
         let working = KnowledgeWorkflow.seesWorkingCopy(entry, by: actor)
         let history = working ? try await app.store.knowledgeHistory(id: id, for: actor) : []
         let ref = try await app.reference.snapshot()
-        var model = app.model(context, path: "/kb/\(id)", section: "/kb")
-        model["flash"] = flash
-        model["error"] = error
-        func view(_ content: KnowledgeContent) -> [String: Any] {
-            ["question": content.question, "variants": content.variants, "answer": content.answer,
-             "category": content.categoryCode.map { ref.categoryPaths[$0] ?? $0 } ?? "", "source": ref.unitName(content.sourceUnitId),
-             "tags": content.tags.joined(separator: " · "), "effectiveFrom": content.effectiveFrom?.description ?? "",
-             "expiresOn": content.expiresOn?.description ?? ""]
+        var chrome = app.chrome(context, path: "/kb/\(id)", section: "/kb")
+        chrome.flash = flash
+        chrome.error = error
+        func view(_ content: KnowledgeContent) -> KnowledgeEntryPageModel.Content {
+            .init(question: content.question, variants: content.variants, answer: content.answer,
+                  category: content.categoryCode.map { ref.categoryPaths[$0] ?? $0 } ?? "", source: ref.unitName(content.sourceUnitId),
+                  tags: content.tags.joined(separator: " · "), effectiveFrom: content.effectiveFrom?.description ?? "",
+                  expiresOn: content.expiresOn?.description ?? "")
         }
-        model["entry"] = [
-            "id": entry.id, "status": entry.status.label(english: english), "version": entry.version, "liveVersion": entry.liveVersion ?? 0,
-            "usage": entry.usageCount, "helpful": entry.helpfulCount, "unhelpful": entry.unhelpfulCount, "updatedAt": Chrome.time(entry.updatedAt),
-        ]
-        if let live = entry.frontVersion(on: CivilDate(app.now)) ?? (working ? entry.live : nil) { model["live"] = view(live) }
+        var model = KnowledgeEntryPageModel(
+            chrome: chrome,
+            entry: .init(id: entry.id, status: entry.status.label(english: english), version: entry.version, liveVersion: entry.liveVersion ?? 0,
+                         usage: entry.usageCount, helpful: entry.helpfulCount, unhelpful: entry.unhelpfulCount, updatedAt: Chrome.time(entry.updatedAt)),
+            actions: KnowledgeWorkflow.available(on: entry, for: actor).map { action in
+                .init(code: action.rawValue, label: action.label(english: english), needsNote: action == .reject)
+            },
+            canEdit: KnowledgeWorkflow.mayWrite(sourceUnitId: entry.content.sourceUnitId, by: actor) && entry.status != .archived,
+            canRate: entry.frontVersion(on: CivilDate(app.now)) != nil)
+        if let live = entry.frontVersion(on: CivilDate(app.now)) ?? (working ? entry.live : nil) { model.live = view(live) }
         if working {
-            model["working"] = view(entry.content)
-            model["changed"] = entry.live != entry.content
-            model["history"] = history.map { change -> [String: Any] in
-                var item: [String: Any] = ["version": change.version, "action": change.action.label(english: english), "actor": change.actorName,
-                                           "at": Chrome.time(change.at), "note": change.note ?? ""]
+            model.working = view(entry.content)
+            model.changed = entry.live != entry.content
+            model.history = history.map { change in
                 // Each edit keeps the text it wrote: every past version can be read again.
-                if let snapshot = change.snapshot { item["snapshot"] = ["question": snapshot.question, "variants": snapshot.variants, "answer": snapshot.answer] }
-                return item
+                .init(version: change.version, action: change.action.label(english: english), actor: change.actorName, at: Chrome.time(change.at),
+                      note: change.note ?? "",
+                      snapshot: change.snapshot.map { .init(question: $0.question, variants: $0.variants, answer: $0.answer) })
             }
         }
-        model["actions"] = KnowledgeWorkflow.available(on: entry, for: actor).map { action -> [String: Any] in
-            ["code": action.rawValue, "label": action.label(english: english), "needsNote": action == .reject]
-        }
-        model["canEdit"] = KnowledgeWorkflow.mayWrite(sourceUnitId: entry.content.sourceUnitId, by: actor) && entry.status != .archived
-        model["canRate"] = entry.frontVersion(on: CivilDate(app.now)) != nil
-        return app.pages.render("kb/entry", model, status: status)
+        return app.pages.render(.knowledgeEntry, model, status: status)
     }
 
     func editor(_ context: StaffContext, actor: Actor, entry: KnowledgeEntry?, form: Form?, error: String?, status: HTTPResponse.Status) async throws -> Response {
         let ref = try await app.reference.snapshot()
-        var model = app.model(context, path: entry.map { "/kb/\($0.id)/edit" } ?? "/kb/new", section: "/kb")
-        model["error"] = error
+        var chrome = app.chrome(context, path: entry.map { "/kb/\($0.id)/edit" } ?? "/kb/new", section: "/kb")
+        chrome.error = error
         let content = entry?.content
         func value(_ name: String, _ fallback: String?) -> String { form?.fields[name]?.first ?? fallback ?? "" }
-        model["entryId"] = entry?.id ?? 0
-        model["isNew"] = entry == nil
-        model["version"] = entry?.version ?? 0
-        model["question"] = value("question", content?.question)
-        model["variants"] = value("variants", content?.variants.joined(separator: "\n"))
-        model["answer"] = value("answer", content?.answer)
-        model["categoryCode"] = value("categoryCode", content?.categoryCode)
-        model["tags"] = value("tags", content?.tags.joined(separator: " "))
-        model["effectiveFrom"] = value("effectiveFrom", content?.effectiveFrom?.description)
-        model["expiresOn"] = value("expiresOn", content?.expiresOn?.description)
         let chosen = form?["sourceUnitId"] ?? content?.sourceUnitId.map { String($0) } ?? (actor.may(.editKnowledge) ? nil : actor.unitId.map { String($0) })
         let editor = actor.may(.editKnowledge)
         let units = editor ? ref.dispatchTargets(centerId: actor.centerId) : ref.dispatchTargets(centerId: actor.centerId).filter { $0.id == actor.unitId }
-        model["units"] = units.map { ["id": $0.id, "name": $0.name, "selected": String($0.id) == chosen] }
-        model["centerOwned"] = editor
-        model["categories"] = ref.leafCategories
-        return app.pages.render("kb/edit", model, status: status)
+        let model = KnowledgeEditPageModel(
+            chrome: chrome,
+            entryId: entry?.id ?? 0,
+            isNew: entry == nil,
+            version: entry?.version ?? 0,
+            question: value("question", content?.question),
+            variants: value("variants", content?.variants.joined(separator: "\n")),
+            answer: value("answer", content?.answer),
+            categoryCode: value("categoryCode", content?.categoryCode),
+            tags: value("tags", content?.tags.joined(separator: " ")),
+            effectiveFrom: value("effectiveFrom", content?.effectiveFrom?.description),
+            expiresOn: value("expiresOn", content?.expiresOn?.description),
+            units: units.map { .init(id: $0.id, name: $0.name, selected: String($0.id) == chosen) },
+            centerOwned: editor,
+            categories: ref.leafCategories)
+        return app.pages.render(.knowledgeEdit, model, status: status)
     }
 
     func reports(_ context: StaffContext, actor: Actor, flash: String?, error: String?) async throws -> Response {
         let english = context.english
-        var model = app.model(context, path: "/kb/reports", section: "/kb")
-        model["flash"] = flash
-        model["error"] = error
-        model["reports"] = try await app.store.knowledgeReports(status: nil, for: actor).map { report -> [String: Any] in
-            ["id": report.id, "entryId": report.entryId, "question": report.question, "reporter": report.reporterName, "text": report.text,
-             "status": report.status.label(english: english), "open": report.status == .open, "resolution": report.resolution ?? "",
-             "resolvedBy": report.resolvedByName ?? "", "createdAt": Chrome.time(report.createdAt)]
-        }
-        return app.pages.render("kb/reports", model)
+        var chrome = app.chrome(context, path: "/kb/reports", section: "/kb")
+        chrome.flash = flash
+        chrome.error = error
+        let model = KnowledgeReportsPageModel(
+            chrome: chrome,
+            reports: try await app.store.knowledgeReports(status: nil, for: actor).map { report in
+                .init(id: report.id, entryId: report.entryId, question: report.question, reporter: report.reporterName, text: report.text,
+                      status: report.status.label(english: english), open: report.status == .open, resolution: report.resolution ?? "",
+                      resolvedBy: report.resolvedByName ?? "", createdAt: Chrome.time(report.createdAt))
+            })
+        return app.pages.render(.knowledgeReports, model)
     }
 
     func synonyms(_ context: StaffContext, actor: Actor, flash: String?, error: String?) async throws -> Response {
-        var model = app.model(context, path: "/kb/synonyms", section: "/kb")
-        model["flash"] = flash
-        model["error"] = error
+        var chrome = app.chrome(context, path: "/kb/synonyms", section: "/kb")
+        chrome.flash = flash
+        chrome.error = error
         let groups = try await app.store.synonymGroups(centerId: try actor.requireCenter())
-        model["groups"] = groups.map { $0.joined(separator: " ") }.joined(separator: "\n")
-        model["count"] = groups.count
-        return app.pages.render("kb/synonyms", model)
+        let model = KnowledgeSynonymsPageModel(chrome: chrome, groups: groups.map { $0.joined(separator: " ") }.joined(separator: "\n"),
+                                               count: groups.count)
+        return app.pages.render(.knowledgeSynonyms, model)
     }
 }

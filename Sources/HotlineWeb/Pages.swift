@@ -7,54 +7,41 @@ import Mustache
 struct Pages: Sendable {
     let library: MustacheLibrary
 
-    /// Loads every `.mustache` file under the bundled `Templates` folder.
-    static func load() throws -> Pages {
-        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
-            throw WebError.page(status: 500, message: "templates missing")
-        }
+    /// The `Templates` folder bundled with this module.
+    static var bundledTemplates: URL {
+        (Bundle.module.resourceURL ?? Bundle.module.bundleURL).appendingPathComponent("Templates")
+    }
+
+    /// Registers every `.mustache` file under `folder`, and refuses unless each `Template` is there and parses.
+    static func load(from folder: URL = bundledTemplates) throws(TemplateLoadError) -> Pages {
         var library = MustacheLibrary()
-        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        var loaded = Set<Template>()
+        let root = folder.resolvingSymlinksInPath().pathComponents
+        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
         while let url = files?.nextObject() as? URL {
             guard url.pathExtension == "mustache" else { continue }
-            let name = url.path.dropFirst(root.path.count + 1).dropLast(".mustache".count)
-            try library.register(try String(contentsOf: url, encoding: .utf8), named: String(name))
+            let name = url.resolvingSymlinksInPath().deletingPathExtension().pathComponents.dropFirst(root.count).joined(separator: "/")
+            guard let template = Template(rawValue: name) else { throw .unknown(name) }
+            do {
+                try library.register(try String(contentsOf: url, encoding: .utf8), named: name)
+            } catch {
+                throw .broken(name, error)
+            }
+            loaded.insert(template)
         }
+        if let missing = Template.allCases.first(where: { !loaded.contains($0) }) { throw .missing(missing.rawValue) }
         return Pages(library: library)
     }
 
     /// The page `template` rendered with `model`.
-    func render(_ template: String, _ model: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(Self.prepared(model), withTemplate: template) ?? "template \(template) missing"
-        return Self.html(html, status: status)
+    func render(_ template: Template, _ model: some PageModel, status: HTTPResponse.Status = .ok) -> Response {
+        // `load` made sure every template is registered, so there is always a result.
+        Self.html(library.render(model, withTemplate: template.rawValue) ?? "", status: status)
     }
 
     /// A fragment (no layout) for small scripts that fetch part of a page.
-    func fragment(_ template: String, _ model: [String: Any]) -> Response {
-        Self.html(library.render(Self.prepared(model), withTemplate: template) ?? "", status: .ok)
-    }
-
-    /// Text that is present but empty: renders as nothing and counts as false in a section, as Mustache's spec wants
-    /// (swift-mustache would otherwise treat "" as true and show a section for an empty value).
-    struct EmptyText: MustacheCustomRenderable {
-        var renderText: String { "" }
-        var isNull: Bool { true }
-    }
-
-    /// The model with every empty string made `EmptyText`, all the way down.
-    static func prepared(_ value: Any) -> Any {
-        // An Optional boxed in Any would render as "nil" and count as true.
-        let mirror = Mirror(reflecting: value)
-        if mirror.displayStyle == .optional {
-            guard let wrapped = mirror.children.first?.value else { return EmptyText() }
-            return prepared(wrapped)
-        }
-        switch value {
-        case let text as String: return text.isEmpty ? EmptyText() : text
-        case let dictionary as [String: Any]: return dictionary.mapValues(prepared)
-        case let array as [[String: Any]]: return array.map { $0.mapValues(prepared) }
-        case let array as [Any]: return array.map(prepared)
-        default: return value
-        }
+    func fragment(_ template: Template, _ model: some TemplateModel) -> Response {
+        Self.html(library.render(model, withTemplate: template.rawValue) ?? "", status: .ok)
     }
 
     static func html(_ html: String, status: HTTPResponse.Status) -> Response {

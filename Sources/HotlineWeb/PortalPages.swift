@@ -13,13 +13,13 @@ struct PortalPages {
 
     func register(on router: Router<AppRequestContext>) {
         router.get("/portal") { request, context -> Response in
-            render("portal/home", request, context, [:])
+            render(.portalHome, request, context) { PortalHomePageModel(chrome: $0) }
         }
         router.get("/portal/submit") { request, context -> Response in
-            render("portal/submit", request, context, formModel(Form(), english: context.english))
+            render(.portalSubmit, request, context) { formPage($0, Form(), english: context.english) }
         }
         router.get("/portal/quick") { request, context -> Response in
-            render("portal/quick", request, context, formModel(Form(), english: context.english))
+            render(.portalQuick, request, context) { formPage($0, Form(), english: context.english) }
         }
         router.post("/portal/submit") { request, context -> Response in
             try await submit(request, context, quick: false)
@@ -33,17 +33,17 @@ struct PortalPages {
             let centerId = try await portalCenter()
             let hits = try await app.advisor.knowledge.search(text, centerId: centerId, on: CivilDate(app.now), limit: 3)
             let emergency = EmergencyDetector().assess(text)
-            var model: [String: Any] = ["t": Strings.table(english: context.english), "answers": hits.map(KnowledgePages.hit)]
+            var model = PortalSuggestFragmentModel(t: Strings.table(english: context.english), answers: hits.map(KnowledgePages.hit))
             if emergency.isEmergency {
-                model["emergency"] = ["lines": emergency.lines.map(\.rawValue).joined(separator: " / "), "why": emergency.explanation ?? ""]
+                model.emergency = EmergencyModel(lines: emergency.lines.map(\.rawValue).joined(separator: " / "), why: emergency.explanation ?? "")
             }
-            return app.pages.fragment("portal/suggest", model)
+            return app.pages.fragment(.portalSuggest, model)
         }
         router.get("/portal/kb") { request, context -> Response in
             try await faq(request, context)
         }
         router.get("/portal/track") { request, context -> Response in
-            render("portal/track", request, context, [:])
+            render(.portalTrack, request, context) { PortalTrackPageModel(chrome: $0) }
         }
         router.post("/portal/track") { request, context -> Response in
             let form = try await visitorForm(request, limit: 64 * 1024)
@@ -75,25 +75,26 @@ struct PortalPages {
     /// 常见问题: the published, unexpired knowledge a citizen may read, searched like the agents' knowledge base.
     func faq(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let query = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
-        var model: [String: Any] = ["q": query]
+        var hits: [KnowledgeHit]?
         if !query.isEmpty {
-            let hits = try await app.advisor.knowledge.search(query, centerId: try await portalCenter(), on: CivilDate(app.now), limit: 10)
-            model["searched"] = true
-            model["hits"] = hits.map(KnowledgePages.hit)
+            hits = try await app.advisor.knowledge.search(query, centerId: try await portalCenter(), on: CivilDate(app.now), limit: 10)
         }
-        return render("portal/kb", request, context, model)
+        return render(.portalKnowledge, request, context) { chrome in
+            PortalKnowledgePageModel(chrome: chrome, q: query, searched: hits != nil, hits: (hits ?? []).map(KnowledgePages.hit))
+        }
     }
 
     /// A portal page with the visitor's CSRF token (set as a cookie, echoed in the form).
-    func render(_ template: String, _ request: Request, _ context: AppRequestContext, _ extra: [String: Any],
-                status: HTTPResponse.Status = .ok) -> Response {
+    func render<Model: PageModel>(_ template: Template, _ request: Request, _ context: AppRequestContext, flash: String? = nil,
+                                  error: String? = nil, status: HTTPResponse.Status = .ok, _ page: (ChromeModel) -> Model) -> Response {
         let token = request.cookies[AuthPages.visitorCookie]?.value ?? AuthPages.newVisitorToken()
-        var model = Chrome.model(session: nil, english: context.english, path: request.uri.path, section: nil)
-        model["portal"] = true
-        model["visitorCsrf"] = token
-        model["submissionKey"] = AuthPages.newVisitorToken()
-        for (key, value) in extra { model[key] = value }
-        var response = app.pages.render(template, model, status: status)
+        var chrome = ChromeModel(session: nil, english: context.english, path: request.uri.path, section: nil)
+        chrome.portal = true
+        chrome.visitorCsrf = token
+        chrome.submissionKey = AuthPages.newVisitorToken()
+        chrome.flash = flash
+        chrome.error = error
+        var response = app.pages.render(template, page(chrome), status: status)
         response.setCookie(app.cookie(AuthPages.visitorCookie, token))
         return response
     }
@@ -108,29 +109,31 @@ struct PortalPages {
     }
 
     func tooMany(_ request: Request, _ context: AppRequestContext) -> Response {
-        render("portal/home", request, context, ["error": Strings.text("tooMany", english: context.english)], status: .tooManyRequests)
+        render(.portalHome, request, context, error: Strings.text("tooMany", english: context.english), status: .tooManyRequests) {
+            PortalHomePageModel(chrome: $0)
+        }
     }
 
-    func formModel(_ form: Form, english: Bool) -> [String: Any] {
-        [
-            "form": form.fields.mapValues { $0.first ?? "" },
-            "types": TicketView.options(TicketType.self, selected: form["type"] ?? "complaint", english: english, only: Self.citizenTypes),
-        ]
+    /// The submission form, with what was typed.
+    func formPage(_ chrome: ChromeModel, _ form: Form, english: Bool) -> PortalFormPageModel {
+        PortalFormPageModel(chrome: chrome, form: FormEcho(form),
+                            types: TicketView.options(TicketType.self, selected: form["type"] ?? "complaint", english: english, only: Self.citizenTypes))
     }
 
     func submit(_ request: Request, _ context: AppRequestContext, quick: Bool) async throws -> Response {
         let form = try await visitorForm(request, limit: context.maxUploadSize)
-        let template = quick ? "portal/quick" : "portal/submit"
+        let template: Template = quick ? .portalQuick : .portalSubmit
         guard app.portalLimiter.allow("submit:" + app.clientAddress(request, context)) else { return tooMany(request, context) }
         do {
             let created = try await intake(form, quick: quick)
-            return render("portal/submitted", request, context, [
-                "number": created.ticket.number, "queryCode": created.queryCode, "status": created.ticket.state.status.label(english: context.english),
-            ])
+            return render(.portalSubmitted, request, context) { chrome in
+                PortalSubmittedPageModel(chrome: chrome, number: created.ticket.number, queryCode: created.queryCode,
+                                         status: created.ticket.state.status.label(english: context.english))
+            }
         } catch let error as HotlineError {
-            var model = formModel(form, english: context.english)
-            model["error"] = error.message
-            return render(template, request, context, model, status: .init(code: error.httpStatus))
+            return render(template, request, context, error: error.message, status: .init(code: error.httpStatus)) { chrome in
+                formPage(chrome, form, english: context.english)
+            }
         }
     }
 
@@ -165,22 +168,25 @@ struct PortalPages {
         do {
             let (record, events) = try await app.store.publicTicket(number: number, queryCode: code, client: app.clientAddress(request, context))
             let s = record.state
-            return render("portal/status", request, context, [
-                "flash": flash ?? "", "error": error ?? "", "number": record.number, "code": code, "title": record.title,
-                "statusLabel": s.status.label(english: english), "createdAt": Chrome.time(record.createdAt),
-                "closedAt": Chrome.time(s.closedAt), "reply": record.publicReply ?? "",
-                "canEvaluate": s.status == .pendingCallback,
-                "satisfactions": TicketView.options(Satisfaction.self, selected: nil, english: english),
-                "history": events.map { event -> [String: Any] in
-                    ["at": Chrome.time(event.at), "action": event.action.label(english: english),
-                     "note": event.publicNote ?? ""]
-                },
-            ], status: status)
+            return render(.portalStatus, request, context, flash: flash, error: error, status: status) { chrome in
+                PortalStatusPageModel(
+                    chrome: chrome, number: record.number, code: code, title: record.title,
+                    statusLabel: s.status.label(english: english), createdAt: Chrome.time(record.createdAt),
+                    closedAt: Chrome.time(s.closedAt), reply: record.publicReply ?? "",
+                    canEvaluate: ActionRule.citizenMay(.evaluate, from: s.status),
+                    satisfactions: TicketView.options(Satisfaction.self, selected: nil, english: english),
+                    history: events.map { event in
+                        .init(at: Chrome.time(event.at), action: event.action.label(english: english), note: event.publicNote ?? "")
+                    })
+            }
         } catch let failure as HotlineError where failure.kind == .notFound {
-            return render("portal/track", request, context, ["error": Strings.text("trackNotFound", english: english), "number": number],
-                          status: .notFound)
+            return render(.portalTrack, request, context, error: Strings.text("trackNotFound", english: english), status: .notFound) {
+                PortalTrackPageModel(chrome: $0, number: number)
+            }
         } catch let failure as HotlineError where failure.kind == .rateLimited {
-            return render("portal/track", request, context, ["error": failure.message, "number": number], status: .tooManyRequests)
+            return render(.portalTrack, request, context, error: failure.message, status: .tooManyRequests) {
+                PortalTrackPageModel(chrome: $0, number: number)
+            }
         }
     }
 }

@@ -61,8 +61,8 @@ extension ReferenceData.Snapshot {
     }
 
     /// Leaf categories as `code — path`, for the category picker.
-    var leafCategories: [[String: String]] {
+    var leafCategories: [CategoryChoiceModel] {
         let parents = Set(categories.compactMap(\.parentCode))
-        return categories.filter { !parents.contains($0.code) }.map { ["code": $0.code, "path": categoryPaths[$0.code] ?? $0.name] }
+        return categories.filter { !parents.contains($0.code) }.map { CategoryChoiceModel(code: $0.code, path: categoryPaths[$0.code] ?? $0.name) }
     }
 }

@@ -52,14 +52,13 @@ struct TicketPages {
             let actor = try app.require(context, .viewAuditLog)
             let (checked, broken) = try await app.store.verifyAuditChain(tail: 10_000)
             let events = try await app.store.recentEvents(for: actor, limit: 100)
-            var model = app.model(context, path: "/audit")
-            model["checked"] = checked
-            model["broken"] = broken.map { $0.description }
-            model["events"] = events.map { event -> [String: Any] in
-                ["seq": event.seq, "at": Chrome.time(event.at), "actor": event.actorName, "action": event.action.label(english: context.english),
-                 "reveal": event.action == .revealIdentity, "ticketId": event.ticketId ?? 0, "number": event.number ?? ""]
-            }
-            return app.pages.render("audit", model)
+            let model = AuditPageModel(
+                chrome: app.chrome(context, path: "/audit"), checked: checked, broken: broken.map { $0.description },
+                events: events.map { event in
+                    .init(seq: event.seq, at: Chrome.time(event.at), actor: event.actorName, action: event.action.label(english: context.english),
+                          reveal: event.action == .revealIdentity, ticketId: event.ticketId ?? 0, number: event.number ?? "")
+                })
+            return app.pages.render(.audit, model)
         }
     }
 
@@ -122,44 +121,45 @@ struct TicketPages {
         let supervisions = try await app.store.supervisions(ticketId: id, for: actor)
         let ref = try await app.reference.snapshot()
         let lifecycle = try await app.store.lifecycle()
-        var model = app.model(context, path: "/tickets/\(id)", section: "/tickets")
-        model["flash"] = flash
-        model["error"] = error
-        model["ticket"] = TicketView.detail(record, actor: actor, now: app.now, english: english, ref: ref, revealed: revealed)
-        model["history"] = TicketView.history(events, files: files, english: english)
-        model["files"] = files.filter { $0.eventSeq == nil }.map(TicketView.file)
-        model["supervisions"] = supervisions.map { s -> [String: Any] in
-            ["at": Chrome.time(s.createdAt), "level": s.level.label(english: english), "method": s.method.label(english: english),
-             "reason": s.reason, "automatic": s.automatic]
-        }
+        var chrome = app.chrome(context, path: "/tickets/\(id)", section: "/tickets")
+        chrome.flash = flash
+        chrome.error = error
         let children = record.state.handlingUnitId.map { ref.descendants(of: $0) } ?? []
         // Sub-dispatch is offered only where there is a child unit to pass the ticket to.
         let available = lifecycle.availableActions(on: record.state, for: actor).filter { $0 != .subDispatch || !children.isEmpty }
         var can: [String: Bool] = [:]
         for code in available { can[code.rawValue] = true }
-        model["can"] = can
-        model["anyAction"] = !available.isEmpty
-        model["reasons"] = TicketView.options(RejectReason.self, selected: nil, english: english)
-        model["satisfactions"] = TicketView.options(Satisfaction.self, selected: nil, english: english)
-        model["levels"] = TicketView.options(SupervisionLevel.self, selected: "center", english: english)
-        model["methods"] = TicketView.options(SupervisionMethod.self, selected: "phone", english: english,
-                                              only: [.phone, .written, .onSite])
-        model["units"] = ref.dispatchTargets(centerId: record.state.centerId)
-            .filter { !record.state.returnedUnitIds.contains($0.id) }
-            .map { ["id": $0.id, "name": $0.name, "depth": String(repeating: "　", count: max($0.path.count - 2, 0))] }
-        model["children"] = children.map { ["id": $0.id, "name": $0.name] }
+        var model = TicketPageModel(
+            chrome: chrome,
+            ticket: TicketView.detail(record, actor: actor, now: app.now, english: english, ref: ref, revealed: revealed),
+            history: TicketView.history(events, files: files, english: english),
+            files: files.filter { $0.eventSeq == nil }.map(TicketView.file),
+            supervisions: supervisions.map { s in
+                .init(at: Chrome.time(s.createdAt), level: s.level.label(english: english), method: s.method.label(english: english),
+                      reason: s.reason, automatic: s.automatic)
+            },
+            can: can,
+            anyAction: !available.isEmpty,
+            reasons: TicketView.options(RejectReason.self, selected: nil, english: english),
+            satisfactions: TicketView.options(Satisfaction.self, selected: nil, english: english),
+            levels: TicketView.options(SupervisionLevel.self, selected: "center", english: english),
+            methods: TicketView.options(SupervisionMethod.self, selected: "phone", english: english, only: [.phone, .written, .onSite]),
+            units: ref.dispatchTargets(centerId: record.state.centerId)
+                .filter { Lifecycle.mayDispatch(record.state, to: $0.ref) }
+                .map { .init(id: $0.id, name: $0.name, depth: String(repeating: "　", count: max($0.path.count - 2, 0))) },
+            children: children.map { ChoiceModel(id: $0.id, name: $0.name) })
         // Center staff see open tickets that look like the same matter, to merge.
         if actor.may(.seeWholeCenter), actor.may(.useStaffPages), !record.state.status.isTerminal {
             let suggestions = try await app.advisor.suggest(title: record.title, content: record.content, address: record.location.address,
                                                             categoryCode: record.state.categoryCode, centerId: record.state.centerId, excluding: id)
             let explanations = Dictionary(uniqueKeysWithValues: suggestions.similar.map { ($0.ticketId, $0.explanation) })
-            model["showSimilar"] = true
-            model["similar"] = try await app.store.tickets(ids: suggestions.similar.map(\.ticketId), for: actor).map { ticket -> [String: Any] in
-                ["id": ticket.state.id, "number": ticket.number, "title": ticket.title, "status": ticket.state.status.label(english: english),
-                 "why": explanations[ticket.state.id] ?? ""]
+            model.showSimilar = true
+            model.similar = try await app.store.tickets(ids: suggestions.similar.map(\.ticketId), for: actor).map { ticket in
+                SimilarTicketModel(id: ticket.state.id, number: ticket.number, title: ticket.title, status: ticket.state.status.label(english: english),
+                                   why: explanations[ticket.state.id] ?? "")
             }
         }
-        return app.pages.render("ticket", model, status: status)
+        return app.pages.render(.ticket, model, status: status)
     }
 
     func search(_ request: Request, _ context: StaffContext, actor: Actor) async throws -> Response {
@@ -196,23 +196,25 @@ struct TicketPages {
         }
         let page = try await app.store.tickets(matching: filter, for: actor)
         let ref = try await app.reference.snapshot()
-        var model = app.model(context, path: "/tickets")
-        model["error"] = error
-        model["tickets"] = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) }
-        model["q"] = query.get("q") ?? ""
-        model["phone"] = query.get("phone") ?? ""
-        model["statuses"] = TicketView.options(TicketStatus.self, selected: query.get("status"), english: english)
-        model["types"] = TicketView.options(TicketType.self, selected: query.get("type"), english: english)
-        model["channels"] = TicketView.options(Channel.self, selected: query.get("channel"), english: english)
-        model["overdue"] = filter.overdue
-        model["dueSoon"] = filter.dueSoon
+        var chrome = app.chrome(context, path: "/tickets")
+        chrome.error = error
+        var model = TicketsPageModel(
+            chrome: chrome,
+            tickets: page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) },
+            q: query.get("q") ?? "",
+            phone: query.get("phone") ?? "",
+            statuses: TicketView.options(TicketStatus.self, selected: query.get("status"), english: english),
+            types: TicketView.options(TicketType.self, selected: query.get("type"), english: english),
+            channels: TicketView.options(Channel.self, selected: query.get("channel"), english: english),
+            overdue: filter.overdue,
+            dueSoon: filter.dueSoon)
         if let next = page.nextCursor {
             var items = URLComponents()
             items.queryItems = ["q", "phone", "status", "type", "channel", "overdue", "dueSoon"].compactMap { name in
                 query.get(name).map { URLQueryItem(name: name, value: $0) }
             } + [URLQueryItem(name: "before", value: String(next))]
-            model["nextPage"] = "/tickets?" + (items.percentEncodedQuery ?? "")
+            model.nextPage = "/tickets?" + (items.percentEncodedQuery ?? "")
         }
-        return app.pages.render("tickets", model)
+        return app.pages.render(.tickets, model)
     }
 }

@@ -18,6 +18,8 @@ public struct WebSettings: Sendable {
     public var portalSubmissionsPerHour: Int
     /// Reverse proxies whose `X-Forwarded-For` names the real client (otherwise every citizen shares the proxy's address).
     public var trustedProxies: Set<String> = []
+    /// The folder of page templates (nil: those bundled with Hotline); the app is not built if one is missing or broken.
+    public var templatesFolder: URL?
 
     public init(idleMinutes: Int = 30, portalCenterId: Int64? = nil, secureCookies: Bool = false, portalSubmissionsPerHour: Int = 30) {
         self.idleMinutes = idleMinutes
@@ -44,7 +46,7 @@ public struct WebApp: Sendable {
         self.clock = clock
         self.advisor = advisor
         self.settings = settings
-        pages = try Pages.load()
+        pages = try Pages.load(from: settings.templatesFolder ?? Pages.bundledTemplates)
         reference = ReferenceData(store: store)
         assets = try StaticAssets.load()
         portalLimiter = RateLimiter(limit: settings.portalSubmissionsPerHour, window: 3600, clock: clock)
@@ -66,9 +68,9 @@ public struct WebApp: Sendable {
 
     var now: Date { clock.now() }
 
-    /// The model of a signed-in page.
-    func model(_ context: StaffContext, path: String, section: String? = nil) -> [String: Any] {
-        Chrome.model(session: context.session, english: context.english, path: path, section: section)
+    /// The chrome of a signed-in page.
+    func chrome(_ context: StaffContext, path: String, section: String? = nil) -> ChromeModel {
+        ChromeModel(session: context.session, english: context.english, path: path, section: section)
     }
 
     /// A cookie this app sets: HttpOnly, SameSite=Lax, Secure behind HTTPS.

@@ -55,11 +55,10 @@ struct WebSessionMiddleware: RouterMiddleware {
     }
 
     func errorPage(_ status: Int, _ message: String, _ context: AppRequestContext) -> Response {
-        var model = Chrome.model(session: context.session, english: context.english, path: "/", section: nil)
-        model["status"] = status
-        model["message"] = message
-        model["title"] = Strings.text(status == 404 ? "notFound" : status == 403 ? "forbidden" : status >= 500 ? "internalError" : "badRequest",
-                                      english: context.english)
-        return pages.render("error", model, status: .init(code: status))
+        let title = Strings.text(status == 404 ? "notFound" : status == 403 ? "forbidden" : status >= 500 ? "internalError" : "badRequest",
+                                 english: context.english)
+        let model = ErrorPageModel(chrome: ChromeModel(session: context.session, english: context.english, path: "/", section: nil),
+                                   status: status, message: message, title: title)
+        return pages.render(.error, model, status: .init(code: status))
     }
 }

@@ -206,4 +206,21 @@ struct LifecycleTableTests {
             #expect(!ActionRule.citizenMay(.close, from: status))
         }
     }
+
+    @Test("each work queue lists the statuses in which its side's next step is possible")
+    func workQueues() {
+        let spec: [WorkQueue: Set<TicketStatus>] = [
+            .toSign: [.pendingSign], .inProgress: [.inProgress, .returnRequested], .dueSoon: [.pendingSign, .inProgress, .returnRequested],
+            .overdue: [.pendingSign, .inProgress, .returnRequested], .sentBack: [.inProgress], .coHandling: [.pendingSign, .inProgress, .returnRequested],
+            .replied: [.replied, .pendingCallback, .evaluated, .closed], .review: [.replied], .returns: [.returnRequested], .extensions: [.inProgress],
+            .callbacks: [.pendingCallback], .toClose: [.evaluated],
+            .supervised: [.screening, .accepted, .pendingSign, .inProgress, .returnRequested, .replied, .pendingCallback, .evaluated],
+        ]
+        for queue in WorkQueue.allCases { #expect(queue.statuses == spec[queue], "\(queue)") }
+        #expect(Set(WorkQueue.Desk.unit.queues + WorkQueue.Desk.center.queues) == Set(WorkQueue.allCases))
+        // The center's queues are where its actions wait: reviewing, arbitrating, deciding extensions, closing.
+        for (queue, code) in [(WorkQueue.review, ActionCode.review), (.returns, .arbitrateReturn), (.extensions, .decideExtension), (.toClose, .close)] {
+            #expect(queue.statuses.isSubset(of: ActionRule.from(code)), "\(queue)")
+        }
+    }
 }

@@ -1,0 +1,13 @@
+/// The ticket search: the filters as chosen, one page of results and the link to the next.
+struct TicketsPageModel: PageModel {
+    let chrome: ChromeModel
+    let tickets: [TicketRowModel]
+    let q: String
+    let phone: String
+    let statuses: [OptionModel]
+    let types: [OptionModel]
+    let channels: [OptionModel]
+    let overdue: Bool
+    let dueSoon: Bool
+    var nextPage: String?
+}

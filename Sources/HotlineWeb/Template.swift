@@ -1,0 +1,38 @@
+/// Every template in `Templates/`, named by its path without `.mustache`; the server does not start unless each is there and parses.
+enum Template: String, CaseIterable, Sendable {
+    case layout
+    case error
+    case login
+    case console
+    case caller
+    case suggest
+    case screening
+    case inbox
+    case duplicates
+    case tickets
+    case ticket
+    case ticketTable = "ticket-table"
+    case audit
+    case adminUnits = "admin/units"
+    case adminUsers = "admin/users"
+    case adminCategories = "admin/categories"
+    case adminSLA = "admin/sla"
+    case adminCalendar = "admin/calendar"
+    case adminPlaces = "admin/places"
+    case adminRouting = "admin/routing"
+    case adminModels = "admin/models"
+    case adminKeys = "admin/keys"
+    case knowledgeHome = "kb/home"
+    case knowledgeEntry = "kb/entry"
+    case knowledgeEdit = "kb/edit"
+    case knowledgeReports = "kb/reports"
+    case knowledgeSynonyms = "kb/synonyms"
+    case portalHome = "portal/home"
+    case portalSubmit = "portal/submit"
+    case portalQuick = "portal/quick"
+    case portalSubmitted = "portal/submitted"
+    case portalTrack = "portal/track"
+    case portalStatus = "portal/status"
+    case portalKnowledge = "portal/kb"
+    case portalSuggest = "portal/suggest"
+}
