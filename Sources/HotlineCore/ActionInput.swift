@@ -62,6 +62,7 @@ public struct ActionInput: Sendable, Equatable {
             guard coUnitIds.count <= 10 else { throw HotlineError.invalid("coUnitIds", "协办单位最多10个 (at most 10)") }
             return .dispatch(main: try unit(mainUnitId, "mainUnitId"), co: try coUnitIds.map { try unit($0, "coUnitIds") })
         case .sign: return .sign
+        case .contactRequester: return .contactRequester(note: text)
         case .subDispatch: return .subDispatch(to: try unit(unitId, "unitId"))
         case .coInput: return .coInput(text: try need(note, "note"))
         case .requestReturn: return .requestReturn(reason: try need(note, "note"))

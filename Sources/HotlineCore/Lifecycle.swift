@@ -122,6 +122,9 @@ public struct Lifecycle: Sendable {
         case .sign:
             next.status = .inProgress
             next.signedAt = now
+        case .contactRequester(let text):
+            let text = try Self.optional(text)
+            note = text.isEmpty ? nil : text
         case .subDispatch(let target):
             guard let holder = ticket.handlingUnitId, target.id != holder, target.path.contains(holder), target.active,
                 let mainIndex = target.path.firstIndex(of: ticket.mainUnitId ?? -1)

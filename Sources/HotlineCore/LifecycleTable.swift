@@ -88,6 +88,7 @@ public struct ActionRule: Sendable {
         case .dispatch: ActionRule(from: [.accepted], to: [.pendingSign], roles: intake, party: .center)
         // 承办: the responsible unit signs, passes it down, asks to return it or for more time, and replies.
         case .sign: ActionRule(from: [.pendingSign], to: [.inProgress], roles: unit, party: .responsibleUnit)
+        case .contactRequester: ActionRule(from: [.inProgress], to: stays, roles: unit, party: .responsibleUnit)
         case .subDispatch: ActionRule(from: [.inProgress], to: [.pendingSign], roles: unit, party: .responsibleUnit)
         case .coInput: ActionRule(from: withUnit, to: stays, roles: unit, party: .coUnit)
         case .requestReturn: ActionRule(from: [.pendingSign, .inProgress], to: [.returnRequested], roles: unit, party: .responsibleUnit)

@@ -10,6 +10,8 @@ public enum TicketAction: Sendable, Equatable {
     case dispatch(main: UnitRef, co: [UnitRef])
     /// 签收.
     case sign
+    /// 联系诉求人: the unit recorded that it reached the requester (the response indicator counts it).
+    case contactRequester(note: String)
     /// 下派: the holding unit passes the ticket to one of its child units, staying responsible.
     case subDispatch(to: UnitRef)
     /// 协办意见: a co-unit gives its input to the main unit.
@@ -51,6 +53,7 @@ public enum TicketAction: Sendable, Equatable {
         case .accept: .accept
         case .reject: .reject
         case .answerOnContact: .answerOnContact
+        case .contactRequester: .contactRequester
         case .dispatch: .dispatch
         case .sign: .sign
         case .subDispatch: .subDispatch
@@ -76,13 +79,13 @@ public enum TicketAction: Sendable, Equatable {
 
 /// Stable codes for every history event, lifecycle actions and the rest.
 public enum ActionCode: String, Labelled {
-    case create, accept, reject, answerOnContact, dispatch, sign, subDispatch, coInput, requestReturn, arbitrateReturn
+    case create, accept, reject, answerOnContact, dispatch, sign, contactRequester, subDispatch, coInput, requestReturn, arbitrateReturn
     case requestExtension, decideExtension, reply, review, evaluate, close, merge, mergedFrom, markUnreasonableRepeat
     case supervise, markDifficult, markDueSoon, markOverdue, markSignOverdue, revealIdentity
 
     /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
     public static let clientActions: [ActionCode] = [
-        .accept, .reject, .answerOnContact, .dispatch, .sign, .subDispatch, .coInput, .requestReturn, .arbitrateReturn,
+        .accept, .reject, .answerOnContact, .dispatch, .sign, .contactRequester, .subDispatch, .coInput, .requestReturn, .arbitrateReturn,
         .requestExtension, .decideExtension, .reply, .review, .evaluate, .close, .merge, .markUnreasonableRepeat, .supervise,
         .markDifficult,
     ]
@@ -93,6 +96,7 @@ public enum ActionCode: String, Labelled {
         case .accept: "受理"
         case .reject: "不予受理"
         case .answerOnContact: "直接答复办结"
+        case .contactRequester: "联系诉求人"
         case .dispatch: "派单"
         case .sign: "签收"
         case .subDispatch: "下派"
@@ -123,6 +127,7 @@ public enum ActionCode: String, Labelled {
         case .accept: "Accept"
         case .reject: "Refuse"
         case .answerOnContact: "Answer and close"
+        case .contactRequester: "Contact requester"
         case .dispatch: "Dispatch"
         case .sign: "Sign"
         case .subDispatch: "Pass down"
@@ -150,7 +155,7 @@ public enum ActionCode: String, Labelled {
     /// Whether the citizen sees this event when tracking progress.
     public var isPublic: Bool {
         switch self {
-        case .create, .accept, .reject, .answerOnContact, .dispatch, .sign, .reply, .evaluate, .close, .merge: true
+        case .create, .accept, .reject, .answerOnContact, .dispatch, .sign, .contactRequester, .reply, .evaluate, .close, .merge: true
         default: false
         }
     }

@@ -13,6 +13,7 @@ struct LifecycleTableTests {
         .answerOnContact: ([.screening, .accepted], [.agent, .centerSupervisor]),
         .dispatch: ([.accepted], [.agent, .centerSupervisor]),
         .sign: ([.pendingSign], [.unitHandler, .unitAdmin]),
+        .contactRequester: ([.inProgress], [.unitHandler, .unitAdmin]),
         .subDispatch: ([.inProgress], [.unitHandler, .unitAdmin]),
         .coInput: ([.pendingSign, .inProgress, .returnRequested], [.unitHandler, .unitAdmin]),
         .requestReturn: ([.pendingSign, .inProgress], [.unitHandler, .unitAdmin]),
@@ -32,7 +33,7 @@ struct LifecycleTableTests {
     /// Where each action may lead (empty: the status stays as it was).
     static let toSpec: [ActionCode: Set<TicketStatus>] = [
         .accept: [.accepted], .reject: [.rejected], .answerOnContact: [.closed], .dispatch: [.pendingSign],
-        .sign: [.inProgress], .subDispatch: [.pendingSign], .coInput: [], .requestReturn: [.returnRequested],
+        .sign: [.inProgress], .contactRequester: [], .subDispatch: [.pendingSign], .coInput: [], .requestReturn: [.returnRequested],
         .arbitrateReturn: [.accepted, .inProgress, .pendingSign], .requestExtension: [], .decideExtension: [], .reply: [.replied],
         .review: [.pendingCallback, .inProgress], .evaluate: [.evaluated, .inProgress], .close: [.closed], .merge: [.merged],
         .markUnreasonableRepeat: [.closed], .supervise: [], .markDifficult: [],
@@ -52,6 +53,7 @@ struct LifecycleTableTests {
         case .answerOnContact: .answerOnContact(answer: "请到政务服务中心办理")
         case .dispatch: .dispatch(main: Org.other, co: [])
         case .sign: .sign
+        case .contactRequester: .contactRequester(note: "已电话联系诉求人")
         case .subDispatch: .subDispatch(to: Org.child)
         case .coInput: .coInput(text: "已配合现场核查")
         case .requestReturn: .requestReturn(reason: "不属于本单位职责")

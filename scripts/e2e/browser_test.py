@@ -240,6 +240,7 @@ def walk(run):
     run.shot("08-unit-workbench")
     run.navigate(lambda: d.get(ticket_url), TICKET_PAGE)
     run.act("sign")
+    run.act("contactRequester", {"note": "已电话联系诉求人，约定今日现场查看"})
     run.shot("09-unit-signed")
     form = run.find('form[data-action="reply"]')
     form.find_element(By.NAME, "note").send_keys("经现场核查，北门路灯线路老化，已于今日更换线路并恢复照明。感谢您的反映。")

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A ticket an approved appeal (申诉销号) takes out of one indicator.
+public struct AppealExclusion: Sendable, Hashable, Codable {
+    public var ticketId: Int64
+    public var indicatorCode: String
+
+    public init(ticketId: Int64, indicatorCode: String) {
+        self.ticketId = ticketId
+        self.indicatorCode = indicatorCode
+    }
+}
+
+/// One indicator's value for one unit.
+public struct IndicatorValue: Sendable, Hashable, Codable {
+    public var code: String
+    public var numerator: Double
+    /// Nil for a count or an average.
+    public var denominator: Double?
+    /// The rate, count or average; nil when there is nothing to measure (a rate over no tickets).
+    public var value: Double?
+    /// The points earned; nil when not scored or not measured.
+    public var points: Double?
+}
+
+/// One unit's result for a period.
+public struct UnitResult: Sendable, Hashable, Codable {
+    public var unitId: Int64
+    public var values: [IndicatorValue]
+    /// Out of 100: the points earned over the weights of the indicators that could be measured, scaled to 100.
+    public var score: Double?
+    /// Whether the unit had any turn in the period; a unit without is listed apart, unranked.
+    public var hasTickets: Bool
+
+    public func value(_ code: String) -> IndicatorValue? { values.first { $0.code == code } }
+}
+
+/// Scores units by a scheme: pure arithmetic over turns, so every number is reproducible from the history.
+public struct Assessment: Sendable {
+    public var scheme: AssessmentScheme
+    public var period: AssessmentPeriod
+    /// Units assessed, and the tree that rolled-up indicators follow.
+    public var units: [UnitRef]
+    public var exclusions: Set<AppealExclusion>
+    /// When a signed turn had to contact the requester by (响应时限), from the working calendar.
+    public var contactDue: @Sendable (Assignment) -> Date?
+    /// Working days between two moments.
+    public var workingDays: @Sendable (Date, Date) -> Double
+
+    public init(scheme: AssessmentScheme, period: AssessmentPeriod, units: [UnitRef], exclusions: Set<AppealExclusion> = [],
+                contactDue: @escaping @Sendable (Assignment) -> Date? = { _ in nil },
+                workingDays: @escaping @Sendable (Date, Date) -> Double = { $1.timeIntervalSince($0) / 86400 }) {
+        self.scheme = scheme
+        self.period = period
+        self.units = units
+        self.exclusions = exclusions
+        self.contactDue = contactDue
+        self.workingDays = workingDays
+    }
+
+    /// The turns an indicator counts for `unitId`, by their unit (rolled up or not), without excluded tickets.
+    func turns(_ tickets: [TicketAssessment], for unitId: Int64, _ indicator: IndicatorDefinition) -> [Assignment] {
+        let paths = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.path) })
+        return tickets.lazy.filter { !$0.excluded }.flatMap(\.assignments).filter { turn in
+            guard !exclusions.contains(AppealExclusion(ticketId: turn.ticketId, indicatorCode: indicator.code)) else { return false }
+            switch indicator.unitOfCount {
+            case .mainUnit: return turn.unitId == unitId
+            case .rolledUp: return paths[turn.unitId]?.contains(unitId) ?? (turn.unitId == unitId)
+            }
+        }
+    }
+
+    /// The turns of `measure` in the period among `turns`.
+    func members(_ measure: Measure, in turns: [Assignment]) -> [Assignment] {
+        turns.filter { turn in
+            guard let moment = measure.moment(of: turn, contactDue: contactDue), period.contains(moment) else { return false }
+            return measure.holds(for: turn, contactDue: contactDue)
+        }
+    }
+
+    /// The ticket ids behind one number: the numerator's and the denominator's members (the drill-down).
+    public func drillDown(_ tickets: [TicketAssessment], unitId: Int64, indicatorCode: String) -> (numerator: [Int64], denominator: [Int64]) {
+        guard let indicator = scheme.indicators.first(where: { $0.code == indicatorCode }) else { return ([], []) }
+        let turns = turns(tickets, for: unitId, indicator)
+        let ids = { (list: [Assignment]) in Array(Set(list.map(\.ticketId))).sorted() }
+        switch indicator.formula {
+        case .count(let measure): return (ids(members(measure, in: turns)), [])
+        case .ratio(let numerator, let denominator): return (ids(members(numerator, in: turns)), ids(members(denominator, in: turns)))
+        case .averageHandlingDays: return (ids(approved(turns)), [])
+        }
+    }
+
+    func approved(_ turns: [Assignment]) -> [Assignment] {
+        turns.filter { turn in turn.approvedAt.map(period.contains) ?? false }
+    }
+
+    /// One unit's values and score.
+    public func result(_ tickets: [TicketAssessment], unitId: Int64) -> UnitResult {
+        var values: [IndicatorValue] = []
+        var earned = 0.0
+        var possible = 0.0
+        var any = false
+        for indicator in scheme.indicators {
+            let turns = turns(tickets, for: unitId, indicator)
+            var value = IndicatorValue(code: indicator.code, numerator: 0, denominator: nil, value: nil, points: nil)
+            switch indicator.formula {
+            case .count(let measure):
+                value.numerator = Double(members(measure, in: turns).count)
+                value.value = value.numerator
+            case .ratio(let numerator, let denominator):
+                let over = members(denominator, in: turns)
+                value.denominator = Double(over.count)
+                value.numerator = Double(members(numerator, in: over).count)
+                value.value = over.isEmpty ? nil : value.numerator / Double(over.count)
+                any = any || !over.isEmpty
+            case .averageHandlingDays:
+                let done = approved(turns)
+                value.numerator = Double(done.count)
+                value.value = done.isEmpty ? nil
+                    : done.map { workingDays($0.dispatchedAt, $0.approvedAt!) }.reduce(0, +) / Double(done.count)
+            }
+            if indicator.scoring.weight > 0, let measured = value.value {
+                value.points = indicator.scoring.points(for: measured)
+                earned += value.points!
+                possible += indicator.scoring.weight
+            }
+            values.append(value)
+        }
+        let hasTickets = any || values.contains { ($0.value ?? 0) > 0 }
+        return UnitResult(unitId: unitId, values: values, score: possible > 0 && hasTickets ? earned / possible * 100 : nil,
+                          hasTickets: hasTickets)
+    }
+
+    /// Every unit's result.
+    public func results(_ tickets: [TicketAssessment]) -> [UnitResult] {
+        units.map { result(tickets, unitId: $0.id) }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// One event of a ticket's history as assessment reads it.
+public struct AssessmentEvent: Sendable, Equatable {
+    public var at: Date
+    public var action: ActionCode
+    public var details: [String: [String]]
+
+    public init(at: Date, action: ActionCode, details: [String: [String]] = [:]) {
+        self.at = at
+        self.action = action
+        self.details = details
+    }
+}
+
+/// One unit's turn as a ticket's main unit (主办): from the dispatch until the ticket ends or the center takes it back.
+/// Assessment counts these, not tickets: a ticket returned by one unit and dispatched to another is one turn of each.
+public struct Assignment: Sendable, Equatable {
+    public var ticketId: Int64
+    public var unitId: Int64
+    public var dispatchedAt: Date
+    /// The sign deadline set at dispatch.
+    public var signDueAt: Date?
+    public var signedAt: Date?
+    /// The reply deadline as it last stood (extensions, a redo or 疑难件 move it).
+    public var replyDueAt: Date?
+    /// When the unit first contacted the requester (联系诉求人).
+    public var contactedAt: Date?
+    public var firstReplyAt: Date?
+    /// The latest reply, approved or not yet.
+    public var lastReplyAt: Date?
+    /// The reply the center approved last, and when it approved it (the ticket then waits for callback).
+    public var approvedReplyAt: Date?
+    public var approvedAt: Date?
+    public var returnRequests = 0
+    public var returnsDenied = 0
+    /// When the center approved the unit's return and took the ticket back (the turn ends).
+    public var returnedAt: Date?
+    public var extensionsGranted = 0
+    /// Sent back for redo: by review, or by a reasonable dissatisfaction.
+    public var redos = 0
+    public var overdue = false
+    public var supervisions = 0
+    /// The last evaluation of the unit's answer.
+    public var evaluatedAt: Date?
+    public var satisfaction: Satisfaction?
+    public var resolved: Bool?
+    public var closedAt: Date?
+
+    public init(ticketId: Int64, unitId: Int64, dispatchedAt: Date) {
+        self.ticketId = ticketId
+        self.unitId = unitId
+        self.dispatchedAt = dispatchedAt
+    }
+}
+
+/// A ticket's history folded into its main units' turns.
+public struct TicketAssessment: Sendable, Equatable {
+    public var ticketId: Int64
+    public var assignments: [Assignment]
+    /// Not counted anywhere: never accepted (不予受理), merged into another, or an unreasonable repeat.
+    public var excluded: Bool
+
+    /// Folds `events` (in history order) into turns.
+    public init(ticketId: Int64, events: [AssessmentEvent]) {
+        self.ticketId = ticketId
+        var turns: [Assignment] = []
+        var excluded = false
+        var open: Int?
+        for event in events {
+            let changed = event.details
+            if event.action == .dispatch, let after = changed["mainUnitId"]?.last, let unit = Int64(after) {
+                var turn = Assignment(ticketId: ticketId, unitId: unit, dispatchedAt: event.at)
+                turn.signDueAt = changed["signDueAt"]?.last.flatMap(Self.date)
+                turn.replyDueAt = changed["replyDueAt"]?.last.flatMap(Self.date)
+                turns.append(turn)
+                open = turns.count - 1
+                continue
+            }
+            switch event.action {
+            case .reject, .merge, .markUnreasonableRepeat: excluded = true
+            default: break
+            }
+            guard let index = open else { continue }
+            if let due = changed["replyDueAt"]?.last { turns[index].replyDueAt = Self.date(due) ?? turns[index].replyDueAt }
+            if let counts = changed["supervisionCount"], let before = Int(counts.first ?? ""), let after = Int(counts.last ?? ""), after > before {
+                turns[index].supervisions += after - before
+            }
+            switch event.action {
+            case .sign where turns[index].signedAt == nil: turns[index].signedAt = event.at
+            case .contactRequester where turns[index].contactedAt == nil: turns[index].contactedAt = event.at
+            case .requestReturn: turns[index].returnRequests += 1
+            case .arbitrateReturn:
+                if changed["approved"] == ["false"] {
+                    turns[index].returnsDenied += 1
+                } else if changed["mainUnitId"] != nil {
+                    turns[index].returnedAt = event.at
+                    open = nil
+                }
+            case .decideExtension where changed["approved"] == ["true"]: turns[index].extensionsGranted += 1
+            case .reply:
+                if turns[index].firstReplyAt == nil { turns[index].firstReplyAt = event.at }
+                turns[index].approvedReplyAt = nil
+                turns[index].lastReplyAt = event.at
+            case .review:
+                if changed["approved"] == ["true"] {
+                    turns[index].approvedReplyAt = turns[index].lastReplyAt
+                    turns[index].approvedAt = event.at
+                } else {
+                    turns[index].redos += 1
+                }
+            case .evaluate:
+                turns[index].evaluatedAt = event.at
+                turns[index].satisfaction = changed["satisfaction"]?.last.flatMap(Satisfaction.init(rawValue:))
+                turns[index].resolved = changed["resolved"]?.last.map { $0 == "true" }
+                if changed["redo"] != nil {
+                    turns[index].redos += 1
+                    turns[index].approvedReplyAt = nil
+                    turns[index].approvedAt = nil
+                }
+            case .markOverdue: turns[index].overdue = true
+            case .close: turns[index].closedAt = event.at
+            default: break
+            }
+        }
+        assignments = turns
+        self.excluded = excluded
+    }
+
+    static func date(_ text: String) -> Date? {
+        text.isEmpty ? nil : try? Date(text, strategy: .iso8601)
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// What an indicator counts: a set of turns (`Assignment`), each placed in a period by one of its moments. A ratio's
+/// numerator is always a subset of its denominator placed by the same moment, so every rate lies between 0 and 1.
+public enum Measure: String, Labelled {
+    /// 派单量: turns dispatched in the period.
+    case dispatched
+    /// 应签收数: turns whose sign deadline fell in the period.
+    case signDue
+    /// 及时签收数: of those, signed by the deadline.
+    case signedOnTime
+    /// 签收数: turns signed in the period.
+    case signed
+    /// 及时联系数: of those, the requester contacted within the response time.
+    case contactedInTime
+    /// 应结案数: turns whose reply deadline fell in the period, but for those the center took back on a return.
+    case replyDue
+    /// 按时办结数: of those, the reply the center approved was made by the deadline.
+    case repliedOnTime
+    /// 办结数: of those, the ticket closed.
+    case closedOfDue
+    /// 评价数: turns whose last evaluation fell in the period.
+    case evaluated
+    /// 满意数: of those, satisfied or basically satisfied.
+    case satisfied
+    /// 解决数: of those, rated resolved.
+    case resolved
+    /// 应回访数: turns whose reply the center approved in the period (the ticket reached callback).
+    case reachedCallback
+    /// 回访数: of those, evaluated.
+    case calledBack
+    /// 申请退单数: turns dispatched in the period that asked to return the ticket.
+    case returnRequested
+    /// 退单驳回数: of those, a return the center denied.
+    case returnDenied
+    /// 延期数: turns dispatched in the period granted an extension.
+    case extended
+    /// 答复数: turns first replied in the period.
+    case replied
+    /// 重办数: of those, sent back for redo.
+    case redone
+    /// 超期件数: turns due in the period that went overdue.
+    case overdue
+    /// 督办件数: turns dispatched in the period that were supervised.
+    case supervised
+
+    public var label: String {
+        switch self {
+        case .dispatched: "派单量"
+        case .signDue: "应签收数"
+        case .signedOnTime: "及时签收数"
+        case .signed: "签收数"
+        case .contactedInTime: "及时联系数"
+        case .replyDue: "应结案数"
+        case .repliedOnTime: "按时办结数"
+        case .closedOfDue: "已办结数"
+        case .evaluated: "评价数"
+        case .satisfied: "满意数"
+        case .resolved: "解决数"
+        case .reachedCallback: "应回访数"
+        case .calledBack: "已回访数"
+        case .returnRequested: "申请退单数"
+        case .returnDenied: "退单驳回数"
+        case .extended: "延期数"
+        case .replied: "答复数"
+        case .redone: "重办数"
+        case .overdue: "超期件数"
+        case .supervised: "督办件数"
+        }
+    }
+
+    public var englishLabel: String {
+        switch self {
+        case .dispatched: "dispatched"
+        case .signDue: "due for signing"
+        case .signedOnTime: "signed on time"
+        case .signed: "signed"
+        case .contactedInTime: "requester contacted in time"
+        case .replyDue: "due for reply"
+        case .repliedOnTime: "replied on time"
+        case .closedOfDue: "closed"
+        case .evaluated: "evaluated"
+        case .satisfied: "satisfied"
+        case .resolved: "resolved"
+        case .reachedCallback: "due for callback"
+        case .calledBack: "called back"
+        case .returnRequested: "asked to return"
+        case .returnDenied: "return denied"
+        case .extended: "extended"
+        case .replied: "replied"
+        case .redone: "sent back for redo"
+        case .overdue: "overdue"
+        case .supervised: "supervised"
+        }
+    }
+
+    /// The moment that places a turn in a period; nil when the turn is not counted at all.
+    public func moment(of turn: Assignment, contactDue: (Assignment) -> Date?) -> Date? {
+        switch self {
+        case .dispatched, .returnRequested, .returnDenied, .extended, .supervised: turn.dispatchedAt
+        case .signDue, .signedOnTime: turn.signDueAt
+        case .signed, .contactedInTime: turn.signedAt
+        case .replyDue, .repliedOnTime, .closedOfDue, .overdue: turn.replyDueAt
+        case .evaluated, .satisfied, .resolved: turn.evaluatedAt
+        case .reachedCallback, .calledBack: turn.approvedAt
+        case .replied, .redone: turn.firstReplyAt
+        }
+    }
+
+    /// Whether a turn placed by `moment` belongs to this measure.
+    public func holds(for turn: Assignment, contactDue: (Assignment) -> Date?) -> Bool {
+        switch self {
+        // A turn the center took back on an approved return is not the unit's to finish.
+        case .replyDue: turn.returnedAt == nil
+        case .dispatched, .signDue, .signed, .evaluated, .reachedCallback, .replied: true
+        case .signedOnTime: turn.signedAt.map { signed in turn.signDueAt.map { signed <= $0 } ?? true } ?? false
+        case .contactedInTime: turn.contactedAt.map { contacted in contactDue(turn).map { contacted <= $0 } ?? true } ?? false
+        case .repliedOnTime: turn.approvedReplyAt.map { reply in turn.replyDueAt.map { reply <= $0 } ?? true } ?? false
+        case .closedOfDue: turn.closedAt != nil
+        case .satisfied: turn.satisfaction == .satisfied || turn.satisfaction == .basicallySatisfied
+        case .resolved: turn.resolved == true
+        case .calledBack: turn.evaluatedAt != nil
+        case .returnRequested: turn.returnRequests > 0
+        case .returnDenied: turn.returnsDenied > 0
+        case .extended: turn.extensionsGranted > 0
+        case .redone: turn.redos > 0
+        case .overdue: turn.overdue
+        case .supervised: turn.supervisions > 0
+        }
+    }
+
+    /// The measures a numerator may be counted over: those placed by the same moment that it narrows.
+    public var narrows: Measure? {
+        switch self {
+        case .signedOnTime: .signDue
+        case .contactedInTime: .signed
+        case .repliedOnTime, .closedOfDue, .overdue: .replyDue
+        case .satisfied, .resolved: .evaluated
+        case .calledBack: .reachedCallback
+        case .returnRequested, .extended, .supervised: .dispatched
+        case .returnDenied: .returnRequested
+        case .redone: .replied
+        case .dispatched, .signDue, .signed, .replyDue, .evaluated, .reachedCallback, .replied: nil
+        }
+    }
+}

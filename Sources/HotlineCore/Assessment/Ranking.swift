@@ -1,0 +1,47 @@
+import Foundation
+
+/// A group's ranking for a period (月度排名): units by score, ties sharing a rank, 红榜 and 黑榜, and the units
+/// without tickets listed apart.
+public struct GroupRanking: Sendable, Hashable, Codable {
+    public struct Entry: Sendable, Hashable, Codable {
+        public var unitId: Int64
+        public var score: Double
+        /// 1 for the best; equal scores share a rank and the next rank skips (1, 2, 2, 4).
+        public var rank: Int
+        /// Places gained since the previous period (positive is better); nil when not ranked then.
+        public var change: Int?
+    }
+
+    public var groupName: String
+    public var entries: [Entry]
+    public var withoutTickets: [Int64]
+    /// How many units the red and black lists name.
+    public static let listSize = 5
+
+    /// 红榜: the best `listSize` (all who share the last place on it).
+    public var redList: [Entry] { entries.filter { $0.rank <= Self.listSize } }
+
+    /// 黑榜: the worst `listSize`, never a unit also on the red list.
+    public var blackList: [Entry] {
+        guard let worst = entries.last?.rank else { return [] }
+        let cut = entries.count - Self.listSize
+        return entries.filter { entry in
+            entry.rank > Self.listSize && (entries.firstIndex(of: entry)! >= cut || entry.rank == worst)
+        }
+    }
+
+    /// Ranks `results` of the group's units; `previous` are last period's ranks by unit.
+    public init(groupName: String, results: [UnitResult], previous: [Int64: Int] = [:]) {
+        self.groupName = groupName
+        // Rounded to two places before comparing, so 89.999999 and 90.000001 tie as they look.
+        let scored = results.compactMap { result in result.score.map { (result.unitId, ($0 * 100).rounded() / 100) } }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        var entries: [Entry] = []
+        for (index, (unitId, score)) in scored.enumerated() {
+            let rank = index > 0 && entries[index - 1].score == score ? entries[index - 1].rank : index + 1
+            entries.append(Entry(unitId: unitId, score: score, rank: rank, change: previous[unitId].map { $0 - rank }))
+        }
+        self.entries = entries
+        withoutTickets = results.filter { $0.score == nil }.map(\.unitId).sorted()
+    }
+}

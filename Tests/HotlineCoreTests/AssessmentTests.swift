@@ -1,0 +1,238 @@
+import Foundation
+import Testing
+
+@testable import HotlineCore
+
+/// Hand-built histories for November 2026, with every expected value worked out by hand in the comments.
+@Suite("Assessment: indicators, scores and rankings")
+struct AssessmentTests {
+    static let november = AssessmentPeriod("2026-11")!
+    // A city department A (10) with a street office S (11) below it, another department B (20), and C (30) with nothing.
+    static let units = [
+        UnitRef(id: 10, name: "A", kind: .department, path: [1, 10], centerId: 1),
+        UnitRef(id: 11, name: "S", kind: .township, path: [1, 10, 11], centerId: 1),
+        UnitRef(id: 20, name: "B", kind: .department, path: [1, 20], centerId: 1),
+        UnitRef(id: 30, name: "C", kind: .department, path: [1, 30], centerId: 1),
+    ]
+
+    static func iso(_ text: String) -> String { shanghai(text).formatted(.iso8601) }
+    static func at(_ text: String, _ action: ActionCode, _ details: [String: [String]] = [:]) -> AssessmentEvent {
+        AssessmentEvent(at: shanghai(text), action: action, details: details)
+    }
+    static func dispatch(_ text: String, to unit: Int64, signDue: String, replyDue: String) -> AssessmentEvent {
+        at(text, .dispatch, ["mainUnitId": ["", String(unit)], "signDueAt": ["", iso(signDue)], "replyDueAt": ["", iso(replyDue)]])
+    }
+    static let approved = ["approved": ["true"]]
+    static func evaluated(_ satisfaction: Satisfaction, resolved: Bool, redo: Bool = false) -> [String: [String]] {
+        var details = ["satisfaction": [satisfaction.rawValue], "resolved": [String(resolved)]]
+        if redo { details["redo"] = ["1"] }
+        return details
+    }
+
+    static let tickets: [TicketAssessment] = [
+        // 1 (A): signed on time, contacted, replied on time, satisfied and resolved, closed.
+        TicketAssessment(ticketId: 1, events: [
+            dispatch("2026-11-02 09:00", to: 10, signDue: "2026-11-02 11:00", replyDue: "2026-11-09 17:30"),
+            at("2026-11-02 10:00", .sign), at("2026-11-02 15:00", .contactRequester), at("2026-11-05 09:00", .reply),
+            at("2026-11-06 09:00", .review, approved), at("2026-11-07 09:00", .evaluate, evaluated(.satisfied, resolved: true)),
+            at("2026-11-07 10:00", .close),
+        ]),
+        // 2 (A): signed late, went overdue (one automatic supervision), replied late; the citizen's reasonable
+        // dissatisfaction sent it back; the second reply was approved on 11-15 and rated basically satisfied, unresolved.
+        TicketAssessment(ticketId: 2, events: [
+            dispatch("2026-11-03 09:00", to: 10, signDue: "2026-11-03 11:00", replyDue: "2026-11-10 17:30"),
+            at("2026-11-03 14:00", .sign), at("2026-11-10 17:30", .markOverdue, ["supervisionCount": ["0", "1"]]),
+            at("2026-11-12 09:00", .reply), at("2026-11-12 10:00", .review, approved),
+            at("2026-11-13 09:00", .evaluate, evaluated(.dissatisfied, resolved: false, redo: true)),
+            at("2026-11-14 09:00", .reply), at("2026-11-15 09:00", .review, approved),
+            at("2026-11-16 09:00", .evaluate, evaluated(.basicallySatisfied, resolved: false)), at("2026-11-16 10:00", .close),
+        ]),
+        // 3: A asked to return it (denied), asked again (approved: the center took it back) and never signed; then B
+        // took it, signed on time and answered on time to a satisfied citizen.
+        TicketAssessment(ticketId: 3, events: [
+            dispatch("2026-11-04 09:00", to: 10, signDue: "2026-11-04 11:00", replyDue: "2026-11-11 17:30"),
+            at("2026-11-04 10:00", .requestReturn), at("2026-11-05 09:00", .arbitrateReturn, ["approved": ["false"]]),
+            at("2026-11-06 08:00", .requestReturn), at("2026-11-06 08:30", .arbitrateReturn, ["approved": ["true"], "mainUnitId": ["10", ""]]),
+            at("2026-11-06 09:00", .dispatch, ["mainUnitId": ["", "20"], "signDueAt": ["", iso("2026-11-06 17:30")],
+                                                "replyDueAt": ["", iso("2026-11-13 17:30")]]),
+            at("2026-11-06 10:00", .sign), at("2026-11-10 09:00", .reply), at("2026-11-10 10:00", .review, approved),
+            at("2026-11-11 09:00", .evaluate, evaluated(.satisfied, resolved: true)), at("2026-11-11 10:00", .close),
+        ]),
+        // 4 (A): merged into another: counted nowhere.
+        TicketAssessment(ticketId: 4, events: [
+            dispatch("2026-11-05 09:00", to: 10, signDue: "2026-11-05 11:00", replyDue: "2026-11-12 17:30"), at("2026-11-05 10:00", .merge),
+        ]),
+        // 5 (S): everything on time, contacted, satisfied, resolved.
+        TicketAssessment(ticketId: 5, events: [
+            dispatch("2026-11-05 09:00", to: 11, signDue: "2026-11-05 11:00", replyDue: "2026-11-12 17:30"),
+            at("2026-11-05 10:00", .sign), at("2026-11-05 11:00", .contactRequester), at("2026-11-09 09:00", .reply),
+            at("2026-11-09 10:00", .review, approved), at("2026-11-10 09:00", .evaluate, evaluated(.satisfied, resolved: true)),
+            at("2026-11-10 10:00", .close),
+        ]),
+        // 6 (A): dispatched and answered in October, evaluated in November: only November's evaluation counts.
+        TicketAssessment(ticketId: 6, events: [
+            dispatch("2026-10-20 09:00", to: 10, signDue: "2026-10-20 11:00", replyDue: "2026-10-27 17:30"),
+            at("2026-10-20 10:00", .sign), at("2026-10-23 09:00", .reply), at("2026-10-26 09:00", .review, approved),
+            at("2026-11-02 09:00", .evaluate, evaluated(.satisfied, resolved: true)),
+        ]),
+    ]
+
+    static func assessment(scheme: AssessmentScheme = .standard, exclusions: Set<AppealExclusion> = []) -> Assessment {
+        Assessment(scheme: scheme, period: november, units: units, exclusions: exclusions,
+                   contactDue: { turn in turn.signedAt.map { $0.addingTimeInterval(86400) } },
+                   workingDays: { ($1.timeIntervalSince($0) / 86400) })
+    }
+
+    static func value(_ result: UnitResult, _ code: String) -> (Double, Double?, Double?) {
+        let value = result.value(code)!
+        return (value.numerator, value.denominator, value.value)
+    }
+
+    @Test("a history folds into one turn per main unit; a merged ticket is excluded")
+    func turns() {
+        let third = Self.tickets[2]
+        #expect(third.assignments.map(\.unitId) == [10, 20])
+        #expect(third.assignments[0].returnRequests == 2 && third.assignments[0].returnsDenied == 1 && third.assignments[0].returnedAt != nil)
+        #expect(third.assignments[1].signedAt == shanghai("2026-11-06 10:00") && third.assignments[1].closedAt != nil)
+        #expect(Self.tickets[3].excluded && !Self.tickets[0].excluded)
+        let second = Self.tickets[1].assignments[0]
+        #expect(second.redos == 1 && second.overdue && second.supervisions == 1)
+        #expect(second.approvedReplyAt == shanghai("2026-11-14 09:00") && second.approvedAt == shanghai("2026-11-15 09:00"))
+        #expect(second.satisfaction == .basicallySatisfied && second.resolved == false)
+    }
+
+    @Test("each rate of unit A, worked by hand")
+    func unitA() {
+        let a = Self.assessment().result(Self.tickets, unitId: 10)
+        #expect(Self.value(a, "volume") == (3, nil, 3))                   // 1, 2, 3 (4 merged; 6 in October)
+        #expect(Self.value(a, "onTimeSigning") == (1, 3, 1.0 / 3))        // due: 1, 2, 3; on time: 1
+        #expect(Self.value(a, "response") == (1, 2, 0.5))                 // signed: 1, 2; contacted within a day: 1
+        #expect(Self.value(a, "onTimeCompletion") == (1, 2, 0.5))         // due: 1, 2 (3 was taken back); on time: 1
+        #expect(Self.value(a, "completion") == (2, 2, 1))
+        #expect(Self.value(a, "satisfaction") == (3, 3, 1))               // evaluated in November: 1, 2 (last: basic), 6
+        #expect(Self.value(a, "resolution") == (2, 3, 2.0 / 3))
+        #expect(Self.value(a, "callback") == (2, 2, 1))                   // approved in November: 1, 2
+        #expect(Self.value(a, "returnRate") == (1, 3, 1.0 / 3))
+        #expect(Self.value(a, "unjustifiedReturns") == (1, 1, 1))
+        #expect(Self.value(a, "extensionRate") == (0, 3, 0))
+        #expect(Self.value(a, "redoRate") == (1, 2, 0.5))                 // first replied in November: 1, 2; redone: 2
+        #expect(Self.value(a, "overdue") == (1, nil, 1))
+        #expect(Self.value(a, "supervised") == (1, nil, 1))
+        #expect(Self.value(a, "handlingDays").2 == 8)                     // 4 days (1) and 12 days (2)
+        // Points: completion 10 + satisfaction 25 + resolution 10 × (0.667 − 0.5) / 0.5 = 3.333; every other scored
+        // indicator is at or beyond its zero point.
+        #expect(abs(a.score! - 38.333) < 0.001)
+    }
+
+    @Test("B, S and C: a unit without tickets is not scored; weights without data are left out")
+    func otherUnits() {
+        let results = Self.assessment().results(Self.tickets)
+        let b = results.first { $0.unitId == 20 }!
+        #expect(Self.value(b, "onTimeCompletion") == (1, 1, 1) && Self.value(b, "response") == (0, 1, 0))
+        #expect(b.value("unjustifiedReturns")?.value == nil)
+        // 95 points measurable (no return asked), 85 earned: response 0.
+        #expect(abs(b.score! - 85.0 / 95 * 100) < 0.001)
+        #expect(results.first { $0.unitId == 11 }!.score == 100)
+        let c = results.first { $0.unitId == 30 }!
+        #expect(!c.hasTickets && c.score == nil)
+    }
+
+    @Test("a rolled-up indicator counts the units below")
+    func rolledUp() throws {
+        var scheme = AssessmentScheme.standard
+        scheme.indicators[0].unitOfCount = .rolledUp
+        let a = Self.assessment(scheme: scheme).result(Self.tickets, unitId: 10)
+        #expect(a.value("volume")?.value == 4)  // 1, 2, 3 and S's 5
+        #expect(Self.assessment().result(Self.tickets, unitId: 10).value("volume")?.value == 3)
+    }
+
+    @Test("an approved appeal takes the ticket out of that indicator only, and the drill-down shows it")
+    func appeal() {
+        let plain = Self.assessment()
+        #expect(plain.drillDown(Self.tickets, unitId: 10, indicatorCode: "onTimeCompletion") == ([1], [1, 2]))
+        let appealed = Self.assessment(exclusions: [AppealExclusion(ticketId: 2, indicatorCode: "onTimeCompletion")])
+        let a = appealed.result(Self.tickets, unitId: 10)
+        #expect(Self.value(a, "onTimeCompletion") == (1, 1, 1))
+        #expect(Self.value(a, "completion") == (2, 2, 1))  // other indicators still count ticket 2
+        #expect(abs(a.score! - 58.333) < 0.001)          // + 20
+        #expect(appealed.drillDown(Self.tickets, unitId: 10, indicatorCode: "onTimeCompletion") == ([1], [1]))
+        #expect(plain.drillDown(Self.tickets, unitId: 10, indicatorCode: "satisfaction") == ([1, 2, 6], [1, 2, 6]))
+    }
+
+    @Test("ranking: ties share a rank, the red and black lists, units without tickets apart, change since last period")
+    func ranking() {
+        func result(_ id: Int64, _ score: Double?) -> UnitResult {
+            UnitResult(unitId: id, values: [], score: score, hasTickets: score != nil)
+        }
+        let scores: [(Int64, Double?)] = [(1, 90), (2, 95), (3, 90), (4, 70), (5, 60), (6, 80), (7, 50), (8, 40), (9, 30), (10, 20),
+                                         (11, 10), (12, nil)]
+        let ranking = GroupRanking(groupName: "市直部门", results: scores.map { result($0.0, $0.1) }, previous: [1: 5, 2: 1])
+        #expect(ranking.entries.map(\.unitId) == [2, 1, 3, 6, 4, 5, 7, 8, 9, 10, 11])
+        #expect(ranking.entries.map(\.rank) == [1, 2, 2, 4, 5, 6, 7, 8, 9, 10, 11])
+        #expect(ranking.redList.map(\.unitId) == [2, 1, 3, 6, 4])
+        #expect(ranking.blackList.map(\.unitId) == [5, 7, 8, 9, 10, 11].suffix(5))
+        #expect(ranking.withoutTickets == [12])
+        #expect(ranking.entries[0].change == 0 && ranking.entries[1].change == 3 && ranking.entries[2].change == nil)
+        // Scores equal to two places tie.
+        let close = GroupRanking(groupName: "g", results: [result(1, 89.999_999), result(2, 90.000_001)])
+        #expect(close.entries.map(\.rank) == [1, 1])
+    }
+
+    @Test("scoring curves: rising, falling, between points, beyond them, held between floor and cap")
+    func curves() {
+        let rising = IndicatorDefinition.Scoring(weight: 20, curve: [.init(0.7, 0), .init(1, 1)])
+        #expect(rising.points(for: 0.5) == 0 && rising.points(for: 0.85) == 10 && rising.points(for: 1) == 20)
+        let falling = IndicatorDefinition.Scoring(weight: 10, curve: [.init(0, 1), .init(0.3, 0)])
+        #expect(falling.points(for: 0) == 10 && abs(falling.points(for: 0.15) - 5) < 1e-9 && falling.points(for: 0.6) == 0)
+        let floored = IndicatorDefinition.Scoring(weight: 10, curve: [.init(0.5, 0), .init(1, 1)], floor: 0.2, cap: 0.9)
+        #expect(floored.points(for: 0) == 2 && floored.points(for: 1) == 9)
+        #expect(IndicatorDefinition.Scoring.none.points(for: 1) == 0)
+    }
+
+    @Test("a malformed scheme is refused with what is wrong")
+    func validation() throws {
+        _ = try AssessmentScheme.standard.validated()
+        #expect(AssessmentScheme.standard.indicators.map(\.scoring.weight).reduce(0, +) == 100)
+        var heavy = AssessmentScheme.standard
+        heavy.indicators[1].scoring.weight = 30
+        #expect(#expect(throws: HotlineError.self) { try heavy.validated() }?.message.contains("100") == true)
+        var wrongRatio = AssessmentScheme.standard
+        wrongRatio.indicators[1].formula = .ratio(numerator: .satisfied, denominator: .dispatched)
+        #expect(throws: HotlineError.self) { try wrongRatio.validated() }
+        var twice = AssessmentScheme.standard
+        twice.indicators[2].code = twice.indicators[1].code
+        #expect(throws: HotlineError.self) { try twice.validated() }
+        var badCurve = AssessmentScheme.standard
+        badCurve.indicators[1].scoring.curve = [.init(1, 1), .init(0.8, 0)]
+        #expect(throws: HotlineError.self) { try badCurve.validated() }
+        // The chain of narrowing counts: returns denied ⊂ returns asked ⊂ dispatched.
+        var chained = AssessmentScheme.standard
+        chained.indicators[9].formula = .ratio(numerator: .returnDenied, denominator: .dispatched)
+        _ = try chained.validated()
+    }
+
+    @Test("a scheme survives JSON unchanged, and every formula reads in words")
+    func definitionsAsData() throws {
+        let data = try JSONEncoder().encode(AssessmentScheme.standard)
+        #expect(try JSONDecoder().decode(AssessmentScheme.self, from: data) == .standard)
+        let satisfaction = AssessmentScheme.standard.indicators.first { $0.code == "satisfaction" }!
+        #expect(satisfaction.formulaText().hasPrefix("满意数 ÷ 评价数"))
+        #expect(satisfaction.formulaText(english: true).hasPrefix("satisfied ÷ evaluated"))
+    }
+
+    @Test("periods: months, quarters and ISO weeks, the one before and the year before; nonsense is refused")
+    func periods() {
+        let month = AssessmentPeriod("2026-11")!
+        #expect(month.start == CivilDate("2026-11-01") && month.end == CivilDate("2026-12-01"))
+        #expect(month.previous.code == "2026-10" && AssessmentPeriod("2026-01")!.previous.code == "2025-12" && month.yearBefore.code == "2025-11")
+        let quarter = AssessmentPeriod("2026-Q4")!
+        #expect(quarter.start == CivilDate("2026-10-01") && quarter.end == CivilDate("2027-01-01") && quarter.previous.code == "2026-Q3")
+        let week = AssessmentPeriod("2026-W48")!
+        #expect(week.start == CivilDate("2026-11-23") && week.end == CivilDate("2026-11-30") && week.code == "2026-W48")
+        #expect(AssessmentPeriod("2026-W01")!.start == CivilDate("2025-12-29") && AssessmentPeriod("2026-W01")!.previous.code == "2025-W52")
+        #expect(month.contains(shanghai("2026-11-30 23:59")) && !month.contains(shanghai("2026-12-01 00:00")))
+        for bad in ["2026-13", "2026-Q5", "2026-W54", "26-11", "2026-1", "abc", "2026-W00", "2026-11-01"] {
+            #expect(AssessmentPeriod(bad) == nil, "\(bad)")
+        }
+    }
+}
