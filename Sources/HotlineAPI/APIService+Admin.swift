@@ -17,9 +17,15 @@ extension APIService {
     }
 
     func updateUnit(_ input: Operations.UpdateUnit.Input) async throws -> Operations.UpdateUnit.Output {
-        guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        try await store.setUnitActive(id: input.path.id, active: body.active, by: try RequestIdentity.require())
+        guard case .json(let change) = input.body else { throw Self.jsonRequired }
+        try await setActive(change, input.path.id, store.setUnitActive)
         return .noContent(.init())
+    }
+
+    /// Enables or disables a unit or an account (`PATCH … {active}`), by the signed-in administrator.
+    func setActive(_ change: Components.Schemas.ActiveUpdate, _ id: Int64,
+                   _ write: (Int64, Bool, Actor) async throws -> Void) async throws {
+        try await write(id, change.active, try RequestIdentity.require())
     }
 
     func listUsers(_ input: Operations.ListUsers.Input) async throws -> Operations.ListUsers.Output {
@@ -35,8 +41,8 @@ extension APIService {
     }
 
     func updateUser(_ input: Operations.UpdateUser.Input) async throws -> Operations.UpdateUser.Output {
-        guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        try await store.setUserActive(id: input.path.id, active: body.active, by: try RequestIdentity.require())
+        guard case .json(let change) = input.body else { throw Self.jsonRequired }
+        try await setActive(change, input.path.id, store.setUserActive)
         return .noContent(.init())
     }
 

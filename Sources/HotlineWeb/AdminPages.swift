@@ -18,13 +18,7 @@ struct AdminPages {
                 return Strings.text("saved", english: context.english) + "：" + unit.name
             }
         }
-        router.post("/admin/units/:id/active") { request, context in
-            try await change(request, context, page: units) { form, actor in
-                let id = try context.parameters.require("id", as: Int64.self)
-                try await app.store.setUnitActive(id: id, active: form.bool("active") ?? false, by: actor)
-                return Strings.text("saved", english: context.english)
-            }
-        }
+        enabling("/admin/units", on: router, page: units) { id, active, actor in try await app.store.setUnitActive(id: id, active: active, by: actor) }
         router.get("/admin/users") { _, context in try await users(context, flash: nil, error: nil) }
         router.post("/admin/users") { request, context in
             try await change(request, context, page: users) { form, actor in
@@ -35,13 +29,7 @@ struct AdminPages {
                 return Strings.text("saved", english: context.english) + "：" + user.username
             }
         }
-        router.post("/admin/users/:id/active") { request, context in
-            try await change(request, context, page: users) { form, actor in
-                let id = try context.parameters.require("id", as: Int64.self)
-                try await app.store.setUserActive(id: id, active: form.bool("active") ?? false, by: actor)
-                return Strings.text("saved", english: context.english)
-            }
-        }
+        enabling("/admin/users", on: router, page: users) { id, active, actor in try await app.store.setUserActive(id: id, active: active, by: actor) }
         router.post("/admin/users/:id/password") { request, context in
             try await change(request, context, page: users) { form, actor in
                 let id = try context.parameters.require("id", as: Int64.self)
@@ -69,12 +57,7 @@ struct AdminPages {
                 return Strings.text("saved", english: context.english)
             }
         }
-        router.post("/admin/sla/:id/delete") { request, context in
-            try await change(request, context, page: sla) { _, actor in
-                try await app.store.deleteSLAPolicy(id: try context.parameters.require("id", as: Int64.self), by: actor)
-                return Strings.text("deleted", english: context.english)
-            }
-        }
+        removing("/admin/sla", on: router, page: sla) { id, actor in try await app.store.deleteSLAPolicy(id: id, by: actor) }
         router.get("/admin/calendar") { request, context in
             try await calendar(context, year: Int(request.uri.queryParameters.get("year") ?? "") ?? CivilDate(app.now).year, flash: nil, error: nil)
         }
@@ -109,12 +92,7 @@ struct AdminPages {
                 return Strings.text("saved", english: context.english)
             }
         }
-        router.post("/admin/places/:id/delete") { request, context in
-            try await change(request, context, page: places) { _, actor in
-                try await app.store.deletePlace(id: try context.parameters.require("id", as: Int64.self), by: actor)
-                return Strings.text("deleted", english: context.english)
-            }
-        }
+        removing("/admin/places", on: router, page: places) { id, actor in try await app.store.deletePlace(id: id, by: actor) }
         router.get("/admin/routing") { _, context in try await routing(context, flash: nil, error: nil) }
         router.post("/admin/routing") { request, context in
             try await change(request, context, page: routing) { form, actor in
@@ -124,12 +102,7 @@ struct AdminPages {
                 return Strings.text("saved", english: context.english)
             }
         }
-        router.post("/admin/routing/:id/delete") { request, context in
-            try await change(request, context, page: routing) { _, actor in
-                try await app.store.deleteRoutingRule(id: try context.parameters.require("id", as: Int64.self), by: actor)
-                return Strings.text("deleted", english: context.english)
-            }
-        }
+        removing("/admin/routing", on: router, page: routing) { id, actor in try await app.store.deleteRoutingRule(id: id, by: actor) }
         router.get("/admin/models") { _, context in try await models(context, flash: nil, error: nil) }
         router.post("/admin/models/train") { request, context in
             try await change(request, context, page: models) { _, actor in
@@ -174,6 +147,30 @@ struct AdminPages {
     }
 
     /// Runs an admin change from a form (CSRF checked) and shows the page again with the outcome.
+    /// `POST path/:id/active`: enables or disables one unit or account and shows the page again.
+    func enabling(_ path: String, on router: RouterGroup<StaffContext>,
+                  page: @escaping @Sendable (StaffContext, String?, String?) async throws -> Response,
+                  _ write: @escaping @Sendable (Int64, Bool, Actor) async throws -> Void) {
+        router.post(RouterPath(path + "/:id/active")) { request, context in
+            try await change(request, context, page: page) { form, actor in
+                try await write(try context.parameters.require("id", as: Int64.self), form.bool("active") ?? false, actor)
+                return Strings.text("saved", english: context.english)
+            }
+        }
+    }
+
+    /// `POST path/:id/delete`: removes one row through `remove` and shows the page again with 已删除.
+    func removing(_ path: String, on router: RouterGroup<StaffContext>,
+                  page: @escaping @Sendable (StaffContext, String?, String?) async throws -> Response,
+                  _ remove: @escaping @Sendable (Int64, Actor) async throws -> Void) {
+        router.post(RouterPath(path + "/:id/delete")) { request, context in
+            try await change(request, context, page: page) { _, actor in
+                try await remove(try context.parameters.require("id", as: Int64.self), actor)
+                return Strings.text("deleted", english: context.english)
+            }
+        }
+    }
+
     func change(_ request: Request, _ context: StaffContext,
                 page: @escaping (StaffContext, String?, String?) async throws -> Response,
                 _ body: (Form, Actor) async throws -> String) async throws -> Response {
