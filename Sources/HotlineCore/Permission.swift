@@ -39,6 +39,10 @@ public enum Permission: String, CaseIterable, Sendable {
     case verifyUnitKnowledge
     /// 审计: the audit log, identity-reveal records, chain verification.
     case viewAuditLog
+    /// 考核: see units' assessment, rankings and the tickets behind each number.
+    case viewAssessment
+    /// 考核管理: edit the indicator scheme and publish a period's results.
+    case manageAssessment
     /// Import a city's past tickets.
     case importTickets
     /// 工作台: sign in to the staff pages (integration accounts use the API only).
@@ -64,16 +68,17 @@ extension Role {
             [.recordTickets, .dispatchTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge]
         case .centerSupervisor:
             [.recordTickets, .dispatchTickets, .superviseTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge,
-             .viewModels]
+             .viewModels, .viewAssessment]
         case .unitHandler, .unitAdmin:
             [.handleTickets, .revealIdentity, .searchTickets, .useKnowledge]
         case .kbEditor:
             [.editKnowledge, .useKnowledge, .readKnowledgeDrafts, .searchTickets]
         case .admin:
             [.seeWholeCenter, .searchTickets, .manageOrganisation, .manageReferenceData, .manageIntegrations, .manageModels, .viewModels,
-             .viewUsers, .editKnowledge, .useKnowledge, .readKnowledgeDrafts, .verifyUnitKnowledge, .viewAuditLog, .importTickets]
+             .viewUsers, .editKnowledge, .useKnowledge, .readKnowledgeDrafts, .verifyUnitKnowledge, .viewAuditLog, .importTickets,
+             .viewAssessment, .manageAssessment]
         case .auditor:
-            [.seeWholeCenter, .searchTickets, .viewModels, .viewUsers, .useKnowledge, .readKnowledgeDrafts, .viewAuditLog]
+            [.seeWholeCenter, .searchTickets, .viewModels, .viewUsers, .useKnowledge, .readKnowledgeDrafts, .viewAuditLog, .viewAssessment]
         case .integrationClient:
             [.recordTickets, .seeWholeCenter, .searchTickets, .integrate]
         }
@@ -159,6 +164,8 @@ extension Permission: Labelled {
         case .verifyUnitKnowledge: "核校各单位知识"
         case .viewAuditLog: "查看审计日志"
         case .importTickets: "导入历史工单"
+        case .viewAssessment: "查看考核"
+        case .manageAssessment: "管理考核"
         case .useStaffPages: "登录工作台"
         case .integrate: "系统对接"
         }
@@ -186,6 +193,8 @@ extension Permission: Labelled {
         case .verifyUnitKnowledge: "verify every unit's knowledge"
         case .viewAuditLog: "view the audit log"
         case .importTickets: "import tickets"
+        case .viewAssessment: "view the assessment"
+        case .manageAssessment: "manage the assessment"
         case .useStaffPages: "sign in to the staff pages"
         case .integrate: "integrate"
         }

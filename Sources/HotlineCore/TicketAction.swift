@@ -82,6 +82,8 @@ public enum ActionCode: String, Labelled {
     case create, accept, reject, answerOnContact, dispatch, sign, contactRequester, subDispatch, coInput, requestReturn, arbitrateReturn
     case requestExtension, decideExtension, reply, review, evaluate, close, merge, mergedFrom, markUnreasonableRepeat
     case supervise, markDifficult, markDueSoon, markOverdue, markSignOverdue, revealIdentity
+    /// Not about one ticket: a center published a period's assessment (the audit chain records it).
+    case publishAssessment
 
     /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
     public static let clientActions: [ActionCode] = [
@@ -118,6 +120,7 @@ public enum ActionCode: String, Labelled {
         case .markOverdue: "超期"
         case .markSignOverdue: "签收超期"
         case .revealIdentity: "查看诉求人信息"
+        case .publishAssessment: "发布考核结果"
         }
     }
 
@@ -149,6 +152,7 @@ public enum ActionCode: String, Labelled {
         case .markOverdue: "Overdue"
         case .markSignOverdue: "Sign overdue"
         case .revealIdentity: "Reveal identity"
+        case .publishAssessment: "Publish assessment"
         }
     }
 

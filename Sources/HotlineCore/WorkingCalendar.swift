@@ -53,6 +53,9 @@ public struct WorkingCalendar: Sendable {
         self.periods = periods
     }
 
+    /// The working minutes of a full working day (420 with the default office hours).
+    public var minutesPerDay: Int { periods.map { $0.end - $0.start }.reduce(0, +) }
+
     /// The calendar with China's published holidays for 2024–2026.
     public static let china = WorkingCalendar(days: ChinaHolidays.all)
 

@@ -188,6 +188,22 @@ enum Migrations {
                 "CREATE INDEX tickets_ended ON tickets(updated_at) WHERE status IN ('closed', 'rejected', 'merged')",
             ]
         },
+        Migration(version: 8, name: "assessment schemes and published results") { d in
+            [
+                """
+                CREATE TABLE assessment_schemes (center_id BIGINT NOT NULL REFERENCES units(id), version BIGINT NOT NULL,
+                  definitions TEXT NOT NULL, created_at BIGINT NOT NULL, created_by BIGINT, PRIMARY KEY (center_id, version))
+                """,
+                """
+                CREATE TABLE assessment_publications (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id), period TEXT NOT NULL,
+                  version BIGINT NOT NULL, scheme_version BIGINT NOT NULL, result TEXT NOT NULL, published_at BIGINT NOT NULL,
+                  published_by BIGINT, UNIQUE (center_id, period, version))
+                """,
+                // Tickets by deadline, to find those an assessment period counts.
+                "CREATE INDEX tickets_center_reply_due ON tickets(center_id, reply_due_at)",
+                "CREATE INDEX tickets_center_updated ON tickets(center_id, updated_at)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

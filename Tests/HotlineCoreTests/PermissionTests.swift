@@ -25,6 +25,8 @@ import Testing
         .integrate: [.integrationClient],
         .searchTickets: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor, .integrationClient],
         .importTickets: [.admin],
+        .viewAssessment: [.centerSupervisor, .admin, .auditor],
+        .manageAssessment: [.admin],
         .useStaffPages: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor],
     ]
 

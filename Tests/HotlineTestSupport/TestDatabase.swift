@@ -80,8 +80,14 @@ public final class TestDatabase: Sendable {
                 }
             }
         }
-        try await test.store.migrate()
-        try await test.store.seedReferenceData()
+        do {
+            try await test.store.migrate()
+            try await test.store.seedReferenceData()
+        } catch {
+            // Closed before it is dropped, or the connection's deinit stops the whole test run instead of this test.
+            await test.close()
+            throw error
+        }
         return test
     }
 

@@ -1,0 +1,194 @@
+import Foundation
+import HotlineCore
+import SQLKit
+
+/// A period's assessment of a center's units: each unit's values and score, and each group's ranking.
+public struct AssessmentReport: Sendable, Codable, Equatable {
+    public struct Group: Sendable, Codable, Equatable {
+        public var name: String
+        public var ranking: GroupRanking
+    }
+
+    public var centerId: Int64
+    public var period: String
+    public var scheme: AssessmentScheme
+    public var units: [Int64: String]
+    public var results: [UnitResult]
+    public var groups: [Group]
+    /// Set on a published (frozen) result: its version and when it was published.
+    public var publishedVersion: Int?
+    public var publishedAt: Date?
+
+    public func result(_ unitId: Int64) -> UnitResult? { results.first { $0.unitId == unitId } }
+}
+
+/// Assessment (考核): the center's scheme, the turns of its tickets in a period, the scores, and published results.
+extension Store {
+    // MARK: Schemes
+
+    /// The center's current scheme: the latest saved version, or the standard one.
+    public func assessmentScheme(centerId: Int64) async throws -> AssessmentScheme {
+        try await database.read { db in try await self.assessmentScheme(centerId, db) }
+    }
+
+    func assessmentScheme(_ centerId: Int64, _ db: any SQLDatabase) async throws -> AssessmentScheme {
+        guard let row = try await db.raw("""
+            SELECT definitions FROM assessment_schemes WHERE center_id = \(bind: centerId) ORDER BY version DESC LIMIT 1
+            """).first()
+        else { return .standard }
+        let data = Data(try row.decode(column: "definitions", as: String.self).utf8)
+        do {
+            return try JSONDecoder().decode(AssessmentScheme.self, from: data)
+        } catch {
+            throw HotlineError(.corruptRow, "考核方案数据损坏 (stored scheme does not decode)")
+        }
+    }
+
+    /// Saves a new version of the actor's center's scheme, after checking it (a malformed one is a 400 and saves nothing).
+    public func saveAssessmentScheme(_ scheme: AssessmentScheme, by actor: Actor) async throws -> AssessmentScheme {
+        let centerId = try actor.require(.manageAssessment).requireCenter()
+        let validated = try scheme.validated()
+        let at = now.millis
+        return try await database.transaction { db in
+            var checked = validated
+            let last = try await db.raw("SELECT MAX(version) AS v FROM assessment_schemes WHERE center_id = \(bind: centerId)").first()?
+                .decode(column: "v", as: Int?.self) ?? AssessmentScheme.standard.version
+            checked.version = last + 1
+            try await db.raw("""
+                INSERT INTO assessment_schemes (center_id, version, definitions, created_at, created_by)
+                VALUES (\(bind: centerId), \(bind: checked.version), \(bind: Self.json(checked)), \(bind: at), \(bind: actor.userId))
+                """).run()
+            return checked
+        }
+    }
+
+    // MARK: Turns
+
+    /// The histories an assessment of `period` reads: the center's tickets that changed, or had a deadline, in or
+    /// after the period's start and were recorded before its end, folded into turns.
+    func assessmentTickets(centerId: Int64, period: AssessmentPeriod, _ db: any SQLDatabase) async throws -> [TicketAssessment] {
+        let (start, end) = period.instants
+        let ids = try await db.raw("""
+            SELECT id FROM tickets WHERE center_id = \(bind: centerId) AND created_at < \(bind: end.millis)
+              AND (updated_at >= \(bind: start.millis) OR reply_due_at >= \(bind: start.millis) OR sign_due_at >= \(bind: start.millis))
+            """).all().map { try $0.decode(column: "id", as: Int64.self) }
+        var tickets: [TicketAssessment] = []
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            var events: [Int64: [AssessmentEvent]] = [:]
+            for row in try await db.raw("""
+                SELECT seq, ticket_id, at, action, details FROM ticket_events WHERE ticket_id IN (\(binds: chunk)) ORDER BY seq
+                """).all() {
+                guard let action = ActionCode(rawValue: try row.decode(column: "action", as: String.self)) else { continue }
+                events[try row.decode(column: "ticket_id", as: Int64.self), default: []].append(AssessmentEvent(
+                    at: Date(millis: try row.decode(column: "at", as: Int64.self)), action: action,
+                    details: [String: [String]](json: try row.decode(column: "details", as: String.self))))
+            }
+            tickets += chunk.map { TicketAssessment(ticketId: $0, events: events[$0] ?? []) }
+        }
+        return tickets
+    }
+
+    /// The assessment of the center's handling units: the calendar decides response times and working days.
+    func assessment(centerId: Int64, period: AssessmentPeriod, _ db: any SQLDatabase) async throws -> (Assessment, [OrgUnit]) {
+        let scheme = try await assessmentScheme(centerId, db)
+        let units = try await db.raw("""
+            SELECT u.* FROM units u WHERE u.center_id = \(bind: centerId) AND u.kind <> 'center' ORDER BY u.path
+            """).all().map(Self.unit(from:))
+        let calendar = try await calendar(db)
+        let assessment = Assessment(
+            scheme: scheme, period: period, units: units.map(\.ref), exclusions: [],
+            contactDue: { turn in
+                // 响应时限: one working day from signing, two hours for an urgent matter (the turn does not know its
+                // urgency, so the working day applies; urgent tickets are rare enough to leave for the scheme to weigh).
+                turn.signedAt.map { calendar.addingWorkingDays(1, to: $0) }
+            },
+            workingDays: { start, end in Double(calendar.workingMinutes(from: start, to: end)) / Double(calendar.minutesPerDay) })
+        return (assessment, units)
+    }
+
+    // MARK: Results
+
+    /// The live assessment of `period` for the actor's center: every unit's values and score, ranked in groups by
+    /// the kind of unit (区县, 市直部门, 乡镇街道 …).
+    public func assessmentReport(period: AssessmentPeriod, for actor: Actor) async throws -> AssessmentReport {
+        let centerId = try actor.require(.viewAssessment).requireCenter()
+        return try await database.read { db in
+            let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
+            let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
+            let previousTickets = try await self.assessmentTickets(centerId: centerId, period: period.previous, db)
+            var previousAssessment = assessment
+            previousAssessment.period = period.previous
+            let results = assessment.results(tickets)
+            let previous = previousAssessment.results(previousTickets)
+            var groups: [AssessmentReport.Group] = []
+            for kind in UnitKind.allCases {
+                let members = Set(units.filter { $0.kind == kind }.map(\.id))
+                guard !members.isEmpty else { continue }
+                let before = GroupRanking(groupName: kind.label, results: previous.filter { members.contains($0.unitId) })
+                let ranks = Dictionary(uniqueKeysWithValues: before.entries.map { ($0.unitId, $0.rank) })
+                groups.append(.init(name: kind.label, ranking: GroupRanking(groupName: kind.label, results: results.filter { members.contains($0.unitId) },
+                                                                            previous: ranks)))
+            }
+            return AssessmentReport(centerId: centerId, period: period.code, scheme: assessment.scheme,
+                                    units: Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.name) }), results: results, groups: groups)
+        }
+    }
+
+    /// The tickets behind one number of the live assessment: its numerator's and its denominator's (the drill-down).
+    public func assessmentDrillDown(period: AssessmentPeriod, unitId: Int64, indicatorCode: String, for actor: Actor) async throws
+        -> (numerator: [TicketRecord], denominator: [TicketRecord])
+    {
+        let centerId = try actor.require(.viewAssessment).requireCenter()
+        let (numerator, denominator) = try await database.read { db -> ([Int64], [Int64]) in
+            let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
+            guard units.contains(where: { $0.id == unitId }) else { throw HotlineError.notFound("单位") }
+            guard assessment.scheme.indicators.contains(where: { $0.code == indicatorCode }) else {
+                throw HotlineError.invalid("indicator", "没有这项指标 (no such indicator: \(indicatorCode))")
+            }
+            let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
+            return assessment.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
+        }
+        return (try await tickets(ids: numerator, for: actor), try await tickets(ids: denominator, for: actor))
+    }
+
+    // MARK: Publishing
+
+    /// Freezes the period's result as the next published version (月度通报): later changes to tickets or to the
+    /// scheme never alter it. An event in the audit chain records each publication.
+    public func publishAssessment(period: AssessmentPeriod, by actor: Actor) async throws -> AssessmentReport {
+        let centerId = try actor.require(.manageAssessment).requireCenter()
+        let live = try await assessmentReport(period: period, for: actor)
+        let at = now
+        return try await database.transaction { db in
+            let last = try await db.raw("""
+                SELECT MAX(version) AS v FROM assessment_publications WHERE center_id = \(bind: centerId) AND period = \(bind: period.code)
+                """).first()?.decode(column: "v", as: Int?.self) ?? 0
+            var frozen = live
+            frozen.publishedVersion = last + 1
+            frozen.publishedAt = at
+            try await db.raw("""
+                INSERT INTO assessment_publications (center_id, period, version, scheme_version, result, published_at, published_by)
+                VALUES (\(bind: centerId), \(bind: period.code), \(bind: last + 1), \(bind: live.scheme.version), \(bind: Self.json(frozen)),
+                  \(bind: at.millis), \(bind: actor.userId))
+                """).run()
+            try await self.appendEvent(db, ticketId: nil, number: nil, actor: actor, draft: EventDraft(
+                action: .publishAssessment, fromStatus: nil, toStatus: nil, note: "发布\(period.code)考核结果（第\(last + 1)版）",
+                details: ["period": [period.code], "version": [String(last + 1)], "schemeVersion": [String(live.scheme.version)]]), at: at)
+            return frozen
+        }
+    }
+
+    /// A published result as it was frozen: the given version, or the latest; nil when the period was never published.
+    public func publishedAssessment(period: AssessmentPeriod, version: Int? = nil, for actor: Actor) async throws -> AssessmentReport? {
+        let centerId = try actor.require(.viewAssessment).requireCenter()
+        return try await database.read { db in
+            let which: SQLQueryString = version.map { "AND version = \(bind: $0)" } ?? ""
+            guard let row = try await db.raw("""
+                SELECT result FROM assessment_publications WHERE center_id = \(bind: centerId) AND period = \(bind: period.code) \(which)
+                ORDER BY version DESC LIMIT 1
+                """).first()
+            else { return nil }
+            return try JSONDecoder().decode(AssessmentReport.self, from: Data(try row.decode(column: "result", as: String.self).utf8))
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import HotlineTestSupport
+import Testing
+
+@Suite("Assessment in the store: live results, drill-down, schemes and frozen publications")
+struct AssessmentStoreTests {
+    static let november = AssessmentPeriod("2026-11")!
+
+    /// Housing answers one ticket well; transport never signs its one.
+    static func history(_ t: TestDatabase, _ city: TestCity) async throws -> (good: Int64, unsigned: Int64) {
+        let good = try await t.store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.agent).ticket.state.id
+        let unsigned = try await t.store.createTicket(TestCity.draft(title: "公交站牌倒了"), centerId: city.center.id, by: city.agent).ticket.state.id
+        let steps: [(ActionInput, Int64, Actor)] = [
+            (ActionInput(code: .dispatch, mainUnitId: city.housing.id), good, city.agent),
+            (ActionInput(code: .dispatch, mainUnitId: city.transport.id), unsigned, city.agent),
+            (ActionInput(code: .sign), good, city.housingHandler),
+            (ActionInput(code: .contactRequester, note: "已电话联系"), good, city.housingHandler),
+            (ActionInput(code: .reply, note: "路灯已修复"), good, city.housingHandler),
+            (ActionInput(code: .review, approve: true), good, city.supervisor),
+            (ActionInput(code: .evaluate, satisfaction: .satisfied, resolved: true), good, city.supervisor),
+        ]
+        for (input, id, actor) in steps {
+            t.clock.advance(by: 1800)
+            _ = try await t.store.perform(input, onTicket: id, by: actor)
+        }
+        t.clock.advance(by: 3 * 86400)
+        return (good, unsigned)
+    }
+
+    @Test("units are scored from their tickets' histories, ranked by kind, and each number opens its tickets", arguments: Backend.available)
+    func live(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let (good, unsigned) = try await Self.history(t, city)
+            let report = try await t.store.assessmentReport(period: Self.november, for: city.supervisor)
+            let housing = try #require(report.result(city.housing.id))
+            #expect(housing.value("volume")?.value == 1)
+            #expect(housing.value("onTimeSigning")?.value == 1 && housing.value("response")?.value == 1)
+            #expect(housing.value("satisfaction")?.value == 1 && housing.value("callback")?.value == 1)
+            let transport = try #require(report.result(city.transport.id))
+            #expect(transport.value("volume")?.value == 1)
+            #expect(transport.value("onTimeSigning")?.numerator == 0 && transport.value("onTimeSigning")?.denominator == 1)
+            #expect(report.result(city.district.id)?.hasTickets == false)
+            let departments = try #require(report.groups.first { $0.name == UnitKind.department.label })
+            #expect(departments.ranking.entries.map(\.unitId) == [city.housing.id, city.transport.id])
+            #expect(departments.ranking.withoutTickets == [city.section.id])
+            #expect(report.groups.contains { $0.name == UnitKind.district.label && $0.ranking.withoutTickets == [city.district.id] })
+
+            let drill = try await t.store.assessmentDrillDown(period: Self.november, unitId: city.transport.id, indicatorCode: "onTimeSigning",
+                                                             for: city.supervisor)
+            #expect(drill.numerator.isEmpty && drill.denominator.map(\.state.id) == [unsigned])
+            let satisfied = try await t.store.assessmentDrillDown(period: Self.november, unitId: city.housing.id, indicatorCode: "satisfaction",
+                                                                 for: city.admin)
+            #expect(satisfied.numerator.map(\.state.id) == [good])
+
+            // Nobody outside the center's assessors sees it; an unknown indicator or unit is refused.
+            for actor in [city.housingHandler, city.agent] {
+                #expect(await #expect(throws: HotlineError.self) {
+                    try await t.store.assessmentReport(period: Self.november, for: actor)
+                }?.httpStatus == 403)
+            }
+            #expect(await #expect(throws: HotlineError.self) {
+                try await t.store.assessmentDrillDown(period: Self.november, unitId: city.housing.id, indicatorCode: "nope", for: city.admin)
+            }?.httpStatus == 400)
+            #expect(await #expect(throws: HotlineError.self) {
+                try await t.store.assessmentDrillDown(period: Self.november, unitId: city.otherDepartment.id, indicatorCode: "volume", for: city.admin)
+            }?.httpStatus == 404)
+            // Another center's assessors see their own center only.
+            let other = try await t.store.assessmentReport(period: Self.november, for: city.otherAdmin)
+            #expect(other.result(city.housing.id) == nil)
+        }
+    }
+
+    @Test("a scheme is checked before it is saved; a published result stays as it was frozen", arguments: Backend.available)
+    func schemesAndPublications(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            _ = try await Self.history(t, city)
+            var heavy = AssessmentScheme.standard
+            heavy.indicators[1].scoring.weight = 50
+            #expect(await #expect(throws: HotlineError.self) { try await t.store.saveAssessmentScheme(heavy, by: city.admin) }?.httpStatus == 400)
+            #expect(try await t.store.assessmentScheme(centerId: city.center.id) == .standard)
+            #expect(await #expect(throws: HotlineError.self) {
+                try await t.store.saveAssessmentScheme(.standard, by: city.supervisor)
+            }?.httpStatus == 403)
+
+            let first = try await t.store.publishAssessment(period: Self.november, by: city.admin)
+            #expect(first.publishedVersion == 1 && first.scheme.version == 1)
+            let scoreThen = first.result(city.transport.id)?.score
+
+            // Signing now weighs nothing and response everything: the live score moves, the published one does not.
+            var reweighed = AssessmentScheme.standard
+            for index in reweighed.indicators.indices { reweighed.indicators[index].scoring.weight = 0 }
+            let response = try #require(reweighed.indicators.firstIndex { $0.code == "response" })
+            reweighed.indicators[response].scoring.weight = 100
+            let saved = try await t.store.saveAssessmentScheme(reweighed, by: city.admin)
+            #expect(saved.version == 2)
+            let live = try await t.store.assessmentReport(period: Self.november, for: city.admin)
+            #expect(live.scheme.version == 2 && live.result(city.housing.id)?.score == 100)
+            #expect(try await t.store.publishedAssessment(period: Self.november, for: city.auditor)?.result(city.transport.id)?.score == scoreThen)
+
+            let second = try await t.store.publishAssessment(period: Self.november, by: city.admin)
+            #expect(second.publishedVersion == 2 && second.scheme.version == 2)
+            #expect(try await t.store.publishedAssessment(period: Self.november, version: 1, for: city.admin) == first)
+            #expect(try await t.store.publishedAssessment(period: AssessmentPeriod("2026-10")!, for: city.admin) == nil)
+            // Each publication is an event of the audit chain, which still verifies.
+            #expect(try await t.store.verifyAuditChain().broken == nil)
+        }
+    }
+}
