@@ -44,7 +44,7 @@ struct APIService: APIProtocol {
             "rejectReason": labels(RejectReason.self), "satisfaction": labels(Satisfaction.self),
             "supervisionLevel": labels(SupervisionLevel.self), "supervisionMethod": labels(SupervisionMethod.self),
             "action": labels(ActionCode.self), "deadlineUnit": labels(DeadlineUnit.self), "dueState": labels(DueState.self),
-            "calendarDayKind": labels(CalendarDayKind.self), "workQueue": labels(WorkQueue.self), "permission": labels(Permission.self),
+            "calendarDayKind": labels(CalendarDayKind.self), "workQueue": labels(WorkQueue.self), "permission": labels(Permission.self), "measure": labels(Measure.self),
         ]
         return .ok(.init(body: .json(.init(additionalProperties: all))))
     }
