@@ -95,6 +95,10 @@ struct TicketStories {
                     break
                 }
                 try await act(ActionInput(code: .sign), by: handler, after: 40)
+                // Most units call the requester back within the day (响应); a few forget, and the response rate shows it.
+                if random.next(upTo: 10) < 8 {
+                    try await act(ActionInput(code: .contactRequester, note: "已电话联系诉求人，了解具体情况"), by: handler, after: 20 + random.next(upTo: 200))
+                }
                 var replier = handler
                 if main.kind == .district && (ending == .subDispatched || i % 3 == 0),
                     let street = townships.first(where: { $0.parentId == main.id }), let streetHandler = handlers[street.id] {

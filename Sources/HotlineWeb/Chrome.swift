@@ -27,6 +27,7 @@ enum Chrome {
         NavItem(key: "navModels", href: "/admin/models", permission: .manageModels),
         NavItem(key: "navKeys", href: "/admin/keys", permission: .manageIntegrations),
         NavItem(key: "navTickets", href: "/tickets", permission: .searchTickets),
+        NavItem(key: "navAssessment", href: "/assessment", permission: .viewAssessment),
         NavItem(key: "navKB", href: "/kb", permission: .useKnowledge),
         NavItem(key: "navAudit", href: "/audit", permission: .viewAuditLog),
     ]

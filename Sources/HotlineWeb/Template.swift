@@ -13,6 +13,8 @@ enum Template: String, CaseIterable, Sendable {
     case ticket
     case ticketTable = "ticket-table"
     case audit
+    case assessmentRanking = "assessment/ranking"
+    case assessmentDrill = "assessment/drill"
     case adminUnits = "admin/units"
     case adminUsers = "admin/users"
     case adminCategories = "admin/categories"

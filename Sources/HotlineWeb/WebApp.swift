@@ -64,6 +64,7 @@ public struct WebApp: Sendable {
         InboxPages(app: self).register(on: staff)
         AdminPages(app: self).register(on: staff)
         KnowledgePages(app: self).register(on: staff)
+        AssessmentPages(app: self).register(on: staff)
     }
 
     var now: Date { clock.now() }

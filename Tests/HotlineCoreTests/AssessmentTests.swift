@@ -29,9 +29,9 @@ struct AssessmentTests {
         return details
     }
 
-    static let tickets: [TicketAssessment] = [
+    static let histories: [(Int64, [AssessmentEvent])] = [
         // 1 (A): signed on time, contacted, replied on time, satisfied and resolved, closed.
-        TicketAssessment(ticketId: 1, events: [
+        (1, [
             dispatch("2026-11-02 09:00", to: 10, signDue: "2026-11-02 11:00", replyDue: "2026-11-09 17:30"),
             at("2026-11-02 10:00", .sign), at("2026-11-02 15:00", .contactRequester), at("2026-11-05 09:00", .reply),
             at("2026-11-06 09:00", .review, approved), at("2026-11-07 09:00", .evaluate, evaluated(.satisfied, resolved: true)),
@@ -39,7 +39,7 @@ struct AssessmentTests {
         ]),
         // 2 (A): signed late, went overdue (one automatic supervision), replied late; the citizen's reasonable
         // dissatisfaction sent it back; the second reply was approved on 11-15 and rated basically satisfied, unresolved.
-        TicketAssessment(ticketId: 2, events: [
+        (2, [
             dispatch("2026-11-03 09:00", to: 10, signDue: "2026-11-03 11:00", replyDue: "2026-11-10 17:30"),
             at("2026-11-03 14:00", .sign), at("2026-11-10 17:30", .markOverdue, ["supervisionCount": ["0", "1"]]),
             at("2026-11-12 09:00", .reply), at("2026-11-12 10:00", .review, approved),
@@ -49,7 +49,7 @@ struct AssessmentTests {
         ]),
         // 3: A asked to return it (denied), asked again (approved: the center took it back) and never signed; then B
         // took it, signed on time and answered on time to a satisfied citizen.
-        TicketAssessment(ticketId: 3, events: [
+        (3, [
             dispatch("2026-11-04 09:00", to: 10, signDue: "2026-11-04 11:00", replyDue: "2026-11-11 17:30"),
             at("2026-11-04 10:00", .requestReturn), at("2026-11-05 09:00", .arbitrateReturn, ["approved": ["false"]]),
             at("2026-11-06 08:00", .requestReturn), at("2026-11-06 08:30", .arbitrateReturn, ["approved": ["true"], "mainUnitId": ["10", ""]]),
@@ -59,23 +59,30 @@ struct AssessmentTests {
             at("2026-11-11 09:00", .evaluate, evaluated(.satisfied, resolved: true)), at("2026-11-11 10:00", .close),
         ]),
         // 4 (A): merged into another: counted nowhere.
-        TicketAssessment(ticketId: 4, events: [
+        (4, [
             dispatch("2026-11-05 09:00", to: 10, signDue: "2026-11-05 11:00", replyDue: "2026-11-12 17:30"), at("2026-11-05 10:00", .merge),
         ]),
         // 5 (S): everything on time, contacted, satisfied, resolved.
-        TicketAssessment(ticketId: 5, events: [
+        (5, [
             dispatch("2026-11-05 09:00", to: 11, signDue: "2026-11-05 11:00", replyDue: "2026-11-12 17:30"),
             at("2026-11-05 10:00", .sign), at("2026-11-05 11:00", .contactRequester), at("2026-11-09 09:00", .reply),
             at("2026-11-09 10:00", .review, approved), at("2026-11-10 09:00", .evaluate, evaluated(.satisfied, resolved: true)),
             at("2026-11-10 10:00", .close),
         ]),
         // 6 (A): dispatched and answered in October, evaluated in November: only November's evaluation counts.
-        TicketAssessment(ticketId: 6, events: [
+        (6, [
             dispatch("2026-10-20 09:00", to: 10, signDue: "2026-10-20 11:00", replyDue: "2026-10-27 17:30"),
             at("2026-10-20 10:00", .sign), at("2026-10-23 09:00", .reply), at("2026-10-26 09:00", .review, approved),
             at("2026-11-02 09:00", .evaluate, evaluated(.satisfied, resolved: true)),
         ]),
     ]
+
+    static let tickets = histories.map { TicketAssessment(ticketId: $0.0, events: $0.1) }
+
+    /// The histories as they stood at `moment`.
+    static func folded(upTo moment: Date) -> [TicketAssessment] {
+        histories.map { TicketAssessment(ticketId: $0.0, events: $0.1.filter { $0.at <= moment }) }
+    }
 
     static func assessment(scheme: AssessmentScheme = .standard, exclusions: Set<AppealExclusion> = []) -> Assessment {
         Assessment(scheme: scheme, period: november, units: units, exclusions: exclusions,
@@ -170,7 +177,14 @@ struct AssessmentTests {
         #expect(ranking.entries.map(\.unitId) == [2, 1, 3, 6, 4, 5, 7, 8, 9, 10, 11])
         #expect(ranking.entries.map(\.rank) == [1, 2, 2, 4, 5, 6, 7, 8, 9, 10, 11])
         #expect(ranking.redList.map(\.unitId) == [2, 1, 3, 6, 4])
-        #expect(ranking.blackList.map(\.unitId) == [5, 7, 8, 9, 10, 11].suffix(5))
+        // Mean 53.2: the red list comes from above it, the black list from below.
+        #expect(ranking.blackList.map(\.unitId) == [7, 8, 9, 10, 11])
+        // A group scoring alike has neither list, whatever its ranks; ties at the black list's cut are all on it.
+        let alike = GroupRanking(groupName: "g", results: (1...6).map { result(Int64($0), 80) })
+        #expect(alike.redList.isEmpty && alike.blackList.isEmpty && alike.entries.allSatisfy { $0.rank == 1 })
+        let tiedAtCut = GroupRanking(groupName: "g", results: [result(1, 90), result(2, 90), result(3, 90), result(4, 10), result(5, 10),
+                                                               result(6, 10), result(7, 10), result(8, 10), result(9, 10)])
+        #expect(tiedAtCut.redList.map(\.unitId) == [1, 2, 3] && tiedAtCut.blackList.map(\.unitId) == [4, 5, 6, 7, 8, 9])
         #expect(ranking.withoutTickets == [12])
         #expect(ranking.entries[0].change == 0 && ranking.entries[1].change == 3 && ranking.entries[2].change == nil)
         // Scores equal to two places tie.
@@ -234,5 +248,16 @@ struct AssessmentTests {
         for bad in ["2026-13", "2026-Q5", "2026-W54", "26-11", "2026-1", "abc", "2026-W00", "2026-11-01"] {
             #expect(AssessmentPeriod(bad) == nil, "\(bad)")
         }
+    }
+
+    @Test("while a period runs, a deadline still ahead counts only once met")
+    func periodStillRunning() {
+        var running = Self.assessment()
+        running.asOf = shanghai("2026-11-09 12:00")
+        let a = running.result(Self.folded(upTo: running.asOf), unitId: 10)
+        // Due 11-09 17:30 but already approved (1) counts; due 11-10, not yet replied (2), waits.
+        #expect(Self.value(a, "onTimeCompletion") == (1, 1, 1))
+        // Signing deadlines all passed by then: 1 on time, 2 late, 3 never signed.
+        #expect(Self.value(a, "onTimeSigning") == (1, 3, 1.0 / 3))
     }
 }

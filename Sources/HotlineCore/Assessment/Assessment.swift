@@ -42,18 +42,21 @@ public struct Assessment: Sendable {
     /// Units assessed, and the tree that rolled-up indicators follow.
     public var units: [UnitRef]
     public var exclusions: Set<AppealExclusion>
+    /// The moment the assessment is made: deadlines after it count only once met (see `Measure.counts`).
+    public var asOf: Date
     /// When a signed turn had to contact the requester by (响应时限), from the working calendar.
     public var contactDue: @Sendable (Assignment) -> Date?
     /// Working days between two moments.
     public var workingDays: @Sendable (Date, Date) -> Double
 
     public init(scheme: AssessmentScheme, period: AssessmentPeriod, units: [UnitRef], exclusions: Set<AppealExclusion> = [],
-                contactDue: @escaping @Sendable (Assignment) -> Date? = { _ in nil },
+                asOf: Date = .distantFuture, contactDue: @escaping @Sendable (Assignment) -> Date? = { _ in nil },
                 workingDays: @escaping @Sendable (Date, Date) -> Double = { $1.timeIntervalSince($0) / 86400 }) {
         self.scheme = scheme
         self.period = period
         self.units = units
         self.exclusions = exclusions
+        self.asOf = asOf
         self.contactDue = contactDue
         self.workingDays = workingDays
     }
@@ -73,7 +76,9 @@ public struct Assessment: Sendable {
     /// The turns of `measure` in the period among `turns`.
     func members(_ measure: Measure, in turns: [Assignment]) -> [Assignment] {
         turns.filter { turn in
-            guard let moment = measure.moment(of: turn, contactDue: contactDue), period.contains(moment) else { return false }
+            guard let moment = measure.moment(of: turn, contactDue: contactDue), period.contains(moment),
+                measure.counts(turn, at: asOf, contactDue: contactDue)
+            else { return false }
             return measure.holds(for: turn, contactDue: contactDue)
         }
     }

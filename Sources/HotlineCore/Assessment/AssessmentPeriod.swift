@@ -82,6 +82,9 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
     /// The period's first moment and the first moment after it.
     public var instants: (start: Date, end: Date) { (start.instant(atMinute: 0), end.instant(atMinute: 0)) }
 
+    /// The code of the ISO week that contains `day`.
+    public static func weekCode(containing day: CivilDate) -> String { weekCode(of: day) }
+
     static func weekCode(of day: CivilDate) -> String {
         let monday = day.adding(days: 1 - day.weekday)
         return AssessmentPeriod(kind: .week, start: monday).code

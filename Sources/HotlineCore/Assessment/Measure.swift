@@ -107,6 +107,18 @@ public enum Measure: String, Labelled {
         }
     }
 
+    /// Whether the turn counts yet at `now`: a deadline still ahead counts only once it has been met (signed,
+    /// or the reply approved), so a period still running does not count what may yet be done on time.
+    public func counts(_ turn: Assignment, at now: Date, contactDue: (Assignment) -> Date?) -> Bool {
+        guard let moment = moment(of: turn, contactDue: contactDue) else { return false }
+        if moment <= now { return true }
+        switch self {
+        case .signDue, .signedOnTime: return turn.signedAt != nil
+        case .replyDue, .repliedOnTime, .closedOfDue, .overdue: return turn.approvedReplyAt != nil
+        default: return true
+        }
+    }
+
     /// Whether a turn placed by `moment` belongs to this measure.
     public func holds(for turn: Assignment, contactDue: (Assignment) -> Date?) -> Bool {
         switch self {

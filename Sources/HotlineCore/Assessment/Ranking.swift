@@ -18,16 +18,24 @@ public struct GroupRanking: Sendable, Hashable, Codable {
     /// How many units the red and black lists name.
     public static let listSize = 5
 
-    /// 红榜: the best `listSize` (all who share the last place on it).
-    public var redList: [Entry] { entries.filter { $0.rank <= Self.listSize } }
+    /// The group's mean score: the red list is drawn from above it, the black list from below, so that a unit
+    /// scoring like most of its group is on neither however the ranks fall.
+    public var mean: Double? {
+        entries.isEmpty ? nil : entries.map(\.score).reduce(0, +) / Double(entries.count)
+    }
 
-    /// 黑榜: the worst `listSize`, never a unit also on the red list.
+    /// 红榜: the best `listSize` ranks among the units above the mean (all who share the last rank on it).
+    public var redList: [Entry] {
+        guard let mean else { return [] }
+        return entries.filter { $0.score > mean && $0.rank <= Self.listSize }
+    }
+
+    /// 黑榜: the worst `listSize` places among the units below the mean (all who share the rank at the cut).
     public var blackList: [Entry] {
-        guard let worst = entries.last?.rank else { return [] }
-        let cut = entries.count - Self.listSize
-        return entries.filter { entry in
-            entry.rank > Self.listSize && (entries.firstIndex(of: entry)! >= cut || entry.rank == worst)
-        }
+        guard let mean else { return [] }
+        let below = entries.filter { $0.score < mean }
+        guard let cut = below.suffix(Self.listSize).first?.rank else { return [] }
+        return below.filter { $0.rank >= cut }
     }
 
     /// Ranks `results` of the group's units; `previous` are last period's ranks by unit.

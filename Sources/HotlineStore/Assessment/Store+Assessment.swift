@@ -96,7 +96,7 @@ extension Store {
             """).all().map(Self.unit(from:))
         let calendar = try await calendar(db)
         let assessment = Assessment(
-            scheme: scheme, period: period, units: units.map(\.ref), exclusions: [],
+            scheme: scheme, period: period, units: units.map(\.ref), exclusions: [], asOf: now,
             contactDue: { turn in
                 // 响应时限: one working day from signing, two hours for an urgent matter (the turn does not know its
                 // urgency, so the working day applies; urgent tickets are rare enough to leave for the scheme to weigh).

@@ -1,0 +1,158 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import Hummingbird
+
+/// 考核排名: the period's ranking of units by group, every number opening the tickets it counts, and publishing.
+struct AssessmentPages {
+    let app: WebApp
+
+    /// The indicators shown as columns: the scored ones, then volume and overdue (the rest are in the API and exports).
+    static func columns(_ scheme: AssessmentScheme) -> [IndicatorDefinition] {
+        scheme.indicators.filter { $0.scoring.weight > 0 || $0.code == "volume" || $0.code == "overdue" }
+    }
+
+    func register(on router: RouterGroup<StaffContext>) {
+        router.get("/assessment") { request, context -> Response in
+            let actor = try app.require(context, .viewAssessment)
+            let period = try Self.period(request.uri.queryParameters.get("period"), now: app.now, english: context.english)
+            let version = request.uri.queryParameters.get("published").flatMap { Int($0) }
+            return try await ranking(context, actor: actor, period: period, publishedVersion: version, flash: nil)
+        }
+        router.post("/assessment/publish") { request, context -> Response in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            let actor = try app.require(context, .manageAssessment)
+            let period = try Self.period(form["period"], now: app.now, english: context.english)
+            let published = try await app.store.publishAssessment(period: period, by: actor)
+            return Pages.redirect("/assessment?period=\(period.code)&published=\(published.publishedVersion ?? 1)")
+        }
+        router.get("/assessment/drill") { request, context -> Response in
+            let actor = try app.require(context, .viewAssessment)
+            let query = request.uri.queryParameters
+            let period = try Self.period(query.get("period"), now: app.now, english: context.english)
+            guard let unitId = query.get("unit").flatMap({ Int64($0) }), let code = query.get("indicator") else {
+                throw WebError.page(status: 400, message: Strings.text("badRequest", english: context.english))
+            }
+            return try await drill(context, actor: actor, period: period, unitId: unitId, code: code)
+        }
+    }
+
+    /// The period asked for, or this month; a malformed one is a 400 page.
+    static func period(_ code: String?, now: Date, english: Bool) throws -> AssessmentPeriod {
+        guard let code, !code.isEmpty else {
+            let today = CivilDate(now)
+            return AssessmentPeriod(String(format: "%04d-%02d", today.year, today.month))!
+        }
+        guard let period = AssessmentPeriod(code) else {
+            throw WebError.page(status: 400, message: Strings.text("badPeriod", english: english))
+        }
+        return period
+    }
+
+    /// A value as the table shows it: a rate in per cent, a count, or days.
+    static func text(_ value: IndicatorValue?, _ indicator: IndicatorDefinition) -> String {
+        guard let value, let number = value.value else { return "—" }
+        switch indicator.formula {
+        case .ratio: return String(format: "%.1f%%", number * 100)
+        case .count: return String(Int(number))
+        case .averageHandlingDays: return String(format: "%.1f", number)
+        }
+    }
+
+    func ranking(_ context: StaffContext, actor: Actor, period: AssessmentPeriod, publishedVersion: Int?, flash: String?) async throws -> Response {
+        let english = context.english
+        let strings = Strings.table(english: english)
+        let latest = try await app.store.publishedAssessment(period: period, for: actor)
+        let report: AssessmentReport
+        if let publishedVersion {
+            guard let frozen = try await app.store.publishedAssessment(period: period, version: publishedVersion, for: actor) else {
+                throw WebError.page(status: 404, message: Strings.text("notFound", english: english))
+            }
+            report = frozen
+        } else {
+            report = try await app.store.assessmentReport(period: period, for: actor)
+        }
+        let columns = Self.columns(report.scheme)
+        let name = { (id: Int64) in report.units[id] ?? "#\(id)" }
+        let groups = report.groups.map { group -> AssessmentPageModel.Group in
+            let red = Set(group.ranking.redList.map(\.unitId))
+            let black = Set(group.ranking.blackList.map(\.unitId))
+            let rows = group.ranking.entries.map { entry -> AssessmentPageModel.Row in
+                let result = report.result(entry.unitId)
+                return AssessmentPageModel.Row(
+                    rank: entry.rank, unit: name(entry.unitId), score: String(format: "%.2f", entry.score),
+                    change: entry.change.map { $0 > 0 ? "↑\($0)" : $0 < 0 ? "↓\(-$0)" : "—" }, red: red.contains(entry.unitId),
+                    black: black.contains(entry.unitId),
+                    cells: columns.map { indicator in
+                        let value = result?.value(indicator.code)
+                        let counts = value?.denominator.map { "\(Int(value?.numerator ?? 0)) / \(Int($0))" } ?? ""
+                        return .init(text: Self.text(value, indicator),
+                                     href: "/assessment/drill?period=\(period.code)&unit=\(entry.unitId)&indicator=\(indicator.code)",
+                                     title: counts)
+                    })
+            }
+            let apart = group.ranking.withoutTickets.map(name).joined(separator: "、")
+            return .init(name: group.name, rows: rows, withoutTickets: apart.isEmpty ? nil : apart)
+        }
+        let published = report.publishedVersion.map { version in
+            String(format: strings["publishedAt"] ?? "%d %@", version, Chrome.time(report.publishedAt ?? app.now))
+        }
+        let model = AssessmentPageModel(
+            chrome: app.chrome(context, path: "/assessment"), period: period.code,
+            previousHref: "/assessment?period=\(period.previous.code)", nextHref: "/assessment?period=\(Self.next(period).code)",
+            columns: columns.map { .init(code: $0.code, name: english ? $0.englishName : $0.name) }, groups: groups,
+            definitions: report.scheme.indicators.map { indicator in
+                .init(name: english ? indicator.englishName : indicator.name, formula: indicator.formulaText(english: english),
+                      weight: indicator.scoring.weight > 0 ? String(format: "%g", indicator.scoring.weight) : "—")
+            },
+            schemeVersion: report.scheme.version, published: published,
+            publishedHref: latest.flatMap { frozen in frozen.publishedVersion.map { "/assessment?period=\(period.code)&published=\($0)" } },
+            viewingPublished: publishedVersion != nil, mayPublish: actor.may(.manageAssessment))
+        return app.pages.render(.assessmentRanking, model)
+    }
+
+    /// The period after `period`, of the same kind.
+    static func next(_ period: AssessmentPeriod) -> AssessmentPeriod {
+        var candidate = period
+        var day = period.end
+        // The next period starts the day this one ends; read its code through a period that contains that day.
+        for _ in 0..<3 {
+            let code: String
+            switch period.kind {
+            case .month: code = String(format: "%04d-%02d", day.year, day.month)
+            case .quarter: code = String(format: "%04d-Q%d", day.year, (day.month + 2) / 3)
+            case .week: code = AssessmentPeriod.weekCode(containing: day)
+            }
+            if let found = AssessmentPeriod(code), found.start == period.end { candidate = found; break }
+            day = day.adding(days: 1)
+        }
+        return candidate
+    }
+
+    func drill(_ context: StaffContext, actor: Actor, period: AssessmentPeriod, unitId: Int64, code: String) async throws -> Response {
+        let english = context.english
+        let scheme = try await app.store.assessmentScheme(centerId: try actor.requireCenter())
+        guard let indicator = scheme.indicators.first(where: { $0.code == code }) else {
+            throw WebError.page(status: 404, message: Strings.text("notFound", english: english))
+        }
+        let (numerator, denominator) = try await app.store.assessmentDrillDown(period: period, unitId: unitId, indicatorCode: code, for: actor)
+        let ref = try await app.reference.snapshot()
+        let rows = { (records: [TicketRecord]) in records.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) } }
+        var lists: [AssessmentDrillPageModel.List] = []
+        switch indicator.formula {
+        case .ratio(let top, let bottom):
+            lists.append(.init(label: top.label(english: english), count: numerator.count, tickets: rows(numerator)))
+            lists.append(.init(label: bottom.label(english: english), count: denominator.count, tickets: rows(denominator)))
+        case .count(let measure):
+            lists.append(.init(label: measure.label(english: english), count: numerator.count, tickets: rows(numerator)))
+        case .averageHandlingDays:
+            lists.append(.init(label: Strings.text("approvedReplies", english: english), count: numerator.count, tickets: rows(numerator)))
+        }
+        let model = AssessmentDrillPageModel(
+            chrome: app.chrome(context, path: "/assessment"),
+            title: "\(ref.unitName(unitId)) · \(english ? indicator.englishName : indicator.name) · \(period.code)",
+            formula: indicator.formulaText(english: english), backHref: "/assessment?period=\(period.code)", lists: lists)
+        return app.pages.render(.assessmentDrill, model)
+    }
+}

@@ -1,0 +1,68 @@
+/// 考核排名: a period's ranking by group, each unit's scored rates (each a link to its tickets), the formulas in words.
+struct AssessmentPageModel: PageModel {
+    /// A column of the ranking table: one indicator.
+    struct Column: TemplateModel {
+        let code: String
+        let name: String
+    }
+
+    /// One indicator's value for one unit: shown as a rate, count or days, opening its tickets.
+    struct Cell: TemplateModel {
+        let text: String
+        let href: String
+        let title: String
+    }
+
+    struct Row: TemplateModel {
+        let rank: Int
+        let unit: String
+        let score: String
+        let change: String?
+        let red: Bool
+        let black: Bool
+        let cells: [Cell]
+    }
+
+    struct Group: TemplateModel {
+        let name: String
+        let rows: [Row]
+        let withoutTickets: String?
+    }
+
+    /// One indicator as the formula table shows it.
+    struct Definition: TemplateModel {
+        let name: String
+        let formula: String
+        let weight: String
+    }
+
+    let chrome: ChromeModel
+    let period: String
+    let previousHref: String
+    let nextHref: String
+    let columns: [Column]
+    let groups: [Group]
+    let definitions: [Definition]
+    let schemeVersion: Int
+    /// Shown on a published result: its version and time.
+    let published: String?
+    let publishedHref: String?
+    let viewingPublished: Bool
+    let mayPublish: Bool
+}
+
+/// The tickets behind one number of the assessment: its numerator's and its denominator's.
+struct AssessmentDrillPageModel: PageModel {
+    /// One list of tickets, as the shared ticket table reads it.
+    struct List: TemplateModel {
+        let label: String
+        let count: Int
+        let tickets: [TicketRowModel]
+    }
+
+    let chrome: ChromeModel
+    let title: String
+    let formula: String
+    let backHref: String
+    let lists: [List]
+}

@@ -1,0 +1,50 @@
+import Foundation
+import HTTPTypes
+import HotlineCore
+import HotlineStore
+import HotlineTestSupport
+import Testing
+
+@Suite("Web: assessment ranking")
+struct WebAssessmentTests {
+    @Test("the ranking shows groups, scores and formulas; each number opens its tickets; publishing freezes it", arguments: Backend.available)
+    func ranking(_ backend: Backend) async throws {
+        try await withAPI(backend) { api in
+            let store = api.t.store
+            let city = api.city
+            let created = try await store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.agent)
+            let id = created.ticket.state.id
+            for (input, actor) in [(ActionInput(code: .dispatch, mainUnitId: city.housing.id), city.agent), (ActionInput(code: .sign), city.housingHandler)] {
+                api.t.clock.advance(by: 600)
+                _ = try await store.perform(input, onTicket: id, by: actor)
+            }
+            let supervisor = Browser(api)
+            try await supervisor.login("supervisor")
+            let page = try await supervisor.get("/assessment?period=2026-11")
+            #expect(page.status == 200)
+            for text in ["考核排名", "2026-11", "市直部门", "市住建局", "及时签收率", "100.0%", "满意数 ÷ 评价数", "本期无工单、不参与排名"] {
+                #expect(page.contains(text), "\(text)")
+            }
+            #expect(!page.contains("发布本期考核结果"), "only the assessment's managers publish")
+            let drill = try await supervisor.get("/assessment/drill?period=2026-11&unit=\(city.housing.id)&indicator=onTimeSigning")
+            #expect(drill.status == 200 && drill.contains(created.ticket.number) && drill.contains("应签收数"))
+            #expect(try await supervisor.get("/assessment?period=2026-13").status == 400)
+            #expect(try await supervisor.get("/assessment/drill?period=2026-11&unit=\(city.housing.id)&indicator=nope").status == 404)
+
+            let unit = Browser(api)
+            try await unit.login("housing")
+            #expect(try await unit.get("/assessment").status == 403)
+
+            let admin = Browser(api)
+            try await admin.login("admin")
+            let before = try await admin.get("/assessment?period=2026-11")
+            #expect(before.contains("发布本期考核结果"))
+            let published = try await admin.post("/assessment/publish", [("_csrf", try #require(before.csrf)), ("period", "2026-11")])
+            #expect(published.status == 303 && published.location == "/assessment?period=2026-11&published=1")
+            let frozen = try await admin.get("/assessment?period=2026-11&published=1")
+            #expect(frozen.status == 200 && frozen.contains("已发布第1版"))
+            #expect(try await admin.post("/assessment/publish", [("_csrf", "forged"), ("period", "2026-11")]).status == 403)
+            #expect(try await admin.get("/assessment?period=2026-11&published=9").status == 404)
+        }
+    }
+}
