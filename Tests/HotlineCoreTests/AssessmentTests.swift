@@ -260,4 +260,16 @@ struct AssessmentTests {
         // Signing deadlines all passed by then: 1 on time, 2 late, 3 never signed.
         #expect(Self.value(a, "onTimeSigning") == (1, 3, 1.0 / 3))
     }
+
+    @Test("docs/indicators.md states every standard indicator's formula and points, and every measure")
+    func documented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/indicators.md"), encoding: .utf8)
+        for indicator in AssessmentScheme.standard.indicators {
+            let formula = indicator.formulaText().components(separatedBy: "；").first!
+            let points = indicator.scoring.weight > 0 ? "| \(Int(indicator.scoring.weight))" : "| —"
+            #expect(doc.contains("| `\(indicator.code)` | \(indicator.name) | \(indicator.englishName) | \(formula) \(points)"), "\(indicator.code)")
+        }
+        for measure in Measure.allCases { #expect(doc.contains("| `\(measure.rawValue)` | \(measure.label) |"), "\(measure)") }
+    }
 }

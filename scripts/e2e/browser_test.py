@@ -30,7 +30,7 @@ DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-subm
         "05b-knowledge-search": "knowledge-search", "17-center-duplicates": "center-duplicates",
         "07-agent-dispatch": "ticket-dispatch", "08-unit-workbench": "unit-workbench", "10-unit-reply": "unit-reply",
         "11-center-desk": "center-desk", "14-citizen-closed": "citizen-closed", "15-admin-calendar": "admin-calendar",
-        "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile"}
+        "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile", "19-assessment-ranking": "assessment-ranking"}
 
 
 class Run:
