@@ -29,11 +29,12 @@ extension APIService {
 
     func getAssessmentDrillDown(_ input: Operations.GetAssessmentDrillDown.Input) async throws -> Operations.GetAssessmentDrillDown.Output {
         let actor = try RequestIdentity.require()
-        let (numerator, denominator) = try await store.assessmentDrillDown(
+        let (numerator, denominator, excluded) = try await store.assessmentDrillDown(
             period: try Self.period(input.path.period), unitId: input.query.unitId, indicatorCode: input.query.indicator, for: actor)
         let now = clock.now()
         return .ok(.init(body: .json(.init(numerator: numerator.map { .init($0, for: actor, now: now) },
-                                           denominator: denominator.map { .init($0, for: actor, now: now) }))))
+                                           denominator: denominator.map { .init($0, for: actor, now: now) },
+                                           excludedOnAppeal: excluded.map { .init($0, for: actor, now: now) }))))
     }
 
     func getPublishedAssessment(_ input: Operations.GetPublishedAssessment.Input) async throws -> Operations.GetPublishedAssessment.Output {
@@ -46,6 +47,34 @@ extension APIService {
     func publishAssessment(_ input: Operations.PublishAssessment.Input) async throws -> Operations.PublishAssessment.Output {
         let report = try await store.publishAssessment(period: try Self.period(input.path.period), by: try RequestIdentity.require())
         return .created(.init(body: .json(.init(report))))
+    }
+}
+
+extension APIService {
+    func listAppeals(_ input: Operations.ListAppeals.Input) async throws -> Operations.ListAppeals.Output {
+        let appeals = try await store.appeals(period: try Self.period(input.path.period), for: try RequestIdentity.require())
+        return .ok(.init(body: .json(appeals.map(Components.Schemas.Appeal.init))))
+    }
+
+    func fileAppeal(_ input: Operations.FileAppeal.Input) async throws -> Operations.FileAppeal.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let appeal = try await store.fileAppeal(period: try Self.period(input.path.period), ticketId: body.ticketId, indicatorCode: body.indicator,
+                                                reason: body.reason, by: try RequestIdentity.require())
+        return .created(.init(body: .json(.init(appeal))))
+    }
+
+    func decideAppeal(_ input: Operations.DecideAppeal.Input) async throws -> Operations.DecideAppeal.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let appeal = try await store.decideAppeal(id: input.path.id, approve: body.approve, note: body.note ?? "", by: try RequestIdentity.require())
+        return .ok(.init(body: .json(.init(appeal))))
+    }
+}
+
+extension Components.Schemas.Appeal {
+    init(_ appeal: Appeal) {
+        self.init(id: appeal.id, unitId: appeal.unitId, ticketId: appeal.ticketId, period: appeal.period, indicator: appeal.indicatorCode,
+                  reason: appeal.reason, status: convert(appeal.status), statusLabel: appeal.status.label, createdAt: appeal.createdAt,
+                  decidedAt: appeal.decidedAt, decisionNote: appeal.decisionNote)
     }
 }
 

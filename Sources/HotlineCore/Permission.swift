@@ -43,6 +43,10 @@ public enum Permission: String, CaseIterable, Sendable {
     case viewAssessment
     /// 考核管理: edit the indicator scheme and publish a period's results.
     case manageAssessment
+    /// 申诉审核: approve or deny a unit's appeal against an assessment count.
+    case decideAppeals
+    /// 考核申诉: see the own unit's assessment and appeal a count against it.
+    case appealAssessment
     /// Import a city's past tickets.
     case importTickets
     /// 工作台: sign in to the staff pages (integration accounts use the API only).
@@ -68,9 +72,9 @@ extension Role {
             [.recordTickets, .dispatchTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge]
         case .centerSupervisor:
             [.recordTickets, .dispatchTickets, .superviseTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge,
-             .viewModels, .viewAssessment]
+             .viewModels, .viewAssessment, .decideAppeals]
         case .unitHandler, .unitAdmin:
-            [.handleTickets, .revealIdentity, .searchTickets, .useKnowledge]
+            [.handleTickets, .revealIdentity, .searchTickets, .useKnowledge, .appealAssessment]
         case .kbEditor:
             [.editKnowledge, .useKnowledge, .readKnowledgeDrafts, .searchTickets]
         case .admin:
@@ -166,6 +170,8 @@ extension Permission: Labelled {
         case .importTickets: "导入历史工单"
         case .viewAssessment: "查看考核"
         case .manageAssessment: "管理考核"
+        case .decideAppeals: "审核考核申诉"
+        case .appealAssessment: "提出考核申诉"
         case .useStaffPages: "登录工作台"
         case .integrate: "系统对接"
         }
@@ -195,6 +201,8 @@ extension Permission: Labelled {
         case .importTickets: "import tickets"
         case .viewAssessment: "view the assessment"
         case .manageAssessment: "manage the assessment"
+        case .decideAppeals: "decide assessment appeals"
+        case .appealAssessment: "appeal an assessment count"
         case .useStaffPages: "sign in to the staff pages"
         case .integrate: "integrate"
         }

@@ -84,6 +84,8 @@ public enum ActionCode: String, Labelled {
     case supervise, markDifficult, markDueSoon, markOverdue, markSignOverdue, revealIdentity
     /// Not about one ticket: a center published a period's assessment (the audit chain records it).
     case publishAssessment
+    /// A unit appealed the ticket's count in an assessment indicator (申诉), and the center's decision on it (销号 or not).
+    case appealAssessment, decideAppeal
 
     /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
     public static let clientActions: [ActionCode] = [
@@ -121,6 +123,8 @@ public enum ActionCode: String, Labelled {
         case .markSignOverdue: "签收超期"
         case .revealIdentity: "查看诉求人信息"
         case .publishAssessment: "发布考核结果"
+        case .appealAssessment: "考核申诉"
+        case .decideAppeal: "申诉审核"
         }
     }
 
@@ -153,6 +157,8 @@ public enum ActionCode: String, Labelled {
         case .markSignOverdue: "Sign overdue"
         case .revealIdentity: "Reveal identity"
         case .publishAssessment: "Publish assessment"
+        case .appealAssessment: "Appeal assessment"
+        case .decideAppeal: "Decide appeal"
         }
     }
 

@@ -188,7 +188,7 @@ enum Migrations {
                 "CREATE INDEX tickets_ended ON tickets(updated_at) WHERE status IN ('closed', 'rejected', 'merged')",
             ]
         },
-        Migration(version: 8, name: "assessment schemes and published results") { d in
+        Migration(version: 8, name: "assessment schemes, published results and appeals") { d in
             [
                 """
                 CREATE TABLE assessment_schemes (center_id BIGINT NOT NULL REFERENCES units(id), version BIGINT NOT NULL,
@@ -199,6 +199,13 @@ enum Migrations {
                   version BIGINT NOT NULL, scheme_version BIGINT NOT NULL, result TEXT NOT NULL, published_at BIGINT NOT NULL,
                   published_by BIGINT, UNIQUE (center_id, period, version))
                 """,
+                """
+                CREATE TABLE assessment_appeals (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id),
+                  unit_id BIGINT NOT NULL REFERENCES units(id), ticket_id BIGINT NOT NULL REFERENCES tickets(id), period TEXT NOT NULL,
+                  indicator_code TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL, created_by BIGINT, created_at BIGINT NOT NULL,
+                  decided_by BIGINT, decided_at BIGINT, decision_note TEXT)
+                """,
+                "CREATE INDEX assessment_appeals_period ON assessment_appeals(center_id, period, status)",
                 // Tickets by deadline, to find those an assessment period counts.
                 "CREATE INDEX tickets_center_reply_due ON tickets(center_id, reply_due_at)",
                 "CREATE INDEX tickets_center_updated ON tickets(center_id, updated_at)",

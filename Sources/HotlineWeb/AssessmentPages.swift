@@ -27,8 +27,31 @@ struct AssessmentPages {
             let published = try await app.store.publishAssessment(period: period, by: actor)
             return Pages.redirect("/assessment?period=\(period.code)&published=\(published.publishedVersion ?? 1)")
         }
+        router.get("/assessment/mine") { request, context -> Response in
+            let actor = try app.require(context, .appealAssessment)
+            let period = try Self.period(request.uri.queryParameters.get("period"), now: app.now, english: context.english)
+            return try await mine(context, actor: actor, period: period)
+        }
+        router.post("/assessment/appeals") { request, context -> Response in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            let actor = try app.require(context, .appealAssessment)
+            let period = try Self.period(form["period"], now: app.now, english: context.english)
+            guard let ticketId = try form.int64("ticketId") else { throw HotlineError.invalid("ticketId", "请选择工单 (choose a ticket)") }
+            _ = try await app.store.fileAppeal(period: period, ticketId: ticketId, indicatorCode: form["indicator"] ?? "", reason: form["reason"] ?? "",
+                                               by: actor)
+            return Pages.redirect("/assessment/mine?period=\(period.code)")
+        }
+        router.post("/assessment/appeals/:id/decision") { request, context -> Response in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            let actor = try app.require(context, .decideAppeals)
+            let appeal = try await app.store.decideAppeal(id: try context.parameters.require("id", as: Int64.self), approve: form.bool("approve") ?? false,
+                                                          note: form["note"] ?? "", by: actor)
+            return Pages.redirect("/assessment?period=\(appeal.period)")
+        }
         router.get("/assessment/drill") { request, context -> Response in
-            let actor = try app.require(context, .viewAssessment)
+            let actor = try app.require(context, .useStaffPages)
             let query = request.uri.queryParameters
             let period = try Self.period(query.get("period"), now: app.now, english: context.english)
             guard let unitId = query.get("unit").flatMap({ Int64($0) }), let code = query.get("indicator") else {
@@ -95,6 +118,8 @@ struct AssessmentPages {
             let apart = group.ranking.withoutTickets.map(name).joined(separator: "、")
             return .init(name: group.name, rows: rows, withoutTickets: apart.isEmpty ? nil : apart)
         }
+        let units = report.units
+        let appeals = try await appealRows(period: period, actor: actor, english: english) { units[$0] ?? "#\($0)" }
         let published = report.publishedVersion.map { version in
             String(format: strings["publishedAt"] ?? "%d %@", version, Chrome.time(report.publishedAt ?? app.now))
         }
@@ -108,7 +133,7 @@ struct AssessmentPages {
             },
             schemeVersion: report.scheme.version, published: published,
             publishedHref: latest.flatMap { frozen in frozen.publishedVersion.map { "/assessment?period=\(period.code)&published=\($0)" } },
-            viewingPublished: publishedVersion != nil, mayPublish: actor.may(.manageAssessment))
+            viewingPublished: publishedVersion != nil, mayPublish: actor.may(.manageAssessment), appeals: appeals)
         return app.pages.render(.assessmentRanking, model)
     }
 
@@ -136,7 +161,8 @@ struct AssessmentPages {
         guard let indicator = scheme.indicators.first(where: { $0.code == code }) else {
             throw WebError.page(status: 404, message: Strings.text("notFound", english: english))
         }
-        let (numerator, denominator) = try await app.store.assessmentDrillDown(period: period, unitId: unitId, indicatorCode: code, for: actor)
+        let (numerator, denominator, excluded) = try await app.store.assessmentDrillDown(period: period, unitId: unitId, indicatorCode: code,
+                                                                                         for: actor)
         let ref = try await app.reference.snapshot()
         let rows = { (records: [TicketRecord]) in records.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) } }
         var lists: [AssessmentDrillPageModel.List] = []
@@ -149,10 +175,58 @@ struct AssessmentPages {
         case .averageHandlingDays:
             lists.append(.init(label: Strings.text("approvedReplies", english: english), count: numerator.count, tickets: rows(numerator)))
         }
+        if !excluded.isEmpty {
+            lists.append(.init(label: Strings.text("excludedOnAppeal", english: english), count: excluded.count, tickets: rows(excluded)))
+        }
+        let deadline = Appeal.deadline(for: period, calendar: try await app.store.calendar())
+        let mayAppeal = actor.may(.appealAssessment) && actor.unitId == unitId && app.now <= deadline && !(numerator + denominator).isEmpty
+        var seen = Set<Int64>()
+        let choices = (numerator + denominator).filter { seen.insert($0.state.id).inserted }.map {
+            AssessmentDrillPageModel.Choice(id: $0.state.id, number: $0.number, title: $0.title)
+        }
         let model = AssessmentDrillPageModel(
-            chrome: app.chrome(context, path: "/assessment"),
+            chrome: app.chrome(context, path: actor.may(.viewAssessment) ? "/assessment" : "/assessment/mine"),
             title: "\(ref.unitName(unitId)) · \(english ? indicator.englishName : indicator.name) · \(period.code)",
-            formula: indicator.formulaText(english: english), backHref: "/assessment?period=\(period.code)", lists: lists)
+            formula: indicator.formulaText(english: english),
+            backHref: actor.may(.viewAssessment) ? "/assessment?period=\(period.code)" : "/assessment/mine?period=\(period.code)", lists: lists,
+            mayAppeal: mayAppeal, period: period.code, indicator: code, choices: choices, appealDeadline: Chrome.time(deadline))
         return app.pages.render(.assessmentDrill, model)
+    }
+
+    /// A period's appeals as rows, with decision forms for whoever decides them.
+    func appealRows(period: AssessmentPeriod, actor: Actor, english: Bool, unitName: (Int64) -> String) async throws -> [AppealRowModel] {
+        let appeals = try await app.store.appeals(period: period, for: actor)
+        let tickets = Dictionary(uniqueKeysWithValues: try await app.store.tickets(ids: appeals.map(\.ticketId), for: actor).map { ($0.state.id, $0) })
+        let scheme = try await app.store.assessmentScheme(centerId: try actor.requireCenter())
+        let names = Dictionary(uniqueKeysWithValues: scheme.indicators.map { ($0.code, english ? $0.englishName : $0.name) })
+        return appeals.map { appeal in
+            AppealRowModel(id: appeal.id, unit: unitName(appeal.unitId), ticketId: appeal.ticketId, number: tickets[appeal.ticketId]?.number ?? "#\(appeal.ticketId)",
+                           indicator: names[appeal.indicatorCode] ?? appeal.indicatorCode, reason: appeal.reason, status: appeal.status.rawValue,
+                           statusLabel: appeal.status.label(english: english), decision: appeal.decisionNote, pending: appeal.status == .pending,
+                           mayDecide: actor.may(.decideAppeals))
+        }
+    }
+
+    /// 本单位考核: the unit's own numbers for the period, each opening its tickets, and its appeals.
+    func mine(_ context: StaffContext, actor: Actor, period: AssessmentPeriod) async throws -> Response {
+        let english = context.english
+        guard let unitId = actor.unitId else { throw WebError.page(status: 403, message: Strings.text("forbidden", english: english)) }
+        let result = try await app.store.unitAssessment(period: period, unitId: unitId, for: actor)
+        let ref = try await app.reference.snapshot()
+        let lines = result.scheme.indicators.map { indicator -> AssessmentUnitPageModel.Line in
+            let value = result.result.value(indicator.code)
+            return .init(name: english ? indicator.englishName : indicator.name, text: Self.text(value, indicator),
+                         counts: value?.denominator.map { "\(Int(value?.numerator ?? 0)) / \(Int($0))" } ?? "",
+                         points: value?.points.map { String(format: "%.2f / %g", $0, indicator.scoring.weight) } ?? "—",
+                         href: "/assessment/drill?period=\(period.code)&unit=\(unitId)&indicator=\(indicator.code)")
+        }
+        let deadline = Appeal.deadline(for: period, calendar: try await app.store.calendar())
+        let model = AssessmentUnitPageModel(
+            chrome: app.chrome(context, path: "/assessment/mine"), period: period.code,
+            previousHref: "/assessment/mine?period=\(period.previous.code)", nextHref: "/assessment/mine?period=\(Self.next(period).code)",
+            unit: ref.unitName(unitId), score: result.result.score.map { String(format: "%.2f", $0) }, lines: lines,
+            appeals: try await appealRows(period: period, actor: actor, english: english) { ref.unitName($0) },
+            appealDeadline: Chrome.time(deadline))
+        return app.pages.render(.assessmentUnit, model)
     }
 }

@@ -28,6 +28,7 @@ enum Chrome {
         NavItem(key: "navKeys", href: "/admin/keys", permission: .manageIntegrations),
         NavItem(key: "navTickets", href: "/tickets", permission: .searchTickets),
         NavItem(key: "navAssessment", href: "/assessment", permission: .viewAssessment),
+        NavItem(key: "navMyAssessment", href: "/assessment/mine", permission: .appealAssessment),
         NavItem(key: "navKB", href: "/kb", permission: .useKnowledge),
         NavItem(key: "navAudit", href: "/audit", permission: .viewAuditLog),
     ]

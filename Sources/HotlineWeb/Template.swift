@@ -15,6 +15,8 @@ enum Template: String, CaseIterable, Sendable {
     case audit
     case assessmentRanking = "assessment/ranking"
     case assessmentDrill = "assessment/drill"
+    case assessmentUnit = "assessment/unit"
+    case assessmentAppeals = "assessment/appeals"
     case adminUnits = "admin/units"
     case adminUsers = "admin/users"
     case adminCategories = "admin/categories"

@@ -58,6 +58,20 @@ struct AssessmentAPITests {
             let saved = try await api.send(.put, "/api/v1/assessment/scheme", token: admin, body: body)
             #expect(saved.status == 200 && saved.json["version"].int == 2)
 
+            // An appeal over HTTP: filed by the unit, decided by the supervisor, listed for both.
+            let filed = try await api.send(.post, "/api/v1/assessment/2026-11/appeals", token: housing,
+                                           json: ["ticketId": .int(id), "indicator": "onTimeSigning", "reason": "系统故障未收到提醒"])
+            #expect(filed.status == 201 && filed.json["status"] == "pending" && filed.json["statusLabel"] == "待审核")
+            let appealId = try #require(filed.json["id"].int)
+            #expect(try await api.send(.post, "/api/v1/assessment/2026-11/appeals", token: housing,
+                                       json: ["ticketId": .int(id), "indicator": "onTimeSigning", "reason": "再来一次"]).status == 409)
+            #expect(try await api.send(.post, "/api/v1/assessment/appeals/\(appealId)/decision", token: housing, json: ["approve": true]).status == 403)
+            let decided = try await api.send(.post, "/api/v1/assessment/appeals/\(appealId)/decision", token: supervisor, json: ["approve": true])
+            #expect(decided.status == 200 && decided.json["status"] == "approved")
+            #expect(try await api.send(.get, "/api/v1/assessment/2026-11/appeals", token: housing).json.array.count == 1)
+            let excluded = try await api.send(.get, "/api/v1/assessment/2026-11/drilldown?unitId=\(city.housing.id)&indicator=onTimeSigning", token: housing)
+            #expect(excluded.status == 200 && excluded.json["excludedOnAppeal"].array.map { $0["id"].int } == [id])
+
             let published = try await api.send(.post, "/api/v1/assessment/2026-11/publications", token: admin)
             #expect(published.status == 201 && published.json["publishedVersion"].int == 1)
             #expect(try await api.send(.post, "/api/v1/assessment/2026-11/publications", token: supervisor).status == 403)

@@ -22,7 +22,7 @@ struct WebAssessmentTests {
             try await supervisor.login("supervisor")
             let page = try await supervisor.get("/assessment?period=2026-11")
             #expect(page.status == 200)
-            for text in ["考核排名", "2026-11", "市直部门", "市住建局", "及时签收率", "100.0%", "满意数 ÷ 评价数", "本期无工单、不参与排名"] {
+            for text in ["考核排名", "2026-11", "市直部门", "市住建局", "及时签收率", "100.0%", "满意数 ÷ 评价数", "本期无工单、不参与排名", "本期暂无申诉"] {
                 #expect(page.contains(text), "\(text)")
             }
             #expect(!page.contains("发布本期考核结果"), "only the assessment's managers publish")
@@ -34,6 +34,24 @@ struct WebAssessmentTests {
             let unit = Browser(api)
             try await unit.login("housing")
             #expect(try await unit.get("/assessment").status == 403)
+            // The unit sees its own numbers and appeals one; the supervisor approves; the ticket leaves that indicator.
+            let mine = try await unit.get("/assessment/mine?period=2026-11")
+            #expect(mine.status == 200 && mine.contains("本单位考核") && mine.contains("及时签收率"))
+            let own = try await unit.get("/assessment/drill?period=2026-11&unit=\(city.housing.id)&indicator=onTimeSigning")
+            #expect(own.status == 200 && own.contains("提出申诉"))
+            #expect(try await unit.get("/assessment/drill?period=2026-11&unit=\(city.transport.id)&indicator=volume").status == 403)
+            let filed = try await unit.post("/assessment/appeals", [("_csrf", try #require(own.csrf)), ("period", "2026-11"),
+                                                                    ("indicator", "onTimeSigning"), ("ticketId", String(id)), ("reason", "系统故障")])
+            #expect(filed.status == 303 && filed.location == "/assessment/mine?period=2026-11")
+            #expect(try await unit.get("/assessment/mine?period=2026-11").contains("待审核"))
+            let desk = try await supervisor.get("/assessment?period=2026-11")
+            #expect(desk.contains("系统故障") && desk.contains("同意核减"))
+            let appealId = try #require(try await store.appeals(period: AssessmentPeriod("2026-11")!, for: city.supervisor).first?.id)
+            let decided = try await supervisor.post("/assessment/appeals/\(appealId)/decision",
+                                                    [("_csrf", try #require(desk.csrf)), ("approve", "true"), ("note", "第三方评议属实")])
+            #expect(decided.status == 303)
+            let after = try await supervisor.get("/assessment/drill?period=2026-11&unit=\(city.housing.id)&indicator=onTimeSigning")
+            #expect(after.contains("申诉核减（不计入）") && after.contains(created.ticket.number))
 
             let admin = Browser(api)
             try await admin.login("admin")

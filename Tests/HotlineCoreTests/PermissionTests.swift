@@ -27,6 +27,8 @@ import Testing
         .importTickets: [.admin],
         .viewAssessment: [.centerSupervisor, .admin, .auditor],
         .manageAssessment: [.admin],
+        .decideAppeals: [.centerSupervisor],
+        .appealAssessment: [.unitHandler, .unitAdmin],
         .useStaffPages: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor],
     ]
 

@@ -109,4 +109,61 @@ struct AssessmentStoreTests {
             #expect(try await t.store.verifyAuditChain().broken == nil)
         }
     }
+
+    @Test("a unit appeals a count within the window; an approved appeal takes the ticket out of that indicator, audited", arguments: Backend.available)
+    func appeals(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let (good, unsigned) = try await Self.history(t, city)
+            let store = t.store
+            let period = Self.november
+            func status(_ write: @Sendable () async throws -> Void) async -> Int? {
+                await #expect(throws: HotlineError.self) { try await write() }?.httpStatus
+            }
+            #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning", reason: "x",
+                                                                  by: city.agent) } == 403)
+            #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
+                                                                  reason: "不是我们的", by: city.housingHandler) } == 409)
+            #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "nope", reason: "x",
+                                                                  by: city.transportHandler) } == 400)
+            #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning", reason: " ",
+                                                                  by: city.transportHandler) } == 400)
+            let appeal = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
+                                                    reason: "派单时系统故障，承办端未收到提醒", by: city.transportHandler)
+            #expect(appeal.status == .pending && appeal.unitId == city.transport.id)
+            #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
+                                                                  reason: "再次申诉", by: city.transportHandler) } == 409)
+            #expect(try await store.appeals(period: period, for: city.transportHandler).map(\.id) == [appeal.id])
+            #expect(try await store.appeals(period: period, for: city.housingHandler).isEmpty)
+            #expect(try await store.appeals(period: period, for: city.supervisor).map(\.id) == [appeal.id])
+
+            // Pending: still counted. A denial needs a reason; an admin does not decide appeals.
+            #expect(try await store.assessmentReport(period: period, for: city.supervisor).result(city.transport.id)?.value("onTimeSigning")?.denominator == 1)
+            #expect(await status { _ = try await store.decideAppeal(id: appeal.id, approve: false, note: "", by: city.supervisor) } == 400)
+            #expect(await status { _ = try await store.decideAppeal(id: appeal.id, approve: true, note: "", by: city.admin) } == 403)
+            #expect(await status { _ = try await store.decideAppeal(id: appeal.id, approve: true, note: "", by: city.otherAdmin) } == 403)
+            let approved = try await store.decideAppeal(id: appeal.id, approve: true, note: "经第三方评议，系统故障属实", by: city.supervisor)
+            #expect(approved.status == .approved)
+            #expect(await status { _ = try await store.decideAppeal(id: appeal.id, approve: false, note: "改判", by: city.supervisor) } == 409)
+
+            let after = try await store.assessmentReport(period: period, for: city.supervisor).result(city.transport.id)
+            #expect(after?.value("onTimeSigning")?.denominator == 0 && after?.value("onTimeSigning")?.value == nil)
+            #expect(after?.value("volume")?.value == 1, "the appeal excludes the ticket from that indicator only")
+            // The unit sees its own drill-down, with the ticket shown as excluded; not another unit's.
+            let drill = try await store.assessmentDrillDown(period: period, unitId: city.transport.id, indicatorCode: "onTimeSigning",
+                                                           for: city.transportHandler)
+            #expect(drill.denominator.isEmpty && drill.excluded.map(\.state.id) == [unsigned])
+            #expect(await status { _ = try await store.assessmentDrillDown(period: period, unitId: city.housing.id, indicatorCode: "volume",
+                                                                           for: city.transportHandler) } == 403)
+            // Both steps are in the ticket's history and the chain holds.
+            let history = try await store.history(ticketId: unsigned, for: city.supervisor).map(\.action)
+            #expect(history.suffix(2) == [.appealAssessment, .decideAppeal])
+            #expect(try await store.verifyAuditChain().broken == nil)
+
+            // After five working days past the period, appeals are closed.
+            t.clock.advance(by: 30 * 86400)
+            #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: good, indicatorCode: "volume", reason: "晚了",
+                                                                  by: city.housingHandler) } == 409)
+        }
+    }
 }

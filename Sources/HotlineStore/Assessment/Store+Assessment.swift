@@ -96,7 +96,8 @@ extension Store {
             """).all().map(Self.unit(from:))
         let calendar = try await calendar(db)
         let assessment = Assessment(
-            scheme: scheme, period: period, units: units.map(\.ref), exclusions: [], asOf: now,
+            scheme: scheme, period: period, units: units.map(\.ref), exclusions: try await appealExclusions(centerId: centerId, period: period, db),
+            asOf: now,
             contactDue: { turn in
                 // 响应时限: one working day from signing, two hours for an urgent matter (the turn does not know its
                 // urgency, so the working day applies; urgent tickets are rare enough to leave for the scheme to weigh).
@@ -134,21 +135,48 @@ extension Store {
         }
     }
 
-    /// The tickets behind one number of the live assessment: its numerator's and its denominator's (the drill-down).
+    /// One unit's own live result for `period`, with the scheme it is scored by: a unit sees its own, the center's
+    /// assessors any of the center's.
+    public func unitAssessment(period: AssessmentPeriod, unitId: Int64, for actor: Actor) async throws -> (scheme: AssessmentScheme, result: UnitResult) {
+        let centerId = try actor.requireCenter()
+        if !actor.may(.viewAssessment) {
+            guard actor.may(.appealAssessment), actor.unitId == unitId else { try actor.require(.viewAssessment); throw HotlineError.notFound("单位") }
+        }
+        return try await database.read { db in
+            let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
+            guard units.contains(where: { $0.id == unitId }) else { throw HotlineError.notFound("单位") }
+            let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
+            return (assessment.scheme, assessment.result(tickets, unitId: unitId))
+        }
+    }
+
+    /// The tickets behind one number of the live assessment: its numerator's, its denominator's, and those an approved
+    /// appeal took out of it (the drill-down). A unit sees its own numbers; the center's assessors every unit's.
     public func assessmentDrillDown(period: AssessmentPeriod, unitId: Int64, indicatorCode: String, for actor: Actor) async throws
-        -> (numerator: [TicketRecord], denominator: [TicketRecord])
+        -> (numerator: [TicketRecord], denominator: [TicketRecord], excluded: [TicketRecord])
     {
-        let centerId = try actor.require(.viewAssessment).requireCenter()
-        let (numerator, denominator) = try await database.read { db -> ([Int64], [Int64]) in
+        let centerId = try actor.requireCenter()
+        if !actor.may(.viewAssessment) {
+            guard actor.may(.appealAssessment), actor.unitId == unitId else { try actor.require(.viewAssessment); return ([], [], []) }
+        }
+        let (numerator, denominator, excluded) = try await database.read { db -> ([Int64], [Int64], [Int64]) in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
             guard units.contains(where: { $0.id == unitId }) else { throw HotlineError.notFound("单位") }
             guard assessment.scheme.indicators.contains(where: { $0.code == indicatorCode }) else {
                 throw HotlineError.invalid("indicator", "没有这项指标 (no such indicator: \(indicatorCode))")
             }
             let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
-            return assessment.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
+            let counted = assessment.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
+            var unexcluded = assessment
+            unexcluded.exclusions = []
+            let all = unexcluded.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
+            let kept = Set(counted.numerator + counted.denominator)
+            let excluded = assessment.exclusions.filter { $0.indicatorCode == indicatorCode }.map(\.ticketId)
+                .filter { Set(all.numerator + all.denominator).contains($0) && !kept.contains($0) }.sorted()
+            return (counted.numerator, counted.denominator, excluded)
         }
-        return (try await tickets(ids: numerator, for: actor), try await tickets(ids: denominator, for: actor))
+        return (try await tickets(ids: numerator, for: actor), try await tickets(ids: denominator, for: actor),
+                try await tickets(ids: excluded, for: actor))
     }
 
     // MARK: Publishing

@@ -49,6 +49,7 @@ struct AssessmentPageModel: PageModel {
     let publishedHref: String?
     let viewingPublished: Bool
     let mayPublish: Bool
+    let appeals: [AppealRowModel]
 }
 
 /// The tickets behind one number of the assessment: its numerator's and its denominator's.
@@ -60,9 +61,58 @@ struct AssessmentDrillPageModel: PageModel {
         let tickets: [TicketRowModel]
     }
 
+    /// A ticket the viewing unit may appeal, for the form's list.
+    struct Choice: TemplateModel {
+        let id: Int64
+        let number: String
+        let title: String
+    }
+
     let chrome: ChromeModel
     let title: String
     let formula: String
     let backHref: String
     let lists: [List]
+    /// Shown to the unit itself while the period's appeals are open.
+    let mayAppeal: Bool
+    let period: String
+    let indicator: String
+    let choices: [Choice]
+    let appealDeadline: String
+}
+
+/// An appeal as the assessment pages list it, with the supervisor's decision form while it is pending.
+struct AppealRowModel: TemplateModel {
+    let id: Int64
+    let unit: String
+    let ticketId: Int64
+    let number: String
+    let indicator: String
+    let reason: String
+    let status: String
+    let statusLabel: String
+    let decision: String?
+    let pending: Bool
+    let mayDecide: Bool
+}
+
+/// 本单位考核: a unit's own values for a period, each opening its tickets, and its appeals.
+struct AssessmentUnitPageModel: PageModel {
+    struct Line: TemplateModel {
+        let name: String
+        let text: String
+        let counts: String
+        let points: String
+        let href: String
+    }
+
+    let chrome: ChromeModel
+    let period: String
+    let previousHref: String
+    let nextHref: String
+    let unit: String
+    let score: String?
+    let lines: [Line]
+    let appeals: [AppealRowModel]
+    let appealDeadline: String
 }

@@ -1,0 +1,59 @@
+import Foundation
+
+/// An appeal (申诉) by a unit against one ticket counting against it in one indicator of a period — a dissatisfied
+/// rating it could not help, an overdue caused by another party, a redo that was not its fault. A center supervisor
+/// approves or denies it; an approved appeal takes the ticket out of that indicator (销号), and both steps are events
+/// of the ticket's history in the audit chain.
+public struct Appeal: Sendable, Hashable, Codable {
+    public enum Status: String, Labelled {
+        case pending, approved, denied
+
+        public var label: String {
+            switch self {
+            case .pending: "待审核"
+            case .approved: "已核减"
+            case .denied: "未通过"
+            }
+        }
+    }
+
+    public var id: Int64
+    public var centerId: Int64
+    public var unitId: Int64
+    public var ticketId: Int64
+    public var period: String
+    public var indicatorCode: String
+    public var reason: String
+    public var status: Status
+    public var createdAt: Date
+    public var decidedAt: Date?
+    public var decisionNote: String?
+
+    public init(id: Int64, centerId: Int64, unitId: Int64, ticketId: Int64, period: String, indicatorCode: String, reason: String,
+                status: Status, createdAt: Date, decidedAt: Date? = nil, decisionNote: String? = nil) {
+        self.id = id
+        self.centerId = centerId
+        self.unitId = unitId
+        self.ticketId = ticketId
+        self.period = period
+        self.indicatorCode = indicatorCode
+        self.reason = reason
+        self.status = status
+        self.createdAt = createdAt
+        self.decidedAt = decidedAt
+        self.decisionNote = decisionNote
+    }
+
+    /// How many working days after a period ends its appeals may be filed (申诉期).
+    public static let windowWorkingDays = 5
+
+    /// The last moment to appeal `period`: `windowWorkingDays` working days after it ends.
+    public static func deadline(for period: AssessmentPeriod, calendar: WorkingCalendar) -> Date {
+        calendar.addingWorkingDays(windowWorkingDays, to: period.instants.end)
+    }
+
+    /// The reason checked: required, at most 2,000 characters.
+    public static func checkedReason(_ text: String) throws -> String {
+        try Lifecycle.required(text, "reason", max: 2000)
+    }
+}
