@@ -115,7 +115,7 @@ extension Actor {
     /// acts on a citizen's behalf or reads a citizen's identity.
     static let systemPermissions: Set<Permission> = [
         .seeWholeCenter, .searchTickets, .manageOrganisation, .manageReferenceData, .manageIntegrations, .manageModels, .viewModels,
-        .viewUsers, .editKnowledge, .useKnowledge, .viewAuditLog, .importTickets,
+        .viewUsers, .editKnowledge, .useKnowledge, .viewAuditLog, .importTickets, .viewAssessment,
     ]
 
     /// Whether this actor holds `permission`.

@@ -8,6 +8,6 @@ struct HotlineCommand: AsyncParsableCommand {
         abstract: "Hotline 12345 政务服务便民热线平台",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, UserCommand.self, ImportCommand.self, CalendarCommand.self,
-            AuditCommand.self, TrainCommand.self, ModelsCommand.self, EvalCommand.self, BenchCommand.self,
+            AuditCommand.self, TrainCommand.self, ModelsCommand.self, EvalCommand.self, BenchCommand.self, ReportCommand.self,
         ])
 }

@@ -300,6 +300,22 @@ class Test:
         elapsed = self.stop()
         return f"exit status 0 after {elapsed:.1f} s"
 
+    def step6(self):
+        # The month's assessment from the command line, on the data the server left: a header and the demo's units.
+        month = time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))
+        result = subprocess.run([self.args.binary, "report", "kpi", "--period", month, "--format", "csv", "--database-url", self.database_url,
+                                 "--key-file", self.key_file], cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            raise StepFailed(f"hotline report kpi exited {result.returncode}: {result.stderr[-800:]}")
+        lines = result.stdout.splitlines()
+        if not lines or not lines[0].startswith("分组,名次,单位,得分,工单量,及时签收率") or not any("市住房和城乡建设局" in line for line in lines[1:]):
+            raise StepFailed(f"unexpected kpi CSV: {result.stdout[:600]!r}")
+        bad = subprocess.run([self.args.binary, "report", "kpi", "--period", "2026-13", "--database-url", self.database_url,
+                              "--key-file", self.key_file], cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=60)
+        if bad.returncode == 0 or "--period" not in bad.stderr:
+            raise StepFailed(f"a malformed period should be refused with a message about --period: {bad.returncode} {bad.stderr[-300:]!r}")
+        return f"{len(lines) - 1} units in the {month} CSV; a malformed period is refused"
+
     @staticmethod
     def redacted(url):
         return redact(url)
@@ -309,7 +325,8 @@ class Test:
                  ("2. sign in as agent, create a ticket, read it back", self.step2),
                  ("3. SIGTERM: clean shutdown", self.step3),
                  ("4. restart on the same database with --demo: no reseed, ticket still there, /login loads", self.step4),
-                 ("5. SIGTERM again: clean shutdown", self.step5)]
+                 ("5. SIGTERM again: clean shutdown", self.step5),
+                 ("6. hotline report kpi on the same data: the month's assessment as CSV", self.step6)]
         print(f"serve_test: binary {self.args.binary}, database {self.redacted(self.database_url)}, work dir {self.workdir}", flush=True)
         for name, step in steps:
             started = time.monotonic()

@@ -111,8 +111,10 @@ extension Store {
 
     /// The live assessment of `period` for the actor's center: every unit's values and score, ranked in groups by
     /// the kind of unit (区县, 市直部门, 乡镇街道 …).
-    public func assessmentReport(period: AssessmentPeriod, for actor: Actor) async throws -> AssessmentReport {
-        let centerId = try actor.require(.viewAssessment).requireCenter()
+    /// `centerId` names the center for the system (the command line); an account always sees its own.
+    public func assessmentReport(period: AssessmentPeriod, centerId chosen: Int64? = nil, for actor: Actor) async throws -> AssessmentReport {
+        try actor.require(.viewAssessment)
+        guard let centerId = actor.kind == .system ? chosen : try actor.requireCenter() else { throw HotlineError.notFound("热线中心") }
         return try await database.read { db in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
             let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
