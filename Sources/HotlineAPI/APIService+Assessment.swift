@@ -145,7 +145,7 @@ extension Components.Schemas.AssessmentReport {
                       entries: group.ranking.entries.map { .init(unitId: $0.unitId, unitName: name($0.unitId), score: $0.score, rank: $0.rank,
                                                                  change: $0.change) },
                       redList: group.ranking.redList.map(\.unitId), blackList: group.ranking.blackList.map(\.unitId),
-                      withoutTickets: group.ranking.withoutTickets)
+                      withoutTickets: group.ranking.withoutTickets, unscored: group.ranking.unscored)
             },
             publishedVersion: report.publishedVersion, publishedAt: report.publishedAt)
     }

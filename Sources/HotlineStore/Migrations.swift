@@ -206,6 +206,11 @@ enum Migrations {
                   decided_by BIGINT, decided_at BIGINT, decision_note TEXT)
                 """,
                 "CREATE INDEX assessment_appeals_period ON assessment_appeals(center_id, period, status)",
+                // One open or approved appeal of a unit per ticket and indicator, whatever two requests do at once.
+                """
+                CREATE UNIQUE INDEX assessment_appeals_once ON assessment_appeals(center_id, period, unit_id, ticket_id, indicator_code)
+                WHERE status <> 'denied'
+                """,
                 // Tickets by deadline, to find those an assessment period counts.
                 "CREATE INDEX tickets_center_reply_due ON tickets(center_id, reply_due_at)",
                 "CREATE INDEX tickets_center_updated ON tickets(center_id, updated_at)",

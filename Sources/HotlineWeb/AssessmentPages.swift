@@ -116,7 +116,8 @@ struct AssessmentPages {
                     })
             }
             let apart = group.ranking.withoutTickets.map(name).joined(separator: "、")
-            return .init(name: group.name, rows: rows, withoutTickets: apart.isEmpty ? nil : apart)
+            let unscored = group.ranking.unscored.map(name).joined(separator: "、")
+            return .init(name: group.name, rows: rows, withoutTickets: apart.isEmpty ? nil : apart, unscored: unscored.isEmpty ? nil : unscored)
         }
         let units = report.units
         let appeals = try await appealRows(period: period, actor: actor, english: english) { units[$0] ?? "#\($0)" }
@@ -125,7 +126,7 @@ struct AssessmentPages {
         }
         let model = AssessmentPageModel(
             chrome: app.chrome(context, path: "/assessment"), period: period.code,
-            previousHref: "/assessment?period=\(period.previous.code)", nextHref: "/assessment?period=\(Self.next(period).code)",
+            previousHref: "/assessment?period=\(period.previous.code)", nextHref: "/assessment?period=\(period.next.code)",
             columns: columns.map { .init(code: $0.code, name: english ? $0.englishName : $0.name) }, groups: groups,
             definitions: report.scheme.indicators.map { indicator in
                 .init(name: english ? indicator.englishName : indicator.name, formula: indicator.formulaText(english: english),
@@ -135,24 +136,6 @@ struct AssessmentPages {
             publishedHref: latest.flatMap { frozen in frozen.publishedVersion.map { "/assessment?period=\(period.code)&published=\($0)" } },
             viewingPublished: publishedVersion != nil, mayPublish: actor.may(.manageAssessment), appeals: appeals)
         return app.pages.render(.assessmentRanking, model)
-    }
-
-    /// The period after `period`, of the same kind.
-    static func next(_ period: AssessmentPeriod) -> AssessmentPeriod {
-        var candidate = period
-        var day = period.end
-        // The next period starts the day this one ends; read its code through a period that contains that day.
-        for _ in 0..<3 {
-            let code: String
-            switch period.kind {
-            case .month: code = String(format: "%04d-%02d", day.year, day.month)
-            case .quarter: code = String(format: "%04d-Q%d", day.year, (day.month + 2) / 3)
-            case .week: code = AssessmentPeriod.weekCode(containing: day)
-            }
-            if let found = AssessmentPeriod(code), found.start == period.end { candidate = found; break }
-            day = day.adding(days: 1)
-        }
-        return candidate
     }
 
     func drill(_ context: StaffContext, actor: Actor, period: AssessmentPeriod, unitId: Int64, code: String) async throws -> Response {
@@ -223,7 +206,7 @@ struct AssessmentPages {
         let deadline = Appeal.deadline(for: period, calendar: try await app.store.calendar())
         let model = AssessmentUnitPageModel(
             chrome: app.chrome(context, path: "/assessment/mine"), period: period.code,
-            previousHref: "/assessment/mine?period=\(period.previous.code)", nextHref: "/assessment/mine?period=\(Self.next(period).code)",
+            previousHref: "/assessment/mine?period=\(period.previous.code)", nextHref: "/assessment/mine?period=\(period.next.code)",
             unit: ref.unitName(unitId), score: result.result.score.map { String(format: "%.2f", $0) }, lines: lines,
             appeals: try await appealRows(period: period, actor: actor, english: english) { ref.unitName($0) },
             appealDeadline: Chrome.time(deadline))

@@ -80,6 +80,7 @@ enum Strings {
         "blackList": ("黑榜", "Bottom"),
         "noRanked": ("本期无可排名单位", "No unit to rank this period"),
         "withoutTickets": ("本期无工单、不参与排名", "No tickets this period, not ranked"),
+        "unscoredUnits": ("有工单但本期尚无可计分指标、不参与排名", "Tickets but nothing to score yet, not ranked"),
         "indicatorFormulas": ("考核指标与计算公式", "Indicators and formulas"),
         "indicator": ("指标", "Indicator"),
         "formula": ("计算公式", "Formula"),

@@ -49,7 +49,7 @@ struct ReportCommand: AsyncParsableCommand {
             let indicators = report.scheme.indicators
             var rows = [["分组", "名次", "单位", "得分"] + indicators.map(\.name)]
             for group in report.groups {
-                let ranked = group.ranking.entries.map { ($0.unitId, String($0.rank)) } + group.ranking.withoutTickets.map { ($0, "") }
+                let ranked = group.ranking.entries.map { ($0.unitId, String($0.rank)) } + (group.ranking.unscored + group.ranking.withoutTickets).map { ($0, "") }
                 for (unitId, rank) in ranked {
                     let result = report.result(unitId)
                     let values = indicators.map { indicator -> String in

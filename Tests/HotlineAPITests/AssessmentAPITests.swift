@@ -18,9 +18,9 @@ struct AssessmentAPITests {
                 api.t.clock.advance(by: 600)
                 _ = try await store.perform(input, onTicket: id, by: actor)
             }
-            let supervisor = try await api.login("supervisor")
-            let admin = try await api.login("admin")
-            let housing = try await api.login("housing")
+            var supervisor = try await api.login("supervisor")
+            var admin = try await api.login("admin")
+            var housing = try await api.login("housing")
 
             let report = try await api.send(.get, "/api/v1/assessment/2026-11", token: supervisor)
             #expect(report.status == 200)
@@ -58,7 +58,11 @@ struct AssessmentAPITests {
             let saved = try await api.send(.put, "/api/v1/assessment/scheme", token: admin, body: body)
             #expect(saved.status == 200 && saved.json["version"].int == 2)
 
-            // An appeal over HTTP: filed by the unit, decided by the supervisor, listed for both.
+            // An appeal over HTTP, once the month has ended: filed by the unit, decided by the supervisor, listed for both.
+            #expect(try await api.send(.post, "/api/v1/assessment/2026-11/appeals", token: housing,
+                                       json: ["ticketId": .int(id), "indicator": "onTimeSigning", "reason": "太早"]).status == 409)
+            api.t.clock.set(CivilDate("2026-12-02")!.instant(atMinute: 10 * 60))
+            (supervisor, admin, housing) = (try await api.login("supervisor"), try await api.login("admin"), try await api.login("housing"))
             let filed = try await api.send(.post, "/api/v1/assessment/2026-11/appeals", token: housing,
                                            json: ["ticketId": .int(id), "indicator": "onTimeSigning", "reason": "系统故障未收到提醒"])
             #expect(filed.status == 201 && filed.json["status"] == "pending" && filed.json["statusLabel"] == "待审核")

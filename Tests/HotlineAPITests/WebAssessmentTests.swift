@@ -34,7 +34,10 @@ struct WebAssessmentTests {
             let unit = Browser(api)
             try await unit.login("housing")
             #expect(try await unit.get("/assessment").status == 403)
-            // The unit sees its own numbers and appeals one; the supervisor approves; the ticket leaves that indicator.
+            // After the month, the unit sees its own numbers and appeals one; the supervisor approves; the ticket leaves that indicator.
+            api.t.clock.set(CivilDate("2026-12-02")!.instant(atMinute: 10 * 60))
+            try await unit.login("housing")
+            try await supervisor.login("supervisor")
             let mine = try await unit.get("/assessment/mine?period=2026-11")
             #expect(mine.status == 200 && mine.contains("本单位考核") && mine.contains("及时签收率"))
             let own = try await unit.get("/assessment/drill?period=2026-11&unit=\(city.housing.id)&indicator=onTimeSigning")

@@ -157,13 +157,17 @@ struct AssessmentTests {
     func appeal() {
         let plain = Self.assessment()
         #expect(plain.drillDown(Self.tickets, unitId: 10, indicatorCode: "onTimeCompletion") == ([1], [1, 2]))
-        let appealed = Self.assessment(exclusions: [AppealExclusion(ticketId: 2, indicatorCode: "onTimeCompletion")])
+        let appealed = Self.assessment(exclusions: [AppealExclusion(ticketId: 2, indicatorCode: "onTimeCompletion", unitId: 10)])
         let a = appealed.result(Self.tickets, unitId: 10)
         #expect(Self.value(a, "onTimeCompletion") == (1, 1, 1))
         #expect(Self.value(a, "completion") == (2, 2, 1))  // other indicators still count ticket 2
         #expect(abs(a.score! - 58.333) < 0.001)          // + 20
         #expect(appealed.drillDown(Self.tickets, unitId: 10, indicatorCode: "onTimeCompletion") == ([1], [1]))
         #expect(plain.drillDown(Self.tickets, unitId: 10, indicatorCode: "satisfaction") == ([1, 2, 6], [1, 2, 6]))
+        // A's appeal of ticket 3 (which A never signed before returning it) leaves B's count of ticket 3 alone.
+        let third = Self.assessment(exclusions: [AppealExclusion(ticketId: 3, indicatorCode: "onTimeSigning", unitId: 10)])
+        #expect(Self.value(third.result(Self.tickets, unitId: 10), "onTimeSigning") == (1, 2, 0.5))
+        #expect(Self.value(third.result(Self.tickets, unitId: 20), "onTimeSigning") == (1, 1, 1))
     }
 
     @Test("ranking: ties share a rank, the red and black lists, units without tickets apart, change since last period")
@@ -245,7 +249,15 @@ struct AssessmentTests {
         #expect(week.start == CivilDate("2026-11-23") && week.end == CivilDate("2026-11-30") && week.code == "2026-W48")
         #expect(AssessmentPeriod("2026-W01")!.start == CivilDate("2025-12-29") && AssessmentPeriod("2026-W01")!.previous.code == "2025-W52")
         #expect(month.contains(shanghai("2026-11-30 23:59")) && !month.contains(shanghai("2026-12-01 00:00")))
-        for bad in ["2026-13", "2026-Q5", "2026-W54", "26-11", "2026-1", "abc", "2026-W00", "2026-11-01"] {
+        // The first accepted periods have a previous one too (it is not parsed back, so nothing stops there).
+        #expect(AssessmentPeriod("2000-01")!.previous.code == "1999-12" && AssessmentPeriod("2000-Q1")!.previous.code == "1999-Q4")
+        #expect(AssessmentPeriod("2000-W01")!.previous.code == "1999-W52")
+        #expect(month.next.code == "2026-12" && AssessmentPeriod("2026-12")!.next.code == "2027-01" && quarter.next.code == "2027-Q1")
+        #expect(AssessmentPeriod("2026-W53")!.next.code == "2027-W01")
+        // 同比 of a week: the same number a year before, or that year's last week.
+        #expect(AssessmentPeriod("2027-W01")!.yearBefore.code == "2026-W01" && AssessmentPeriod("2026-W53")!.yearBefore.code == "2025-W52")
+        #expect(AssessmentPeriod("2026-Q4")!.yearBefore.code == "2025-Q4")
+        for bad in ["2026-13", "2026-Q5", "2026-W54", "26-11", "2026-1", "abc", "2026-W00", "2026-11-01", "2025-W53"] {
             #expect(AssessmentPeriod(bad) == nil, "\(bad)")
         }
     }
@@ -271,5 +283,29 @@ struct AssessmentTests {
             #expect(doc.contains("| `\(indicator.code)` | \(indicator.name) | \(indicator.englishName) | \(formula) \(points)"), "\(indicator.code)")
         }
         for measure in Measure.allCases { #expect(doc.contains("| `\(measure.rawValue)` | \(measure.label) |"), "\(measure)") }
+    }
+
+    @Test("the appeal window: five working days after the period, counted from the day after it")
+    func appealWindow() {
+        #expect(Appeal.deadline(for: AssessmentPeriod("2026-11")!, calendar: .china) == shanghai("2026-12-07 17:30"))
+        // September 2026 ends before the National Day holiday: 30 September is a working day, then 8 and 9 October …
+        #expect(Appeal.deadline(for: AssessmentPeriod("2026-09")!, calendar: .china) > shanghai("2026-10-08 00:00"))
+    }
+
+    @Test("an evaluation before a redo is not a callback of the new reply; a moved deadline lifts an overdue mark")
+    func redoAndExtension() {
+        let ticket = TicketAssessment(ticketId: 9, events: [
+            Self.dispatch("2026-10-20 09:00", to: 10, signDue: "2026-10-20 11:00", replyDue: "2026-11-10 17:30"),
+            Self.at("2026-10-20 10:00", .sign), Self.at("2026-10-30 09:00", .reply), Self.at("2026-10-30 10:00", .review, Self.approved),
+            Self.at("2026-10-31 09:00", .evaluate, Self.evaluated(.dissatisfied, resolved: false, redo: true)),
+            Self.at("2026-11-11 09:00", .markOverdue, ["supervisionCount": ["0", "1"]]),
+            Self.at("2026-11-11 10:00", .decideExtension, ["approved": ["true"], "replyDueAt": [Self.iso("2026-11-10 17:30"), Self.iso("2026-11-17 17:30")]]),
+            Self.at("2026-11-12 09:00", .reply), Self.at("2026-11-13 09:00", .review, Self.approved),
+        ])
+        let a = Self.assessment().result([ticket], unitId: 10)
+        #expect(Self.value(a, "callback") == (0, 1, 0))      // approved 11-13, not evaluated since
+        #expect(Self.value(a, "onTimeCompletion") == (1, 1, 1))
+        #expect(Self.value(a, "overdue") == (0, nil, 0))     // the extension moved the deadline past the mark
+        #expect(Self.value(a, "supervised") == (0, nil, 0))  // dispatched in October
     }
 }

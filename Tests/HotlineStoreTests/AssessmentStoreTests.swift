@@ -122,6 +122,10 @@ struct AssessmentStoreTests {
             }
             #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning", reason: "x",
                                                                   by: city.agent) } == 403)
+            // Appeals open once the period has ended.
+            #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
+                                                                  reason: "系统故障", by: city.transportHandler) } == 409)
+            t.clock.set(CivilDate("2026-12-02")!.instant(atMinute: 10 * 60))
             #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
                                                                   reason: "不是我们的", by: city.housingHandler) } == 409)
             #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "nope", reason: "x",

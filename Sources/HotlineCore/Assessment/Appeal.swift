@@ -47,9 +47,10 @@ public struct Appeal: Sendable, Hashable, Codable {
     /// How many working days after a period ends its appeals may be filed (申诉期).
     public static let windowWorkingDays = 5
 
-    /// The last moment to appeal `period`: `windowWorkingDays` working days after it ends.
+    /// The last moment to appeal `period`: the end of the `windowWorkingDays`-th working day after it ends (for
+    /// 2026-11, Monday 7 December at the close of office hours: 1, 2, 3, 4 and 7 December).
     public static func deadline(for period: AssessmentPeriod, calendar: WorkingCalendar) -> Date {
-        calendar.addingWorkingDays(windowWorkingDays, to: period.instants.end)
+        calendar.addingWorkingDays(windowWorkingDays, to: period.end.adding(days: -1).instant(atMinute: 0))
     }
 
     /// The reason checked: required, at most 2,000 characters.

@@ -1,13 +1,16 @@
 import Foundation
 
-/// A ticket an approved appeal (申诉销号) takes out of one indicator.
+/// A ticket an approved appeal (申诉销号) takes out of one indicator of the unit that appealed — never out of
+/// another unit's count of the same ticket.
 public struct AppealExclusion: Sendable, Hashable, Codable {
     public var ticketId: Int64
     public var indicatorCode: String
+    public var unitId: Int64
 
-    public init(ticketId: Int64, indicatorCode: String) {
+    public init(ticketId: Int64, indicatorCode: String, unitId: Int64) {
         self.ticketId = ticketId
         self.indicatorCode = indicatorCode
+        self.unitId = unitId
     }
 }
 
@@ -65,7 +68,9 @@ public struct Assessment: Sendable {
     func turns(_ tickets: [TicketAssessment], for unitId: Int64, _ indicator: IndicatorDefinition) -> [Assignment] {
         let paths = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.path) })
         return tickets.lazy.filter { !$0.excluded }.flatMap(\.assignments).filter { turn in
-            guard !exclusions.contains(AppealExclusion(ticketId: turn.ticketId, indicatorCode: indicator.code)) else { return false }
+            guard !exclusions.contains(AppealExclusion(ticketId: turn.ticketId, indicatorCode: indicator.code, unitId: turn.unitId)) else {
+                return false
+            }
             switch indicator.unitOfCount {
             case .mainUnit: return turn.unitId == unitId
             case .rolledUp: return paths[turn.unitId]?.contains(unitId) ?? (turn.unitId == unitId)
@@ -79,7 +84,13 @@ public struct Assessment: Sendable {
             guard let moment = measure.moment(of: turn, contactDue: contactDue), period.contains(moment),
                 measure.counts(turn, at: asOf, contactDue: contactDue)
             else { return false }
-            return measure.holds(for: turn, contactDue: contactDue)
+            // A measure holds only where every measure it narrows holds too (超期件数 leaves out what 应结案数 does).
+            var chain: Measure? = measure
+            while let next = chain {
+                guard next.holds(for: turn, contactDue: contactDue) else { return false }
+                chain = next.narrows
+            }
+            return true
         }
     }
 

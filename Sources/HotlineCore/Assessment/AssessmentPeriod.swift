@@ -56,20 +56,53 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
     /// The period before this one, of the same kind (环比).
     public var previous: AssessmentPeriod {
         switch kind {
-        case .week: return AssessmentPeriod(Self.weekCode(of: start.adding(days: -7)))!
-        case .month: return AssessmentPeriod(String(format: "%04d-%02d", start.adding(days: -1).year, start.adding(days: -1).month))!
-        case .quarter:
-            let last = start.adding(days: -1)
-            return AssessmentPeriod(String(format: "%04d-Q%d", last.year, (last.month + 2) / 3))!
+        case .week: return AssessmentPeriod(kind: .week, start: start.adding(days: -7))
+        case .month: return Self.month(containing: start.adding(days: -1))
+        case .quarter: return Self.quarter(containing: start.adding(days: -1))
         }
     }
 
-    /// The same period a year before (同比).
+    /// The same period a year before (同比): the same month or quarter, or the ISO week of the same number (the last
+    /// week of that year when it has no week 53).
     public var yearBefore: AssessmentPeriod {
         switch kind {
-        case .week: return AssessmentPeriod(Self.weekCode(of: start.adding(days: -364)))!
-        case .month: return AssessmentPeriod(String(format: "%04d-%02d", start.year - 1, start.month))!
-        case .quarter: return AssessmentPeriod(String(format: "%04d-Q%d", start.year - 1, (start.month + 2) / 3))!
+        case .month: return Self.month(containing: CivilDate(year: start.year - 1, month: start.month, day: 1)!)
+        case .quarter: return Self.quarter(containing: CivilDate(year: start.year - 1, month: start.month, day: 1)!)
+        case .week:
+            let number = (start.dayNumber - Self.firstMonday(ofISOYear: isoYear).dayNumber) / 7
+            let monday = Self.firstMonday(ofISOYear: isoYear - 1).adding(days: number * 7)
+            let last = Self.firstMonday(ofISOYear: isoYear).adding(days: -7)
+            return AssessmentPeriod(kind: .week, start: min(monday, last))
+        }
+    }
+
+    /// The year of the week's Thursday (an ISO week belongs to the year that holds its Thursday).
+    var isoYear: Int { start.adding(days: 3).year }
+
+    static func firstMonday(ofISOYear year: Int) -> CivilDate {
+        let january4 = CivilDate(year: year, month: 1, day: 4)!
+        return january4.adding(days: 1 - january4.weekday)
+    }
+
+    static func month(containing day: CivilDate) -> AssessmentPeriod {
+        let first = CivilDate(year: day.year, month: day.month, day: 1)!
+        let next = day.month == 12 ? CivilDate(year: day.year + 1, month: 1, day: 1)! : CivilDate(year: day.year, month: day.month + 1, day: 1)!
+        return AssessmentPeriod(kind: .month, start: first, end: next)
+    }
+
+    static func quarter(containing day: CivilDate) -> AssessmentPeriod {
+        let firstMonth = (day.month - 1) / 3 * 3 + 1
+        let first = CivilDate(year: day.year, month: firstMonth, day: 1)!
+        let next = firstMonth == 10 ? CivilDate(year: day.year + 1, month: 1, day: 1)! : CivilDate(year: day.year, month: firstMonth + 3, day: 1)!
+        return AssessmentPeriod(kind: .quarter, start: first, end: next)
+    }
+
+    /// The period after this one, of the same kind.
+    public var next: AssessmentPeriod {
+        switch kind {
+        case .week: return AssessmentPeriod(kind: .week, start: end)
+        case .month: return Self.month(containing: end)
+        case .quarter: return Self.quarter(containing: end)
         }
     }
 
@@ -82,18 +115,10 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
     /// The period's first moment and the first moment after it.
     public var instants: (start: Date, end: Date) { (start.instant(atMinute: 0), end.instant(atMinute: 0)) }
 
-    /// The code of the ISO week that contains `day`.
-    public static func weekCode(containing day: CivilDate) -> String { weekCode(of: day) }
-
-    static func weekCode(of day: CivilDate) -> String {
-        let monday = day.adding(days: 1 - day.weekday)
-        return AssessmentPeriod(kind: .week, start: monday).code
-    }
-
-    private init(kind: Kind, start: CivilDate) {
+    private init(kind: Kind, start: CivilDate, end: CivilDate? = nil) {
         self.kind = kind
         self.start = start
-        end = start.adding(days: 7)
+        self.end = end ?? start.adding(days: 7)
     }
 
     public static func < (lhs: AssessmentPeriod, rhs: AssessmentPeriod) -> Bool { lhs.start < rhs.start }

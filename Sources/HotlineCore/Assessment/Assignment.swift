@@ -82,7 +82,11 @@ public struct TicketAssessment: Sendable, Equatable {
             default: break
             }
             guard let index = open else { continue }
-            if let due = changed["replyDueAt"]?.last { turns[index].replyDueAt = Self.date(due) ?? turns[index].replyDueAt }
+            if let due = changed["replyDueAt"]?.last, let moved = Self.date(due) {
+                turns[index].replyDueAt = moved
+                // A deadline moved past now (an extension, 疑难件, a redo) lifts an earlier overdue mark.
+                if moved > event.at { turns[index].overdue = false }
+            }
             if let counts = changed["supervisionCount"], let before = Int(counts.first ?? ""), let after = Int(counts.last ?? ""), after > before {
                 turns[index].supervisions += after - before
             }

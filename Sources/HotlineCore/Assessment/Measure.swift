@@ -111,6 +111,8 @@ public enum Measure: String, Labelled {
     /// or the reply approved), so a period still running does not count what may yet be done on time.
     public func counts(_ turn: Assignment, at now: Date, contactDue: (Assignment) -> Date?) -> Bool {
         guard let moment = moment(of: turn, contactDue: contactDue) else { return false }
+        // The response window still open: a turn not yet contacted is not yet a miss.
+        if self == .signed || self == .contactedInTime, turn.contactedAt == nil, let due = contactDue(turn), due > now { return false }
         if moment <= now { return true }
         switch self {
         case .signDue, .signedOnTime: return turn.signedAt != nil
@@ -131,7 +133,8 @@ public enum Measure: String, Labelled {
         case .closedOfDue: turn.closedAt != nil
         case .satisfied: turn.satisfaction == .satisfied || turn.satisfaction == .basicallySatisfied
         case .resolved: turn.resolved == true
-        case .calledBack: turn.evaluatedAt != nil
+        // Evaluated since the reply was last approved: an evaluation before a redo is not a callback of the new reply.
+        case .calledBack: turn.evaluatedAt.map { evaluated in turn.approvedAt.map { evaluated >= $0 } ?? false } ?? false
         case .returnRequested: turn.returnRequests > 0
         case .returnDenied: turn.returnsDenied > 0
         case .extended: turn.extensionsGranted > 0

@@ -15,6 +15,8 @@ public struct GroupRanking: Sendable, Hashable, Codable {
     public var groupName: String
     public var entries: [Entry]
     public var withoutTickets: [Int64]
+    /// Units with tickets but nothing yet to score (every rate over none): not ranked either.
+    public var unscored: [Int64]
     /// How many units the red and black lists name.
     public static let listSize = 5
 
@@ -50,6 +52,7 @@ public struct GroupRanking: Sendable, Hashable, Codable {
             entries.append(Entry(unitId: unitId, score: score, rank: rank, change: previous[unitId].map { $0 - rank }))
         }
         self.entries = entries
-        withoutTickets = results.filter { $0.score == nil }.map(\.unitId).sorted()
+        withoutTickets = results.filter { !$0.hasTickets }.map(\.unitId).sorted()
+        unscored = results.filter { $0.hasTickets && $0.score == nil }.map(\.unitId).sorted()
     }
 }

@@ -22,16 +22,18 @@ extension Store {
     /// The approved appeals of a period: what the assessment leaves out.
     func appealExclusions(centerId: Int64, period: AssessmentPeriod, _ db: any SQLDatabase) async throws -> Set<AppealExclusion> {
         Set(try await db.raw("""
-            SELECT ticket_id, indicator_code FROM assessment_appeals
+            SELECT ticket_id, indicator_code, unit_id FROM assessment_appeals
             WHERE center_id = \(bind: centerId) AND period = \(bind: period.code) AND status = 'approved'
             """).all().map { row in
             AppealExclusion(ticketId: try row.decode(column: "ticket_id", as: Int64.self),
-                            indicatorCode: try row.decode(column: "indicator_code", as: String.self))
+                            indicatorCode: try row.decode(column: "indicator_code", as: String.self),
+                            unitId: try row.decode(column: "unit_id", as: Int64.self))
         })
     }
 
-    /// A unit's appeal against `ticketId` counting against it in `indicatorCode` of `period`. Refused when the
-    /// period's appeal window has closed, the ticket does not count against the unit there, or it is already appealed.
+    /// A unit's appeal against `ticketId` counting against it in `indicatorCode` of `period`. Refused before the
+    /// period has ended, after its appeal window, when the ticket does not count against the unit there, or when the
+    /// unit already appealed it there.
     public func fileAppeal(period: AssessmentPeriod, ticketId: Int64, indicatorCode: String, reason: String, by actor: Actor) async throws
         -> Appeal
     {
@@ -40,21 +42,27 @@ extension Store {
         let reason = try Appeal.checkedReason(reason)
         let at = now
         return try await database.transaction { db in
+            guard at >= period.instants.end else {
+                throw HotlineError(.invalidState, "\(period.code)尚未结束，期末后方可申诉 (appeals open when the period has ended)")
+            }
             guard at <= Appeal.deadline(for: period, calendar: try await self.calendar(db)) else {
                 throw HotlineError(.invalidState, "\(period.code)的申诉期已过 (the appeal window of \(period.code) has closed)")
             }
+            // The ticket's row lock first: two submits of the same appeal take turns, and the second finds the first.
+            guard let row = try await self.ticketRow(ticketId, db, lock: true) else { throw HotlineError.notFound("工单") }
             let (assessment, _) = try await self.assessment(centerId: centerId, period: period, db)
             guard assessment.scheme.indicators.contains(where: { $0.code == indicatorCode }) else {
                 throw HotlineError.invalid("indicator", "没有这项指标 (no such indicator: \(indicatorCode))")
             }
             let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
             let counted = assessment.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
-            guard Set(counted.numerator + counted.denominator).contains(ticketId), let row = try await self.ticketRow(ticketId, db) else {
+            guard Set(counted.numerator + counted.denominator).contains(ticketId) else {
                 throw HotlineError(.invalidState, "该工单不计入本单位本期的这项指标 (the ticket does not count for your unit there)")
             }
             let open = try await db.raw("""
                 SELECT id FROM assessment_appeals WHERE center_id = \(bind: centerId) AND period = \(bind: period.code)
-                  AND ticket_id = \(bind: ticketId) AND indicator_code = \(bind: indicatorCode) AND status <> 'denied'
+                  AND ticket_id = \(bind: ticketId) AND indicator_code = \(bind: indicatorCode) AND unit_id = \(bind: unitId)
+                  AND status <> 'denied'
                 """).first()
             guard open == nil else { throw HotlineError(.invalidState, "该工单已申诉 (already appealed)") }
             guard let inserted = try await db.raw("""

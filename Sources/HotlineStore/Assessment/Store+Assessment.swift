@@ -121,6 +121,7 @@ extension Store {
             let previousTickets = try await self.assessmentTickets(centerId: centerId, period: period.previous, db)
             var previousAssessment = assessment
             previousAssessment.period = period.previous
+            previousAssessment.exclusions = try await self.appealExclusions(centerId: centerId, period: period.previous, db)
             let results = assessment.results(tickets)
             let previous = previousAssessment.results(previousTickets)
             var groups: [AssessmentReport.Group] = []
@@ -177,8 +178,12 @@ extension Store {
                 .filter { Set(all.numerator + all.denominator).contains($0) && !kept.contains($0) }.sorted()
             return (counted.numerator, counted.denominator, excluded)
         }
-        return (try await tickets(ids: numerator, for: actor), try await tickets(ids: denominator, for: actor),
-                try await tickets(ids: excluded, for: actor))
+        // A unit's own turns stay its own even after a return moved the ticket on (the ticket scope no longer shows it
+        // such tickets); they are read unscoped and shown as the viewer may see them (identity masked, or hidden
+        // when confidential).
+        let reader = actor.may(.viewAssessment) ? actor : Actor.system
+        return (try await tickets(ids: numerator, for: reader), try await tickets(ids: denominator, for: reader),
+                try await tickets(ids: excluded, for: reader))
     }
 
     // MARK: Publishing

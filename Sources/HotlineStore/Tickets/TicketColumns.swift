@@ -34,13 +34,10 @@ struct TicketColumn: Sendable {
         })
     }
 
-    /// An optional enum stored as its code or NULL.
+    /// An optional enum stored as its code or NULL; a code this version does not know reads as none, so one old
+    /// row cannot stop a list or the deadline scanner (the required codes are strict).
     static func code<Value: RawRepresentable<String> & Sendable>(_ name: String, _ field: WritableKeyPath<TicketRow, Value?> & Sendable) -> Self {
-        Self(name, field, store: { $0?.rawValue }, load: { (code: String?) in
-            guard let code else { return nil }
-            guard let value = Value(rawValue: code) else { throw Unreadable() }
-            return value
-        })
+        Self(name, field, store: { $0?.rawValue }, load: { (code: String?) in code.flatMap(Value.init(rawValue:)) })
     }
 
     /// A moment stored as milliseconds since 1970.
@@ -58,13 +55,10 @@ struct TicketColumn: Sendable {
         Self(name, field, store: { $0.map(Int64.init) }, load: { (count: Int64?) in count.map { Int($0) } })
     }
 
-    /// Unit ids stored comma-separated ("" for none).
+    /// Unit ids stored comma-separated ("" for none); a part that is not a number is skipped, as before.
     static func ids(_ name: String, _ field: WritableKeyPath<TicketRow, [Int64]> & Sendable) -> Self {
         Self(name, field, store: { $0.map { String($0) }.joined(separator: ",") }, load: { (text: String) in
-            try text.split(separator: ",").map { part in
-                guard let id = Int64(part) else { throw Unreadable() }
-                return id
-            }
+            text.split(separator: ",").compactMap { Int64($0) }
         })
     }
 }

@@ -27,6 +27,7 @@ struct AssessmentPageModel: PageModel {
         let name: String
         let rows: [Row]
         let withoutTickets: String?
+        let unscored: String?
     }
 
     /// One indicator as the formula table shows it.
