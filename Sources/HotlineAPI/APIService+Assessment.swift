@@ -5,13 +5,6 @@ import HotlineStore
 
 /// Assessment (考核): the scheme, live and published results, and the tickets behind each number.
 extension APIService {
-    static func period(_ code: String) throws -> AssessmentPeriod {
-        guard let period = AssessmentPeriod(code) else {
-            throw HotlineError.invalid("period", "考核周期须为 2026-11、2026-Q4 或 2026-W48 的形式 (month, quarter or ISO week)")
-        }
-        return period
-    }
-
     func getAssessmentScheme(_ input: Operations.GetAssessmentScheme.Input) async throws -> Operations.GetAssessmentScheme.Output {
         let actor = try RequestIdentity.require(.viewAssessment)
         return .ok(.init(body: .json(.init(try await store.assessmentScheme(centerId: try actor.requireCenter())))))
@@ -23,14 +16,14 @@ extension APIService {
     }
 
     func getAssessment(_ input: Operations.GetAssessment.Input) async throws -> Operations.GetAssessment.Output {
-        let report = try await store.assessmentReport(period: try Self.period(input.path.period), for: try RequestIdentity.require())
+        let report = try await store.assessmentReport(period: try AssessmentPeriod.parse(input.path.period), for: try RequestIdentity.require())
         return .ok(.init(body: .json(.init(report))))
     }
 
     func getAssessmentDrillDown(_ input: Operations.GetAssessmentDrillDown.Input) async throws -> Operations.GetAssessmentDrillDown.Output {
         let actor = try RequestIdentity.require()
         let (numerator, denominator, excluded) = try await store.assessmentDrillDown(
-            period: try Self.period(input.path.period), unitId: input.query.unitId, indicatorCode: input.query.indicator, for: actor)
+            period: try AssessmentPeriod.parse(input.path.period), unitId: input.query.unitId, indicatorCode: input.query.indicator, for: actor)
         let now = clock.now()
         return .ok(.init(body: .json(.init(numerator: numerator.map { .init($0, for: actor, now: now) },
                                            denominator: denominator.map { .init($0, for: actor, now: now) },
@@ -38,27 +31,27 @@ extension APIService {
     }
 
     func getPublishedAssessment(_ input: Operations.GetPublishedAssessment.Input) async throws -> Operations.GetPublishedAssessment.Output {
-        let period = try Self.period(input.path.period)
+        let period = try AssessmentPeriod.parse(input.path.period)
         guard let report = try await store.publishedAssessment(period: period, version: input.query.version, for: try RequestIdentity.require())
         else { throw HotlineError.notFound("已发布的考核结果") }
         return .ok(.init(body: .json(.init(report))))
     }
 
     func publishAssessment(_ input: Operations.PublishAssessment.Input) async throws -> Operations.PublishAssessment.Output {
-        let report = try await store.publishAssessment(period: try Self.period(input.path.period), by: try RequestIdentity.require())
+        let report = try await store.publishAssessment(period: try AssessmentPeriod.parse(input.path.period), by: try RequestIdentity.require())
         return .created(.init(body: .json(.init(report))))
     }
 }
 
 extension APIService {
     func listAppeals(_ input: Operations.ListAppeals.Input) async throws -> Operations.ListAppeals.Output {
-        let appeals = try await store.appeals(period: try Self.period(input.path.period), for: try RequestIdentity.require())
+        let appeals = try await store.appeals(period: try AssessmentPeriod.parse(input.path.period), for: try RequestIdentity.require())
         return .ok(.init(body: .json(appeals.map(Components.Schemas.Appeal.init))))
     }
 
     func fileAppeal(_ input: Operations.FileAppeal.Input) async throws -> Operations.FileAppeal.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        let appeal = try await store.fileAppeal(period: try Self.period(input.path.period), ticketId: body.ticketId, indicatorCode: body.indicator,
+        let appeal = try await store.fileAppeal(period: try AssessmentPeriod.parse(input.path.period), ticketId: body.ticketId, indicatorCode: body.indicator,
                                                 reason: body.reason, by: try RequestIdentity.require())
         return .created(.init(body: .json(.init(appeal))))
     }

@@ -36,6 +36,13 @@ public struct Actor: Sendable, Hashable {
     /// A citizen proving ownership with the ticket's query code.
     public static let citizen = Actor(kind: .citizen, userId: nil, name: "诉求人", role: nil, unitId: nil, unitPath: [], centerId: nil)
 
+    /// Unit ids from the root to the actor's center, the center last: its tree is what the actor administers or, with
+    /// `seeWholeCenter`, sees. Nil outside every center.
+    public var centerPath: [Int64]? {
+        guard let centerId, let index = unitPath.firstIndex(of: centerId) else { return nil }
+        return Array(unitPath[...index])
+    }
+
     /// Whether this actor may act on what center `centerId` keeps for itself: its own center, or any for the system.
     public func acts(forCenter centerId: Int64) -> Bool {
         kind == .system || (kind == .user && self.centerId == centerId)

@@ -135,6 +135,14 @@ extension Actor {
         return self
     }
 
+    /// This actor if it may read `unitId`'s assessment: the center's assessors any unit's, a unit's own staff (who
+    /// may appeal) their own; else a 403.
+    @discardableResult
+    public func requireSeesAssessment(ofUnit unitId: Int64) throws -> Actor {
+        if may(.appealAssessment) && self.unitId == unitId { return self }
+        return try require(.viewAssessment)
+    }
+
     /// This actor, or a 403 naming what it may not do.
     @discardableResult
     public func require(_ permission: Permission) throws -> Actor {

@@ -63,14 +63,8 @@ struct AssessmentPages {
 
     /// The period asked for, or this month; a malformed one is a 400 page.
     static func period(_ code: String?, now: Date, english: Bool) throws -> AssessmentPeriod {
-        guard let code, !code.isEmpty else {
-            let today = CivilDate(now)
-            return AssessmentPeriod(String(format: "%04d-%02d", today.year, today.month))!
-        }
-        guard let period = AssessmentPeriod(code) else {
-            throw WebError.page(status: 400, message: Strings.text("badPeriod", english: english))
-        }
-        return period
+        guard let code, !code.isEmpty else { return AssessmentPeriod.month(containing: CivilDate(now)) }
+        return try AssessmentPeriod.parse(code)
     }
 
     /// A value as the table shows it: a rate in per cent, a count, or days.
@@ -161,8 +155,10 @@ struct AssessmentPages {
         if !excluded.isEmpty {
             lists.append(.init(label: Strings.text("excludedOnAppeal", english: english), count: excluded.count, tickets: rows(excluded)))
         }
-        let deadline = Appeal.deadline(for: period, calendar: try await app.store.calendar())
-        let mayAppeal = actor.may(.appealAssessment) && actor.unitId == unitId && app.now <= deadline && !(numerator + denominator).isEmpty
+        let calendar = try await app.store.calendar()
+        let deadline = Appeal.deadline(for: period, calendar: calendar)
+        let mayAppeal = actor.may(.appealAssessment) && actor.unitId == unitId && Appeal.isOpen(period, at: app.now, calendar: calendar)
+            && !(numerator + denominator).isEmpty
         var seen = Set<Int64>()
         let choices = (numerator + denominator).filter { seen.insert($0.state.id).inserted }.map {
             AssessmentDrillPageModel.Choice(id: $0.state.id, number: $0.number, title: $0.title)

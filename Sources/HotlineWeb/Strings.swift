@@ -86,7 +86,6 @@ enum Strings {
         "formula": ("计算公式", "Formula"),
         "weight": ("分值", "Points"),
         "scoreRule": ("得分＝各项指标按计分曲线所得分值之和，除以有数据指标的分值之和，折算为百分制。", "Score = the points the indicators earn on their curves, over the points of the indicators with data, on a scale of 100."),
-        "badPeriod": ("考核周期须为 2026-11、2026-Q4 或 2026-W48 的形式", "A period is written 2026-11, 2026-Q4 or 2026-W48"),
         "approvedReplies": ("本期审核通过的答复", "Replies approved in the period"),
         "excludedOnAppeal": ("申诉核减（不计入）", "Excluded on appeal"),
         "navMyAssessment": ("本单位考核", "Our assessment"),

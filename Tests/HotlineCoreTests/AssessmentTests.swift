@@ -196,6 +196,16 @@ struct AssessmentTests {
         #expect(close.entries.map(\.rank) == [1, 1])
     }
 
+    @Test("groups by kind of unit, with last period's ranks for the change")
+    func groupsByKind() {
+        func result(_ id: Int64, _ score: Double?) -> UnitResult { UnitResult(unitId: id, values: [], score: score, hasTickets: score != nil) }
+        let groups = GroupRanking.byKind(Self.units, results: [result(10, 80), result(20, 90), result(11, 70), result(30, nil)],
+                                         previous: [result(10, 95), result(20, 60)])
+        #expect(groups.map(\.groupName) == [UnitKind.department.label, UnitKind.township.label])
+        #expect(groups[0].entries.map(\.unitId) == [20, 10] && groups[0].entries.map(\.change) == [1, -1] && groups[0].withoutTickets == [30])
+        #expect(groups[1].entries.map(\.unitId) == [11] && groups[1].entries[0].change == nil)
+    }
+
     @Test("scoring curves: rising, falling, between points, beyond them, held between floor and cap")
     func curves() {
         let rising = IndicatorDefinition.Scoring(weight: 20, curve: [.init(0.7, 0), .init(1, 1)])
@@ -288,6 +298,10 @@ struct AssessmentTests {
     @Test("the appeal window: five working days after the period, counted from the day after it")
     func appealWindow() {
         #expect(Appeal.deadline(for: AssessmentPeriod("2026-11")!, calendar: .china) == shanghai("2026-12-07 17:30"))
+        let november = AssessmentPeriod("2026-11")!
+        for (moment, open) in [("2026-11-30 23:59", false), ("2026-12-01 00:00", true), ("2026-12-07 17:30", true), ("2026-12-07 17:31", false)] {
+            #expect(Appeal.isOpen(november, at: shanghai(moment), calendar: .china) == open, "\(moment)")
+        }
         // September 2026 ends before the National Day holiday: 30 September is a working day, then 8 and 9 October …
         #expect(Appeal.deadline(for: AssessmentPeriod("2026-09")!, calendar: .china) > shanghai("2026-10-08 00:00"))
     }

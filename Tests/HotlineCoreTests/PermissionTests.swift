@@ -44,6 +44,15 @@ import Testing
         #expect(Permission.allCases.allSatisfy { !Actor.citizen.may($0) })
     }
 
+    @Test func assessmentIsReadByAssessorsAndByTheUnitItself() throws {
+        let handler = Actor.user(id: 1, name: "承办", role: .unitHandler, unitId: 10, unitPath: [1, 10], centerId: 1)
+        let supervisor = Actor.user(id: 2, name: "督办", role: .centerSupervisor, unitId: 1, unitPath: [1], centerId: 1)
+        #expect((try? handler.requireSeesAssessment(ofUnit: 10)) != nil && (try? supervisor.requireSeesAssessment(ofUnit: 10)) != nil)
+        #expect(throws: HotlineError.self) { try handler.requireSeesAssessment(ofUnit: 20) }
+        #expect(handler.centerPath == [1] && Actor.user(id: 3, name: "x", role: .agent, unitId: 5, unitPath: [9, 5], centerId: 5).centerPath == [9, 5])
+        #expect(Actor.system.centerPath == nil)
+    }
+
     @Test func everyRoleHoldsItsMainWork() {
         #expect(Role.allCases.allSatisfy { $0.may($0.mainWork) })
     }

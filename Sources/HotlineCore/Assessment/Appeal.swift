@@ -53,6 +53,11 @@ public struct Appeal: Sendable, Hashable, Codable {
         calendar.addingWorkingDays(windowWorkingDays, to: period.end.adding(days: -1).instant(atMinute: 0))
     }
 
+    /// Whether appeals of `period` may be filed at `now`: from the period's end until its deadline.
+    public static func isOpen(_ period: AssessmentPeriod, at now: Date, calendar: WorkingCalendar) -> Bool {
+        now >= period.instants.end && now <= deadline(for: period, calendar: calendar)
+    }
+
     /// The reason checked: required, at most 2,000 characters.
     public static func checkedReason(_ text: String) throws -> String {
         try Lifecycle.required(text, "reason", max: 2000)

@@ -43,7 +43,9 @@ public struct Assessment: Sendable {
     public var scheme: AssessmentScheme
     public var period: AssessmentPeriod
     /// Units assessed, and the tree that rolled-up indicators follow.
-    public var units: [UnitRef]
+    public let units: [UnitRef]
+    /// Each unit's path from the root, for rolled-up indicators.
+    private let paths: [Int64: [Int64]]
     public var exclusions: Set<AppealExclusion>
     /// The moment the assessment is made: deadlines after it count only once met (see `Measure.counts`).
     public var asOf: Date
@@ -58,6 +60,7 @@ public struct Assessment: Sendable {
         self.scheme = scheme
         self.period = period
         self.units = units
+        paths = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.path) })
         self.exclusions = exclusions
         self.asOf = asOf
         self.contactDue = contactDue
@@ -66,8 +69,7 @@ public struct Assessment: Sendable {
 
     /// The turns an indicator counts for `unitId`, by their unit (rolled up or not), without excluded tickets.
     func turns(_ tickets: [TicketAssessment], for unitId: Int64, _ indicator: IndicatorDefinition) -> [Assignment] {
-        let paths = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.path) })
-        return tickets.lazy.filter { !$0.excluded }.flatMap(\.assignments).filter { turn in
+        tickets.lazy.filter { !$0.excluded }.flatMap(\.assignments).filter { turn in
             guard !exclusions.contains(AppealExclusion(ticketId: turn.ticketId, indicatorCode: indicator.code, unitId: turn.unitId)) else {
                 return false
             }
@@ -81,7 +83,7 @@ public struct Assessment: Sendable {
     /// The turns of `measure` in the period among `turns`.
     func members(_ measure: Measure, in turns: [Assignment]) -> [Assignment] {
         turns.filter { turn in
-            guard let moment = measure.moment(of: turn, contactDue: contactDue), period.contains(moment),
+            guard let moment = measure.moment(of: turn), period.contains(moment),
                 measure.counts(turn, at: asOf, contactDue: contactDue)
             else { return false }
             // A measure holds only where every measure it narrows holds too (超期件数 leaves out what 应结案数 does).
@@ -94,17 +96,35 @@ public struct Assessment: Sendable {
         }
     }
 
+    /// The turns one indicator counts among `turns`: its numerator's, and for a ratio its denominator's (the
+    /// numerator drawn from the denominator, so it is always a part of it).
+    func counted(_ indicator: IndicatorDefinition, in turns: [Assignment]) -> (numerator: [Assignment], denominator: [Assignment]?) {
+        switch indicator.formula {
+        case .count(let measure): return (members(measure, in: turns), nil)
+        case .ratio(let numerator, let denominator):
+            let over = members(denominator, in: turns)
+            return (members(numerator, in: over), over)
+        case .averageHandlingDays: return (approved(turns), nil)
+        }
+    }
+
     /// The ticket ids behind one number: the numerator's and the denominator's members (the drill-down).
     public func drillDown(_ tickets: [TicketAssessment], unitId: Int64, indicatorCode: String) -> (numerator: [Int64], denominator: [Int64]) {
         guard let indicator = scheme.indicators.first(where: { $0.code == indicatorCode }) else { return ([], []) }
-        let turns = turns(tickets, for: unitId, indicator)
-        let ids = { (list: [Assignment]) in Array(Set(list.map(\.ticketId))).sorted() }
-        switch indicator.formula {
-        case .count(let measure): return (ids(members(measure, in: turns)), [])
-        case .ratio(let numerator, let denominator): return (ids(members(numerator, in: turns)), ids(members(denominator, in: turns)))
-        case .averageHandlingDays: return (ids(approved(turns)), [])
-        }
+        let (numerator, denominator) = counted(indicator, in: turns(tickets, for: unitId, indicator))
+        return (Self.ids(numerator), Self.ids(denominator ?? []))
     }
+
+    /// The tickets an approved appeal took out of one number of `unitId`: those it would count without the appeals.
+    public func excludedOnAppeal(_ tickets: [TicketAssessment], unitId: Int64, indicatorCode: String) -> [Int64] {
+        var unappealed = self
+        unappealed.exclusions = []
+        let (numerator, denominator) = unappealed.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
+        let (kept, keptOver) = drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
+        return Array(Set(numerator + denominator).subtracting(kept + keptOver)).sorted()
+    }
+
+    static func ids(_ turns: [Assignment]) -> [Int64] { Array(Set(turns.map(\.ticketId))).sorted() }
 
     func approved(_ turns: [Assignment]) -> [Assignment] {
         turns.filter { turn in turn.approvedAt.map(period.contains) ?? false }
@@ -117,23 +137,18 @@ public struct Assessment: Sendable {
         var possible = 0.0
         var any = false
         for indicator in scheme.indicators {
-            let turns = turns(tickets, for: unitId, indicator)
-            var value = IndicatorValue(code: indicator.code, numerator: 0, denominator: nil, value: nil, points: nil)
+            let (numerator, denominator) = counted(indicator, in: turns(tickets, for: unitId, indicator))
+            var value = IndicatorValue(code: indicator.code, numerator: Double(numerator.count), denominator: denominator.map { Double($0.count) },
+                                       value: nil, points: nil)
             switch indicator.formula {
-            case .count(let measure):
-                value.numerator = Double(members(measure, in: turns).count)
-                value.value = value.numerator
-            case .ratio(let numerator, let denominator):
-                let over = members(denominator, in: turns)
-                value.denominator = Double(over.count)
-                value.numerator = Double(members(numerator, in: over).count)
+            case .count: value.value = value.numerator
+            case .ratio:
+                let over = denominator ?? []
                 value.value = over.isEmpty ? nil : value.numerator / Double(over.count)
                 any = any || !over.isEmpty
             case .averageHandlingDays:
-                let done = approved(turns)
-                value.numerator = Double(done.count)
-                value.value = done.isEmpty ? nil
-                    : done.map { workingDays($0.dispatchedAt, $0.approvedAt!) }.reduce(0, +) / Double(done.count)
+                value.value = numerator.isEmpty ? nil
+                    : numerator.map { workingDays($0.dispatchedAt, $0.approvedAt!) }.reduce(0, +) / Double(numerator.count)
             }
             if indicator.scoring.weight > 0, let measured = value.value {
                 value.points = indicator.scoring.points(for: measured)

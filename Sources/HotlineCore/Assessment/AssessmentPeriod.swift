@@ -84,7 +84,16 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
         return january4.adding(days: 1 - january4.weekday)
     }
 
-    static func month(containing day: CivilDate) -> AssessmentPeriod {
+    /// A period from its code, or a 400 saying how one is written.
+    public static func parse(_ code: String) throws -> AssessmentPeriod {
+        guard let period = AssessmentPeriod(code) else {
+            throw HotlineError.invalid("period", "考核周期须为 2026-11、2026-Q4 或 2026-W48 的形式 (month, quarter or ISO week)")
+        }
+        return period
+    }
+
+    /// The calendar month that holds `day`.
+    public static func month(containing day: CivilDate) -> AssessmentPeriod {
         let first = CivilDate(year: day.year, month: day.month, day: 1)!
         let next = day.month == 12 ? CivilDate(year: day.year + 1, month: 1, day: 1)! : CivilDate(year: day.year, month: day.month + 1, day: 1)!
         return AssessmentPeriod(kind: .month, start: first, end: next)

@@ -95,7 +95,7 @@ public enum Measure: String, Labelled {
     }
 
     /// The moment that places a turn in a period; nil when the turn is not counted at all.
-    public func moment(of turn: Assignment, contactDue: (Assignment) -> Date?) -> Date? {
+    public func moment(of turn: Assignment) -> Date? {
         switch self {
         case .dispatched, .returnRequested, .returnDenied, .extended, .supervised: turn.dispatchedAt
         case .signDue, .signedOnTime: turn.signDueAt
@@ -110,7 +110,7 @@ public enum Measure: String, Labelled {
     /// Whether the turn counts yet at `now`: a deadline still ahead counts only once it has been met (signed,
     /// or the reply approved), so a period still running does not count what may yet be done on time.
     public func counts(_ turn: Assignment, at now: Date, contactDue: (Assignment) -> Date?) -> Bool {
-        guard let moment = moment(of: turn, contactDue: contactDue) else { return false }
+        guard let moment = moment(of: turn) else { return false }
         // The response window still open: a turn not yet contacted is not yet a miss.
         if self == .signed || self == .contactedInTime, turn.contactedAt == nil, let due = contactDue(turn), due > now { return false }
         if moment <= now { return true }

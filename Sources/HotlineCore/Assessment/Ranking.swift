@@ -55,4 +55,16 @@ public struct GroupRanking: Sendable, Hashable, Codable {
         withoutTickets = results.filter { !$0.hasTickets }.map(\.unitId).sorted()
         unscored = results.filter { $0.hasTickets && $0.score == nil }.map(\.unitId).sorted()
     }
+
+    /// The rankings of a center's units grouped by kind (区县, 市直部门, 乡镇街道 …), each with the change since
+    /// `previous` (last period's results, ranked the same way).
+    public static func byKind(_ units: [UnitRef], results: [UnitResult], previous: [UnitResult]) -> [GroupRanking] {
+        UnitKind.allCases.compactMap { kind in
+            let members = Set(units.filter { $0.kind == kind }.map(\.id))
+            guard !members.isEmpty else { return nil }
+            let before = GroupRanking(groupName: kind.label, results: previous.filter { members.contains($0.unitId) })
+            return GroupRanking(groupName: kind.label, results: results.filter { members.contains($0.unitId) },
+                                previous: Dictionary(uniqueKeysWithValues: before.entries.map { ($0.unitId, $0.rank) }))
+        }
+    }
 }

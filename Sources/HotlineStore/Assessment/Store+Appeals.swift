@@ -42,11 +42,10 @@ extension Store {
         let reason = try Appeal.checkedReason(reason)
         let at = now
         return try await database.transaction { db in
-            guard at >= period.instants.end else {
-                throw HotlineError(.invalidState, "\(period.code)尚未结束，期末后方可申诉 (appeals open when the period has ended)")
-            }
-            guard at <= Appeal.deadline(for: period, calendar: try await self.calendar(db)) else {
-                throw HotlineError(.invalidState, "\(period.code)的申诉期已过 (the appeal window of \(period.code) has closed)")
+            guard Appeal.isOpen(period, at: at, calendar: try await self.calendar(db)) else {
+                throw HotlineError(.invalidState, at < period.instants.end
+                    ? "\(period.code)尚未结束，期末后方可申诉 (appeals open when the period has ended)"
+                    : "\(period.code)的申诉期已过 (the appeal window of \(period.code) has closed)")
             }
             // The ticket's row lock first: two submits of the same appeal take turns, and the second finds the first.
             guard let row = try await self.ticketRow(ticketId, db, lock: true) else { throw HotlineError.notFound("工单") }

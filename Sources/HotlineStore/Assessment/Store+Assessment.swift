@@ -98,11 +98,8 @@ extension Store {
         let assessment = Assessment(
             scheme: scheme, period: period, units: units.map(\.ref), exclusions: try await appealExclusions(centerId: centerId, period: period, db),
             asOf: now,
-            contactDue: { turn in
-                // 响应时限: one working day from signing, two hours for an urgent matter (the turn does not know its
-                // urgency, so the working day applies; urgent tickets are rare enough to leave for the scheme to weigh).
-                turn.signedAt.map { calendar.addingWorkingDays(1, to: $0) }
-            },
+            // 响应时限: one working day from signing (the urgent two hours need the turn to know its urgency: not yet).
+            contactDue: { turn in turn.signedAt.map { calendar.addingWorkingDays(1, to: $0) } },
             workingDays: { start, end in Double(calendar.workingMinutes(from: start, to: end)) / Double(calendar.minutesPerDay) })
         return (assessment, units)
     }
@@ -123,16 +120,8 @@ extension Store {
             previousAssessment.period = period.previous
             previousAssessment.exclusions = try await self.appealExclusions(centerId: centerId, period: period.previous, db)
             let results = assessment.results(tickets)
-            let previous = previousAssessment.results(previousTickets)
-            var groups: [AssessmentReport.Group] = []
-            for kind in UnitKind.allCases {
-                let members = Set(units.filter { $0.kind == kind }.map(\.id))
-                guard !members.isEmpty else { continue }
-                let before = GroupRanking(groupName: kind.label, results: previous.filter { members.contains($0.unitId) })
-                let ranks = Dictionary(uniqueKeysWithValues: before.entries.map { ($0.unitId, $0.rank) })
-                groups.append(.init(name: kind.label, ranking: GroupRanking(groupName: kind.label, results: results.filter { members.contains($0.unitId) },
-                                                                            previous: ranks)))
-            }
+            let groups = GroupRanking.byKind(assessment.units, results: results, previous: previousAssessment.results(previousTickets))
+                .map { AssessmentReport.Group(name: $0.groupName, ranking: $0) }
             return AssessmentReport(centerId: centerId, period: period.code, scheme: assessment.scheme,
                                     units: Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.name) }), results: results, groups: groups)
         }
@@ -141,10 +130,7 @@ extension Store {
     /// One unit's own live result for `period`, with the scheme it is scored by: a unit sees its own, the center's
     /// assessors any of the center's.
     public func unitAssessment(period: AssessmentPeriod, unitId: Int64, for actor: Actor) async throws -> (scheme: AssessmentScheme, result: UnitResult) {
-        let centerId = try actor.requireCenter()
-        if !actor.may(.viewAssessment) {
-            guard actor.may(.appealAssessment), actor.unitId == unitId else { try actor.require(.viewAssessment); throw HotlineError.notFound("单位") }
-        }
+        let centerId = try actor.requireSeesAssessment(ofUnit: unitId).requireCenter()
         return try await database.read { db in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
             guard units.contains(where: { $0.id == unitId }) else { throw HotlineError.notFound("单位") }
@@ -158,10 +144,7 @@ extension Store {
     public func assessmentDrillDown(period: AssessmentPeriod, unitId: Int64, indicatorCode: String, for actor: Actor) async throws
         -> (numerator: [TicketRecord], denominator: [TicketRecord], excluded: [TicketRecord])
     {
-        let centerId = try actor.requireCenter()
-        if !actor.may(.viewAssessment) {
-            guard actor.may(.appealAssessment), actor.unitId == unitId else { try actor.require(.viewAssessment); return ([], [], []) }
-        }
+        let centerId = try actor.requireSeesAssessment(ofUnit: unitId).requireCenter()
         let (numerator, denominator, excluded) = try await database.read { db -> ([Int64], [Int64], [Int64]) in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
             guard units.contains(where: { $0.id == unitId }) else { throw HotlineError.notFound("单位") }
@@ -170,13 +153,7 @@ extension Store {
             }
             let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
             let counted = assessment.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
-            var unexcluded = assessment
-            unexcluded.exclusions = []
-            let all = unexcluded.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
-            let kept = Set(counted.numerator + counted.denominator)
-            let excluded = assessment.exclusions.filter { $0.indicatorCode == indicatorCode }.map(\.ticketId)
-                .filter { Set(all.numerator + all.denominator).contains($0) && !kept.contains($0) }.sorted()
-            return (counted.numerator, counted.denominator, excluded)
+            return (counted.numerator, counted.denominator, assessment.excludedOnAppeal(tickets, unitId: unitId, indicatorCode: indicatorCode))
         }
         // A unit's own turns stay its own even after a return moved the ticket on (the ticket scope no longer shows it
         // such tickets); they are read unscoped and shown as the viewer may see them (identity masked, or hidden

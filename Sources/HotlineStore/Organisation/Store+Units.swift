@@ -29,11 +29,10 @@ extension Store {
     // MARK: Administration scope
 
     /// The SQL condition limiting units `u` to the tree of the center `actor` administers (every unit for the system).
-    func administeredUnits(_ actor: Actor, alias: String = "u") throws -> SQLQueryString {
+    func administeredUnits(_ actor: Actor) throws -> SQLQueryString {
         if actor.kind == .system { return "1 = 1" }
-        guard actor.kind == .user, let centerId = actor.centerId, let index = actor.unitPath.firstIndex(of: centerId) else { return "1 = 0" }
-        let prefix = OrgUnit.pathText(Array(actor.unitPath[...index]))
-        return "\(unsafeRaw: alias).path LIKE \(bind: prefix + "%")"
+        guard actor.kind == .user, let path = actor.centerPath else { return "1 = 0" }
+        return "u.path LIKE \(bind: OrgUnit.pathText(path) + "%")"
     }
 
     /// A unit in the tree `actor` administers, read in `db`: any other unit does not exist for the actor (404).

@@ -32,8 +32,8 @@ extension Store {
             // An integration (110 platform, a sub-center) follows the tickets it recorded, not the whole center.
             if role.may(.integrate) { return "t.created_by = \(bind: actor.userId ?? -1)" }
             if role.may(.seeWholeCenter) {
-                guard let centerId = actor.centerId, let center = try await unit(centerId, db) else { return "1 = 0" }
-                return "t.center_id IN (SELECT id FROM units WHERE path LIKE \(bind: center.pathText + "%"))"
+                guard let path = actor.centerPath else { return "1 = 0" }
+                return "t.center_id IN (SELECT id FROM units WHERE path LIKE \(bind: OrgUnit.pathText(path) + "%"))"
             }
             guard !actor.unitPath.isEmpty else { return "1 = 0" }
             return "EXISTS (SELECT 1 FROM ticket_units tu WHERE tu.ticket_id = t.id AND tu.unit_path LIKE \(bind: OrgUnit.pathText(actor.unitPath) + "%"))"
