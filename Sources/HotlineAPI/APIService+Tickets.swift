@@ -34,7 +34,7 @@ extension APIService {
     }
 
     func listTickets(_ input: Operations.ListTickets.Input) async throws -> Operations.ListTickets.Output {
-        let actor = try RequestIdentity.require()
+        let actor = try RequestIdentity.require(.searchTickets)
         let q = input.query
         var filter = TicketFilter()
         if let statuses = q.status {
@@ -72,7 +72,7 @@ extension APIService {
     }
 
     func getTicket(_ input: Operations.GetTicket.Input) async throws -> Operations.GetTicket.Output {
-        let actor = try RequestIdentity.require()
+        let actor = try RequestIdentity.require(.searchTickets)
         let record = try await store.ticket(id: input.path.id, for: actor)
         let history = try await store.history(ticketId: input.path.id, for: actor)
         let supervisions = try await store.supervisions(ticketId: input.path.id, for: actor)

@@ -47,6 +47,12 @@ public enum Permission: String, CaseIterable, Sendable {
     case decideAppeals
     /// 考核申诉: see the own unit's assessment and appeal a count against it.
     case appealAssessment
+    /// 数据分析: volumes, trends, hotspots, early warnings, reports and the dashboard (numbers, never identities).
+    case viewAnalysis
+    /// 预警处置: acknowledge early warnings and supervise a hotspot's tickets together.
+    case handleWarnings
+    /// 导出: download ticket lists and tables as CSV or Excel (identity always masked).
+    case exportTickets
     /// Import a city's past tickets.
     case importTickets
     /// 工作台: sign in to the staff pages (integration accounts use the API only).
@@ -72,17 +78,20 @@ extension Role {
             [.recordTickets, .dispatchTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge]
         case .centerSupervisor:
             [.recordTickets, .dispatchTickets, .superviseTickets, .recordCallbacks, .seeWholeCenter, .revealIdentity, .searchTickets, .useKnowledge,
-             .viewModels, .viewAssessment, .decideAppeals]
+             .viewModels, .viewAssessment, .decideAppeals, .viewAnalysis, .handleWarnings, .exportTickets]
         case .unitHandler, .unitAdmin:
             [.handleTickets, .revealIdentity, .searchTickets, .useKnowledge, .appealAssessment]
+        case .leader:
+            [.seeWholeCenter, .viewAnalysis, .viewAssessment]
         case .kbEditor:
             [.editKnowledge, .useKnowledge, .readKnowledgeDrafts, .searchTickets]
         case .admin:
             [.seeWholeCenter, .searchTickets, .manageOrganisation, .manageReferenceData, .manageIntegrations, .manageModels, .viewModels,
              .viewUsers, .editKnowledge, .useKnowledge, .readKnowledgeDrafts, .verifyUnitKnowledge, .viewAuditLog, .importTickets,
-             .viewAssessment, .manageAssessment]
+             .viewAssessment, .manageAssessment, .viewAnalysis, .exportTickets]
         case .auditor:
-            [.seeWholeCenter, .searchTickets, .viewModels, .viewUsers, .useKnowledge, .readKnowledgeDrafts, .viewAuditLog, .viewAssessment]
+            [.seeWholeCenter, .searchTickets, .viewModels, .viewUsers, .useKnowledge, .readKnowledgeDrafts, .viewAuditLog, .viewAssessment,
+             .viewAnalysis, .exportTickets]
         case .integrationClient:
             [.recordTickets, .seeWholeCenter, .searchTickets, .integrate]
         }
@@ -97,6 +106,7 @@ extension Role {
         case .kbEditor: .useKnowledge
         case .admin: .manageOrganisation
         case .auditor: .searchTickets
+        case .leader: .viewAnalysis
         case .integrationClient: .integrate
         }
     }
@@ -115,7 +125,7 @@ extension Actor {
     /// acts on a citizen's behalf or reads a citizen's identity.
     static let systemPermissions: Set<Permission> = [
         .seeWholeCenter, .searchTickets, .manageOrganisation, .manageReferenceData, .manageIntegrations, .manageModels, .viewModels,
-        .viewUsers, .editKnowledge, .useKnowledge, .viewAuditLog, .importTickets, .viewAssessment,
+        .viewUsers, .editKnowledge, .useKnowledge, .viewAuditLog, .importTickets, .viewAssessment, .viewAnalysis, .exportTickets,
     ]
 
     /// Whether this actor holds `permission`.
@@ -175,6 +185,9 @@ extension Permission: Labelled {
         case .readKnowledgeDrafts: "查看知识草稿"
         case .verifyUnitKnowledge: "核校各单位知识"
         case .viewAuditLog: "查看审计日志"
+        case .viewAnalysis: "查看数据分析"
+        case .handleWarnings: "处置预警"
+        case .exportTickets: "导出数据"
         case .importTickets: "导入历史工单"
         case .viewAssessment: "查看考核"
         case .manageAssessment: "管理考核"
@@ -206,6 +219,9 @@ extension Permission: Labelled {
         case .readKnowledgeDrafts: "read knowledge drafts"
         case .verifyUnitKnowledge: "verify every unit's knowledge"
         case .viewAuditLog: "view the audit log"
+        case .viewAnalysis: "view the analysis"
+        case .handleWarnings: "handle warnings"
+        case .exportTickets: "export data"
         case .importTickets: "import tickets"
         case .viewAssessment: "view the assessment"
         case .manageAssessment: "manage the assessment"

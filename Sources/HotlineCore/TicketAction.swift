@@ -86,6 +86,8 @@ public enum ActionCode: String, Labelled {
     case publishAssessment
     /// A unit appealed the ticket's count in an assessment indicator (申诉), and the center's decision on it (销号 or not).
     case appealAssessment, decideAppeal
+    /// An early warning was raised (预警) and a person acknowledged it: events of the center, not of one ticket.
+    case raiseWarning, acknowledgeWarning
 
     /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
     public static let clientActions: [ActionCode] = [
@@ -125,6 +127,8 @@ public enum ActionCode: String, Labelled {
         case .publishAssessment: "发布考核结果"
         case .appealAssessment: "考核申诉"
         case .decideAppeal: "申诉审核"
+        case .raiseWarning: "发出预警"
+        case .acknowledgeWarning: "预警签收"
         }
     }
 
@@ -159,6 +163,8 @@ public enum ActionCode: String, Labelled {
         case .publishAssessment: "Publish assessment"
         case .appealAssessment: "Appeal assessment"
         case .decideAppeal: "Decide appeal"
+        case .raiseWarning: "Raise warning"
+        case .acknowledgeWarning: "Acknowledge warning"
         }
     }
 
@@ -167,6 +173,16 @@ public enum ActionCode: String, Labelled {
         switch self {
         case .create, .accept, .reject, .answerOnContact, .dispatch, .sign, .contactRequester, .reply, .evaluate, .close, .merge: true
         default: false
+        }
+    }
+
+    /// The outbox topic its events go out under: `ticket.<action>` for a ticket's, the center's own for the rest.
+    public var topic: String {
+        switch self {
+        case .publishAssessment: "assessment.published"
+        case .raiseWarning: "warning.raised"
+        case .acknowledgeWarning: "warning.acknowledged"
+        default: "ticket." + rawValue
         }
     }
 }

@@ -128,7 +128,7 @@ public enum TicketStatus: String, Labelled {
 
 /// A user's role; it decides which actions the user may take.
 public enum Role: String, Labelled {
-    case agent, centerSupervisor, unitHandler, unitAdmin, kbEditor, admin, auditor, integrationClient
+    case agent, centerSupervisor, unitHandler, unitAdmin, kbEditor, admin, auditor, leader, integrationClient
 
     public var label: String {
         switch self {
@@ -139,6 +139,7 @@ public enum Role: String, Labelled {
         case .kbEditor: "知识库编辑"
         case .admin: "系统管理员"
         case .auditor: "审计员"
+        case .leader: "领导"
         case .integrationClient: "对接系统"
         }
     }

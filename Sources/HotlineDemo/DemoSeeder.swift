@@ -131,7 +131,7 @@ public struct DemoSeeder {
             ("supervisor", "审核督办员老张", .centerSupervisor, org.center), ("housing", "住建局承办人", .unitHandler, housing),
             ("housing-admin", "住建局管理员", .unitAdmin, housing), ("donghu", "东湖区承办人", .unitHandler, org.districts[0]),
             ("donghu-street", "东湖街道承办人", .unitHandler, org.townships[0]), ("kbeditor", "知识库编辑", .kbEditor, org.center),
-            ("auditor", "审计员", .auditor, org.center), ("police110", "110联动平台", .integrationClient, org.byName[DemoContent.emergency]!),
+            ("auditor", "审计员", .auditor, org.center), ("leader", "中心主任", .leader, org.center), ("police110", "110联动平台", .integrationClient, org.byName[DemoContent.emergency]!),
         ]
         var accounts: [Account] = []
         var users: [String: Actor] = [:]

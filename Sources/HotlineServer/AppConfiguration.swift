@@ -34,6 +34,8 @@ public struct AppConfiguration: Sendable {
     public var filesDirectory = "data/files"
     /// `relay.intervalSeconds`: how often the outbox relay looks for new changes.
     public var relayIntervalSeconds = 2
+    /// `analysis.intervalMinutes`: how often warnings are raised and due reports generated.
+    public var analysisIntervalMinutes = 15
     /// `services.*`: which background services this node runs.
     public var services = BackgroundServices()
     /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `http.trustedProxies`.
@@ -57,6 +59,7 @@ public struct AppConfiguration: Sendable {
         retrainAfter = reader.int(forKey: "models.retrainAfter", default: retrainAfter)
         retrainCheckMinutes = reader.int(forKey: "models.checkMinutes", default: retrainCheckMinutes)
         relayIntervalSeconds = reader.int(forKey: "relay.intervalSeconds", default: relayIntervalSeconds)
+        analysisIntervalMinutes = reader.int(forKey: "analysis.intervalMinutes", default: analysisIntervalMinutes)
         services = BackgroundServices(reader: reader)
         web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
         web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
@@ -81,6 +84,7 @@ public struct AppConfiguration: Sendable {
         try check(retrainAfter >= 0, "models.retrainAfter", "must be 0 (never) or more")
         try check(retrainCheckMinutes >= 1, "models.checkMinutes", "must be at least 1")
         try check(relayIntervalSeconds >= 1, "relay.intervalSeconds", "must be at least 1")
+        try check(analysisIntervalMinutes >= 1, "analysis.intervalMinutes", "must be at least 1")
         try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")
         try check(web.portalSubmissionsPerHour >= 1, "portal.submissionsPerHour", "must be at least 1")
         try check(!databaseURL.isEmpty, "db.url", "must not be empty")

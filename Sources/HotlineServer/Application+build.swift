@@ -90,6 +90,10 @@ public func buildApplication(
             store: runtime.store, advisor: advisor, retrainAfter: config.retrainAfter, interval: .seconds(config.retrainCheckMinutes * 60),
             logger: logger)))
     }
+    if services.analysis {
+        app.addServices(AfterReadiness(gate: prepared, service: AnalysisScheduler(
+            store: runtime.store, interval: .seconds(config.analysisIntervalMinutes * 60), logger: logger)))
+    }
     if services.outboxRelay {
         app.addServices(AfterReadiness(gate: prepared, service: OutboxRelay(
             store: runtime.store, subscribers: [], interval: .seconds(config.relayIntervalSeconds), logger: logger)))

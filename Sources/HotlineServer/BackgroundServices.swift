@@ -12,16 +12,19 @@ public struct BackgroundServices: Sendable, Equatable {
     public var modelTrainer = true
     /// `services.outboxRelay`: deliver the outbox to the systems that follow this Hotline.
     public var outboxRelay = true
+    /// `services.analysis`: raise early warnings and generate the scheduled reports (every `analysis.intervalMinutes`).
+    public var analysis = true
 
-    public init(warmup: Bool = true, deadlineScanner: Bool = true, modelTrainer: Bool = true, outboxRelay: Bool = true) {
+    public init(warmup: Bool = true, deadlineScanner: Bool = true, modelTrainer: Bool = true, outboxRelay: Bool = true, analysis: Bool = true) {
         self.warmup = warmup
         self.deadlineScanner = deadlineScanner
         self.modelTrainer = modelTrainer
         self.outboxRelay = outboxRelay
+        self.analysis = analysis
     }
 
     /// None at all: what in-process tests and benchmarks run with.
-    public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false)
+    public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false, analysis: false)
 
     /// Reads `services.*`, keeping defaults for what `reader` lacks.
     init(reader: ConfigReader) {
@@ -29,5 +32,6 @@ public struct BackgroundServices: Sendable, Equatable {
         deadlineScanner = reader.bool(forKey: "services.deadlineScanner", default: deadlineScanner)
         modelTrainer = reader.bool(forKey: "services.modelTrainer", default: modelTrainer)
         outboxRelay = reader.bool(forKey: "services.outboxRelay", default: outboxRelay)
+        analysis = reader.bool(forKey: "services.analysis", default: analysis)
     }
 }

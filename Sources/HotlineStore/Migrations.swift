@@ -216,6 +216,25 @@ enum Migrations {
                 "CREATE INDEX tickets_center_updated ON tickets(center_id, updated_at)",
             ]
         },
+        Migration(version: 9, name: "analysis: early warnings and archived reports") { d in
+            [
+                """
+                CREATE TABLE warnings (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id), kind TEXT NOT NULL, key TEXT NOT NULL,
+                  title TEXT NOT NULL, day TEXT NOT NULL, last_day TEXT NOT NULL, count BIGINT NOT NULL, expected DOUBLE PRECISION,
+                  score DOUBLE PRECISION, ticket_ids TEXT NOT NULL, status TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+                  acknowledged_by BIGINT, acknowledged_at BIGINT, note TEXT, UNIQUE (center_id, kind, key, day))
+                """,
+                // One open warning per key: a repeat that goes on grows the open warning instead of raising another.
+                "CREATE UNIQUE INDEX warnings_open ON warnings(center_id, kind, key) WHERE status = 'open'",
+                """
+                CREATE TABLE reports (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id), kind TEXT NOT NULL, period TEXT NOT NULL,
+                  version BIGINT NOT NULL, title TEXT NOT NULL, content TEXT NOT NULL, generated_at BIGINT NOT NULL, generated_by BIGINT,
+                  UNIQUE (center_id, kind, period, version))
+                """,
+                // Tickets by intake time per center: every volume, trend and warning reads them this way.
+                "CREATE INDEX tickets_center_created ON tickets(center_id, created_at)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

@@ -13,6 +13,7 @@ enum Chrome {
 
     /// Every entry, in the order people use them.
     static let items: [NavItem] = [
+        NavItem(key: "navDashboard", href: "/dashboard", permission: .viewAnalysis),
         NavItem(key: "navDesk", href: "/desk", permission: .superviseTickets),
         NavItem(key: "navConsole", href: "/console", permission: .recordTickets),
         NavItem(key: "navScreening", href: "/console/screening", permission: .dispatchTickets),
@@ -29,6 +30,8 @@ enum Chrome {
         NavItem(key: "navTickets", href: "/tickets", permission: .searchTickets),
         NavItem(key: "navAssessment", href: "/assessment", permission: .viewAssessment),
         NavItem(key: "navMyAssessment", href: "/assessment/mine", permission: .appealAssessment),
+        NavItem(key: "navAnalysis", href: "/analysis", permission: .viewAnalysis),
+        NavItem(key: "navReports", href: "/reports", permission: .viewAnalysis),
         NavItem(key: "navKB", href: "/kb", permission: .useKnowledge),
         NavItem(key: "navAudit", href: "/audit", permission: .viewAuditLog),
     ]

@@ -35,7 +35,7 @@ struct InboxPages {
         let page = try await app.store.tickets(matching: TicketFilter(queue: chosen, on: desk, for: actor), for: actor)
         let ref = try await app.reference.snapshot()
         let strings = Strings.table(english: english)
-        let model = InboxPageModel(
+        var model = InboxPageModel(
             chrome: app.chrome(context, path: path),
             title: strings[desk == .center ? "navDesk" : "navWorkbench"] ?? "",
             tabs: queues.map { queue in
@@ -46,6 +46,11 @@ struct InboxPages {
             tabLabel: chosen.label(english: english),
             tickets: page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) },
             more: page.hasMore)
+        if desk == .center, actor.may(.viewAnalysis) {
+            model.warnings = try await AnalysisPages(app: app).warningModels(try await app.store.warnings(status: .open, limit: 5, for: actor),
+                                                                            actor: actor, english: english, back: "desk")
+            model.hasWarnings = !model.warnings.isEmpty
+        }
         return app.pages.render(.inbox, model)
     }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import HotlineCore
 import HotlineStore
 import Hummingbird
+import HummingbirdCore
 
 /// The ticket search, one ticket's page with the actions its viewer may take, attachments, and the audit view.
 struct TicketPages {
@@ -10,11 +11,15 @@ struct TicketPages {
 
     func register(on router: RouterGroup<StaffContext>) {
         router.get("/tickets") { request, context -> Response in
-            let actor = try app.require(context, .useStaffPages)
+            let actor = try app.require(context, .searchTickets)
             return try await search(request, context, actor: actor)
         }
+        router.get("/tickets/export/:format") { request, context -> Response in
+            let actor = try app.require(context, .exportTickets)
+            return try await export(request, context, actor: actor, format: try context.parameters.require("format"))
+        }
         router.get("/tickets/:id") { request, context -> Response in
-            let actor = try app.require(context, .useStaffPages)
+            let actor = try app.require(context, .searchTickets)
             let id = try context.parameters.require("id", as: Int64.self)
             let done = request.uri.queryParameters.get("done").flatMap(ActionCode.init(rawValue:))
             let flash = done.map { Strings.text("done", english: context.english) + $0.label(english: context.english) }
@@ -44,7 +49,7 @@ struct TicketPages {
                                         status: .ok, revealed: revealed)
         }
         router.get("/files/:id") { _, context -> Response in
-            let actor = try app.require(context, .useStaffPages)
+            let actor = try app.require(context, .searchTickets)
             let (file, data) = try await app.store.file(id: try context.parameters.require("id", as: Int64.self), for: actor)
             return Self.fileResponse(file.name, contentType: file.contentType, image: file.isImage, data: data)
         }
@@ -165,30 +170,10 @@ struct TicketPages {
     func search(_ request: Request, _ context: StaffContext, actor: Actor) async throws -> Response {
         let english = context.english
         let query = request.uri.queryParameters
-        var filter = TicketFilter()
+        var filter: TicketFilter
         var error: String?
         do {
-            if let status = query.get("status"), !status.isEmpty {
-                guard let value = TicketStatus(rawValue: status) else { throw HotlineError.invalid("status", "未知状态 (unknown status)") }
-                filter.statuses = [value]
-            }
-            if let type = query.get("type"), !type.isEmpty {
-                guard let value = TicketType(rawValue: type) else { throw HotlineError.invalid("type", "未知类型 (unknown type)") }
-                filter.type = value
-            }
-            if let channel = query.get("channel"), !channel.isEmpty {
-                guard let value = Channel(rawValue: channel) else { throw HotlineError.invalid("channel", "未知渠道 (unknown channel)") }
-                filter.channel = value
-            }
-            if let text = query.get("q"), !text.isEmpty { filter.text = String(text.prefix(100)) }
-            if let phone = query.get("phone"), !phone.isEmpty {
-                _ = try TicketDraft.normalizedPhone(phone)
-                filter.phone = phone
-            }
-            filter.overdue = query.get("overdue") == "1"
-            filter.dueSoon = query.get("dueSoon") == "1"
-            if let cursor = query.get("before"), let before = Int64(cursor) { filter.before = before }
-            filter.limit = 50
+            filter = try Self.filter(query)
         } catch let failure as HotlineError {
             error = failure.message
             filter = TicketFilter()
@@ -208,6 +193,13 @@ struct TicketPages {
             channels: TicketView.options(Channel.self, selected: query.get("channel"), english: english),
             overdue: filter.overdue,
             dueSoon: filter.dueSoon)
+        if actor.may(.exportTickets) {
+            var items = URLComponents()
+            items.queryItems = ["q", "phone", "status", "type", "channel", "overdue", "dueSoon"].compactMap { name in
+                query.get(name).flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
+            }
+            model.exportQuery = items.percentEncodedQuery.flatMap { $0.isEmpty ? nil : $0 } ?? "all=1"
+        }
         if let next = page.nextCursor {
             var items = URLComponents()
             items.queryItems = ["q", "phone", "status", "type", "channel", "overdue", "dueSoon"].compactMap { name in
@@ -217,4 +209,79 @@ struct TicketPages {
         }
         return app.pages.render(.tickets, model)
     }
+
+    /// The list's filter from its query (`q`, `phone`, `status`, `type`, `channel`, `overdue`, `dueSoon`, `before`); an
+    /// unknown code is a 400.
+    static func filter(_ query: FlatDictionary<Substring, Substring>) throws -> TicketFilter {
+        var filter = TicketFilter()
+        if let status = query.get("status"), !status.isEmpty {
+            guard let value = TicketStatus(rawValue: status) else { throw HotlineError.invalid("status", "未知状态 (unknown status)") }
+            filter.statuses = [value]
+        }
+        if let type = query.get("type"), !type.isEmpty {
+            guard let value = TicketType(rawValue: type) else { throw HotlineError.invalid("type", "未知类型 (unknown type)") }
+            filter.type = value
+        }
+        if let channel = query.get("channel"), !channel.isEmpty {
+            guard let value = Channel(rawValue: channel) else { throw HotlineError.invalid("channel", "未知渠道 (unknown channel)") }
+            filter.channel = value
+        }
+        if let text = query.get("q"), !text.isEmpty { filter.text = String(text.prefix(100)) }
+        if let phone = query.get("phone"), !phone.isEmpty {
+            _ = try TicketDraft.normalizedPhone(phone)
+            filter.phone = phone
+        }
+        filter.overdue = query.get("overdue") == "1"
+        filter.dueSoon = query.get("dueSoon") == "1"
+        if let cursor = query.get("before"), let before = Int64(cursor) { filter.before = before }
+        filter.limit = 50
+        return filter
+    }
+
+    /// The list's tickets as CSV or Excel, newest first, read 200 at a time: CSV goes out as it is read, the workbook
+    /// is written to a temporary file and sent from there. At most `exportLimit` rows.
+    func export(_ request: Request, _ context: StaffContext, actor: Actor, format text: String) async throws -> Response {
+        let format = try Exports.format(text)
+        var filter = try Self.filter(request.uri.queryParameters)
+        filter.before = nil
+        filter.limit = 200
+        let english = context.english
+        let ref = try await app.reference.snapshot()
+        let store = app.store
+        let name = "工单-\(CivilDate(app.now))"
+        let header = Exports.ticketHeader(english: english)
+        let limit = Self.exportLimit
+        switch format {
+        case .csv:
+            let first = filter
+            return Response(status: .ok, headers: Exports.headers(.csv, name: name), body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "\u{FEFF}" + Exports.csvLine(header.map(XLSXWriter.Cell.text))))
+                var page = first
+                var written = 0
+                while written < limit {
+                    let batch = try await store.tickets(matching: page, for: actor)
+                    let lines = batch.tickets.map { Exports.csvLine(Exports.ticketRow($0, ref: ref, english: english)) }.joined()
+                    try await writer.write(ByteBuffer(string: lines))
+                    written += batch.tickets.count
+                    guard let next = batch.nextCursor else { break }
+                    page.before = next
+                }
+                try await writer.finish(nil)
+            })
+        case .xlsx:
+            let writer = try XLSXWriter(sheetName: "工单")
+            try writer.append(texts: header)
+            var page = filter
+            while writer.rows <= limit {
+                let batch = try await store.tickets(matching: page, for: actor)
+                for record in batch.tickets { try writer.append(Exports.ticketRow(record, ref: ref, english: english)) }
+                guard let next = batch.nextCursor else { break }
+                page.before = next
+            }
+            return try Exports.file(writer, name: name)
+        }
+    }
+
+    /// The most rows one export holds.
+    static let exportLimit = 1_000_000
 }

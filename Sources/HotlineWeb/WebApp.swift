@@ -65,6 +65,7 @@ public struct WebApp: Sendable {
         AdminPages(app: self).register(on: staff)
         KnowledgePages(app: self).register(on: staff)
         AssessmentPages(app: self).register(on: staff)
+        AnalysisPages(app: self).register(on: staff)
     }
 
     var now: Date { clock.now() }

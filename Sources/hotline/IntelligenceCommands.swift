@@ -81,7 +81,7 @@ struct ModelsCommand: AsyncParsableCommand {
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval", abstract: "Measure the classifier, duplicate and emergency detection (评测)",
-        subcommands: [Classify.self, Duplicates.self, Emergencies.self])
+        subcommands: [Classify.self, Duplicates.self, Emergencies.self, HotspotsEval.self, Warnings.self])
 
     struct Classify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

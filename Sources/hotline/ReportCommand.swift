@@ -6,7 +6,7 @@ import HotlineStore
 
 /// `hotline report kpi`: a period's assessment of every unit of a center, as a table, CSV or JSON.
 struct ReportCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Reports (报表)", subcommands: [KPI.self])
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Reports (报表)", subcommands: [KPI.self, Volumes.self, Hotspots.self])
 
     struct KPI: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

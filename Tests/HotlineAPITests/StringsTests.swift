@@ -75,7 +75,7 @@ struct MenuTests {
     @Test("each role sees what it may use, its main work first, and lands where its day starts")
     func menus() {
         let homes: [Role: String] = [.agent: "/console", .centerSupervisor: "/desk", .unitHandler: "/workbench", .unitAdmin: "/workbench",
-                                     .admin: "/admin/units", .auditor: "/tickets", .kbEditor: "/kb"]
+                                     .admin: "/admin/units", .auditor: "/tickets", .kbEditor: "/kb", .leader: "/dashboard"]
         for role in Role.allCases {
             let menu = Chrome.menu(for: role)
             #expect(menu.allSatisfy { role.may($0.permission) }, "\(role)")

@@ -267,7 +267,7 @@ struct AssessmentTests {
         // 同比 of a week: the same number a year before, or that year's last week.
         #expect(AssessmentPeriod("2027-W01")!.yearBefore.code == "2026-W01" && AssessmentPeriod("2026-W53")!.yearBefore.code == "2025-W52")
         #expect(AssessmentPeriod("2026-Q4")!.yearBefore.code == "2025-Q4")
-        for bad in ["2026-13", "2026-Q5", "2026-W54", "26-11", "2026-1", "abc", "2026-W00", "2026-11-01", "2025-W53"] {
+        for bad in ["2026-13", "2026-Q5", "2026-W54", "26-11", "2026-1", "abc", "2026-W00", "2026-11-31", "2026-11-1", "1999-12-31", "2025-W53"] {
             #expect(AssessmentPeriod(bad) == nil, "\(bad)")
         }
     }

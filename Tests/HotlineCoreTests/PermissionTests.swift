@@ -9,7 +9,7 @@ import Testing
         .superviseTickets: [.centerSupervisor],
         .handleTickets: [.unitHandler, .unitAdmin],
         .recordCallbacks: [.agent, .centerSupervisor],
-        .seeWholeCenter: [.agent, .centerSupervisor, .admin, .auditor, .integrationClient],
+        .seeWholeCenter: [.agent, .centerSupervisor, .admin, .auditor, .leader, .integrationClient],
         .revealIdentity: [.agent, .centerSupervisor, .unitHandler, .unitAdmin],
         .manageOrganisation: [.admin],
         .manageReferenceData: [.admin],
@@ -25,11 +25,14 @@ import Testing
         .integrate: [.integrationClient],
         .searchTickets: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor, .integrationClient],
         .importTickets: [.admin],
-        .viewAssessment: [.centerSupervisor, .admin, .auditor],
+        .viewAssessment: [.centerSupervisor, .admin, .auditor, .leader],
+        .viewAnalysis: [.centerSupervisor, .admin, .auditor, .leader],
+        .handleWarnings: [.centerSupervisor],
+        .exportTickets: [.centerSupervisor, .admin, .auditor],
         .manageAssessment: [.admin],
         .decideAppeals: [.centerSupervisor],
         .appealAssessment: [.unitHandler, .unitAdmin],
-        .useStaffPages: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor],
+        .useStaffPages: [.agent, .centerSupervisor, .unitHandler, .unitAdmin, .kbEditor, .admin, .auditor, .leader],
     ]
 
     @Test(arguments: Permission.allCases)
@@ -41,6 +44,8 @@ import Testing
         #expect(Actor.system.may(.manageOrganisation))
         #expect(!Actor.system.may(.revealIdentity))
         #expect(!Actor.system.may(.recordTickets))
+        // The leader reads numbers, never a requester: no identity, no ticket search, no export.
+        #expect(!Role.leader.may(.revealIdentity) && !Role.leader.may(.searchTickets) && !Role.leader.may(.exportTickets))
         #expect(Permission.allCases.allSatisfy { !Actor.citizen.may($0) })
     }
 

@@ -25,6 +25,8 @@ public struct TestCity: Sendable {
     /// The neighbouring center's administrator: holds every admin permission, for another tree.
     public let otherAdmin: Actor
     public let otherHandler: Actor
+    /// 领导: the center's director, reading numbers only.
+    public let leader: Actor
 
     public static let password = "test-password"
 
@@ -49,7 +51,7 @@ public struct TestCity: Sendable {
             districtHandler: try await user("district", .unitHandler, district), auditor: try await user("auditor", .auditor, center),
             admin: try await user("admin", .admin, center), otherAgent: try await user("other-agent", .agent, otherCenter),
             otherAdmin: try await user("other-admin", .admin, otherCenter),
-            otherHandler: try await user("other-housing", .unitHandler, otherDepartment))
+            otherHandler: try await user("other-housing", .unitHandler, otherDepartment), leader: try await user("leader", .leader, center))
     }
 
     /// A typical phone complaint.

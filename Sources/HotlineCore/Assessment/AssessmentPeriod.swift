@@ -1,17 +1,25 @@
 import Foundation
 
-/// A period units are assessed over (考核周期): a calendar month, quarter or ISO week, in China time.
+/// A period units are assessed and reports are made over (考核周期, 统计周期): a calendar month, quarter, ISO week or one day,
+/// in China time.
 public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvertible, Comparable {
-    public enum Kind: String, Sendable, Codable { case month, quarter, week }
+    public enum Kind: String, Sendable, Codable { case month, quarter, week, day }
 
     public let kind: Kind
     /// The first day, and the day after the last.
     public let start: CivilDate
     public let end: CivilDate
 
-    /// A period from its code: `2026-11` (month), `2026-Q4` (quarter) or `2026-W47` (ISO week); nil for anything else.
+    /// A period from its code: `2026-11` (month), `2026-Q4` (quarter), `2026-W47` (ISO week) or `2026-11-03` (day); nil
+    /// for anything else.
     public init?(_ code: String) {
         let parts = code.split(separator: "-", omittingEmptySubsequences: false)
+        if parts.count == 3, parts[1].count == 2, parts[2].count == 2, let day = CivilDate(code), (2000...2100).contains(day.year) {
+            kind = .day
+            start = day
+            end = day.adding(days: 1)
+            return
+        }
         guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), (2000...2100).contains(year) else { return nil }
         let rest = parts[1]
         if rest.first == "Q", rest.count == 2, let quarter = Int(rest.dropFirst()), (1...4).contains(quarter) {
@@ -40,6 +48,7 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
     /// The period's code, as `init` reads it.
     public var code: String {
         switch kind {
+        case .day: return start.description
         case .month: return String(format: "%04d-%02d", start.year, start.month)
         case .quarter: return String(format: "%04d-Q%d", start.year, (start.month + 2) / 3)
         case .week:
@@ -56,16 +65,20 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
     /// The period before this one, of the same kind (环比).
     public var previous: AssessmentPeriod {
         switch kind {
+        case .day: return AssessmentPeriod(kind: .day, start: start.adding(days: -1), end: start)
         case .week: return AssessmentPeriod(kind: .week, start: start.adding(days: -7))
         case .month: return Self.month(containing: start.adding(days: -1))
         case .quarter: return Self.quarter(containing: start.adding(days: -1))
         }
     }
 
-    /// The same period a year before (同比): the same month or quarter, or the ISO week of the same number (the last
-    /// week of that year when it has no week 53).
+    /// The same period a year before (同比): the same month, quarter or day (28 February for the 29th), or the ISO week of
+    /// the same number (the last week of that year when it has no week 53).
     public var yearBefore: AssessmentPeriod {
         switch kind {
+        case .day:
+            let day = CivilDate(year: start.year - 1, month: start.month, day: start.day) ?? CivilDate(year: start.year - 1, month: start.month, day: 28)!
+            return AssessmentPeriod(kind: .day, start: day, end: day.adding(days: 1))
         case .month: return Self.month(containing: CivilDate(year: start.year - 1, month: start.month, day: 1)!)
         case .quarter: return Self.quarter(containing: CivilDate(year: start.year - 1, month: start.month, day: 1)!)
         case .week:
@@ -87,7 +100,7 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
     /// A period from its code, or a 400 saying how one is written.
     public static func parse(_ code: String) throws -> AssessmentPeriod {
         guard let period = AssessmentPeriod(code) else {
-            throw HotlineError.invalid("period", "考核周期须为 2026-11、2026-Q4 或 2026-W48 的形式 (month, quarter or ISO week)")
+            throw HotlineError.invalid("period", "周期须为 2026-11、2026-Q4、2026-W48 或 2026-11-03 的形式 (month, quarter, ISO week or day)")
         }
         return period
     }
@@ -109,6 +122,7 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
     /// The period after this one, of the same kind.
     public var next: AssessmentPeriod {
         switch kind {
+        case .day: return AssessmentPeriod(kind: .day, start: end, end: end.adding(days: 1))
         case .week: return AssessmentPeriod(kind: .week, start: end)
         case .month: return Self.month(containing: end)
         case .quarter: return Self.quarter(containing: end)

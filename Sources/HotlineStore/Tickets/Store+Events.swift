@@ -37,7 +37,7 @@ extension Store {
                 "seq": [String(seq)], "ticketId": event.ticketId.map { [String($0)] } ?? [], "number": event.number.map { [$0] } ?? [],
                 "action": [event.draft.action.rawValue], "status": event.draft.toStatus.map { [$0.rawValue] } ?? [],
             ]
-            outbox = outbox.values(SQLBind(seq), SQLBind("ticket." + event.draft.action.rawValue), SQLBind(payload.canonicalJSON), SQLBind(at.millis))
+            outbox = outbox.values(SQLBind(seq), SQLBind(event.draft.action.topic), SQLBind(payload.canonicalJSON), SQLBind(at.millis))
             previous = record.hash
         }
         try await rows.run()

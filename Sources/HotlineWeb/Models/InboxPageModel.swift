@@ -9,4 +9,7 @@ struct InboxPageModel: PageModel {
     let tickets: [TicketRowModel]
     /// More tickets wait than are shown.
     let more: Bool
+    /// On the center desk: the open early warnings, to acknowledge here.
+    var warnings: [WarningModel] = []
+    var hasWarnings = false
 }

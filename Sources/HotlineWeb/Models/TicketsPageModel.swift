@@ -10,4 +10,6 @@ struct TicketsPageModel: PageModel {
     let overdue: Bool
     let dueSoon: Bool
     var nextPage: String?
+    /// The query of the filter as chosen, for the export links (shown to who may export).
+    var exportQuery: String?
 }

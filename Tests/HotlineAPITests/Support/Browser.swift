@@ -72,6 +72,13 @@ final class Browser: Sendable {
         try await execute(.get, path, headers: [:], body: nil)
     }
 
+    /// GET a file's bytes (an export), with the status and headers.
+    func download(_ path: String) async throws -> (status: Int, headers: HTTPFields, data: Data) {
+        try await api.client.execute(uri: path, method: .get, headers: self.headers([:]), body: nil) { response in
+            (Int(response.status.code), response.headers, Data(response.body.readableBytesView))
+        }
+    }
+
     /// POST a urlencoded form.
     func post(_ path: String, _ fields: [(String, String)]) async throws -> Page {
         var allowed = CharacterSet.alphanumerics

@@ -1,0 +1,28 @@
+import Foundation
+import HotlineStore
+import Logging
+import ServiceLifecycle
+
+/// Raises early warnings and generates the scheduled reports (日报, 周报, 月报) every `interval` until graceful shutdown;
+/// job locks make one node do each piece of work.
+public struct AnalysisScheduler: Service {
+    let store: Store
+    let interval: Duration
+    let logger: Logger
+    let holder = "analysis-" + UUID().uuidString
+
+    public init(store: Store, interval: Duration, logger: Logger) {
+        self.store = store
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await everyInterval(interval, logger: logger, what: "analysis schedule") { [store, logger, holder] in
+            let round = try await store.runScheduledAnalysis(holder: holder)
+            if round != AnalysisRound() {
+                logger.info("analysis: \(round.warnings) warnings raised or grown; reports \(round.reports.joined(separator: ", "))")
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+import HotlineCore
+import SQLKit
+
+/// The kinds of report a center issues (报告).
+public enum ReportKind: String, Labelled {
+    case daily, weekly, monthly, special
+
+    public var label: String {
+        switch self {
+        case .daily: "日报"
+        case .weekly: "周报"
+        case .monthly: "月报"
+        case .special: "专报"
+        }
+    }
+
+    /// The period a scheduled report of this kind covers; any period for a special report.
+    public func accepts(_ period: AssessmentPeriod) -> Bool {
+        switch self {
+        case .daily: period.kind == .day
+        case .weekly: period.kind == .week
+        case .monthly: period.kind == .month
+        case .special: true
+        }
+    }
+}
+
+/// One center-wide rate of a report, summed over the units' numerators and denominators.
+public struct ReportRate: Sendable, Codable, Equatable {
+    public var code: String
+    public var name: String
+    public var numerator: Double
+    public var denominator: Double
+    public var value: Double? { denominator > 0 ? numerator / denominator : nil }
+}
+
+/// A line of a report's ranking.
+public struct ReportRankLine: Sendable, Codable, Equatable {
+    public var group: String
+    public var rank: Int
+    public var unit: String
+    public var score: Double
+    public var list: String?
+}
+
+/// Counts of a district × category grid (热力格).
+public struct HeatGrid: Sendable, Codable, Equatable {
+    public var rows: [String]
+    public var columns: [String]
+    public var counts: [[Int]]
+}
+
+/// A report (日报、周报、月报、专报): the period's volumes by every dimension with 环比 and 同比, the trend, the heat grid,
+/// the center-wide rates, the ranking, the hotspots and the warnings. Generated from the tickets, archived as it was.
+public struct AnalysisReport: Sendable, Codable, Equatable {
+    public var id: Int64?
+    public var version: Int?
+    public var kind: ReportKind
+    public var period: String
+    public var title: String
+    public var note: String?
+    public var generatedAt: Date
+    public var volumes: [VolumeReport]
+    public var trend: [TrendPoint]
+    public var trendGranularity: Granularity
+    public var heat: HeatGrid
+    public var rates: [ReportRate]
+    public var ranking: [ReportRankLine]
+    public var hotspots: [Hotspot]
+    public var warnings: [EarlyWarning]
+
+    public func volume(_ dimension: VolumeDimension) -> VolumeReport? { volumes.first { $0.dimension == dimension } }
+}
+
+/// An archived report's heading, for the list.
+public struct ReportSummary: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var kind: ReportKind
+    public var period: String
+    public var version: Int
+    public var title: String
+    public var generatedAt: Date
+}
+
+extension Store {
+    /// The rates a report shows, by indicator code.
+    static let reportRates = ["onTimeSigning", "onTimeCompletion", "completion", "satisfaction", "resolution", "callback"]
+
+    /// Builds the report of `period` for the actor's center (the system names the center), without archiving it.
+    public func buildReport(kind: ReportKind, period: AssessmentPeriod, title: String? = nil, note: String? = nil, centerId chosen: Int64? = nil,
+                            withHotspots: Bool = true, for actor: Actor) async throws -> AnalysisReport {
+        try actor.require(.viewAnalysis)
+        guard kind.accepts(period) else {
+            throw HotlineError.invalid("period", "\(kind.label)的周期须为\(kind == .daily ? "一天" : kind == .weekly ? "一周" : "一个月") (the period does not fit the report)")
+        }
+        guard let centerId = actor.kind == .system ? chosen : try actor.requireCenter() else { throw HotlineError.notFound("热线中心") }
+        let reader = actor.kind == .system ? Actor.system : actor
+        let centerScope: SQLQueryString = "t.center_id = \(bind: centerId)"
+        var volumes: [VolumeReport] = []
+        for dimension in VolumeDimension.allCases { volumes.append(try await centerVolumes(dimension, period: period, centerId: centerId)) }
+        let (trendFrom, granularity): (CivilDate, Granularity) = switch period.kind {
+        case .day: (period.start.adding(days: -29), .day)
+        case .week: (period.start.adding(days: -7 * 11), .week)
+        case .month, .quarter: (AssessmentPeriod.month(containing: period.start.adding(days: -330)).start, .month)
+        }
+        let (daily, grid, centerName) = try await database.read { db in
+            let daily = try await self.dailyCounts(keyed: nil, from: trendFrom, to: period.end, .system, db, also: centerScope)
+            let cells = try await self.dailyCounts(keyed: Self.riseKey, from: period.start, to: period.end, .system, db, also: centerScope)
+            let names = try await self.keyNames(.category, .system, db).merging(try await self.keyNames(.district, .system, db)) { a, _ in a }
+            let center = try await db.raw("SELECT name FROM units WHERE id = \(bind: centerId)").first()?.decode(column: "name", as: String.self) ?? ""
+            return (daily, Self.heatGrid(cells, names: names), center)
+        }
+        let trend = Volumes.series(daily, from: trendFrom, to: period.end, by: granularity).map {
+            TrendPoint(start: $0.start, label: granularity.label(of: $0.start), count: $0.count)
+        }
+        let assessment = try await assessmentReport(period: period, centerId: centerId, for: reader)
+        let rates = Self.reportRates.compactMap { code -> ReportRate? in
+            guard let indicator = assessment.scheme.indicators.first(where: { $0.code == code }) else { return nil }
+            let values = assessment.results.compactMap { $0.value(code) }
+            return ReportRate(code: code, name: indicator.name, numerator: values.map(\.numerator).reduce(0, +),
+                              denominator: values.compactMap(\.denominator).reduce(0, +))
+        }
+        let ranking = assessment.groups.flatMap { group in
+            let red = Set(group.ranking.redList.map(\.unitId))
+            let black = Set(group.ranking.blackList.map(\.unitId))
+            return group.ranking.entries.map {
+                ReportRankLine(group: group.name, rank: $0.rank, unit: assessment.units[$0.unitId] ?? "#\($0.unitId)", score: $0.score,
+                               list: red.contains($0.unitId) ? "红榜" : black.contains($0.unitId) ? "黑榜" : nil)
+            }
+        }
+        // The last 30 days of the period, or of it so far.
+        let (start, end) = period.instants
+        let until = min(end, now)
+        let hotspots = withHotspots && start < until
+            ? try await hotspots(from: max(start, until.addingTimeInterval(-30 * 86_400)), to: until, limit: 10, centerId: centerId, for: reader) : []
+        let warnings = try await database.read { db in
+            try await db.raw("""
+                SELECT * FROM warnings WHERE center_id = \(bind: centerId) AND last_day >= \(bind: period.start.description)
+                  AND day < \(bind: period.end.description) ORDER BY day, id LIMIT 50
+                """).all().map(Self.warning)
+        }
+        let heading = title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+            ?? "\(centerName)\(Self.periodName(period))\(kind.label)"
+        guard heading.count <= 100 else { throw HotlineError.invalid("title", "标题不超过100字 (at most 100 characters)") }
+        return AnalysisReport(id: nil, version: nil, kind: kind, period: period.code, title: heading, note: note, generatedAt: now, volumes: volumes,
+                              trend: trend, trendGranularity: granularity, heat: grid, rates: rates, ranking: ranking, hotspots: hotspots,
+                              warnings: warnings)
+    }
+
+    /// A period as a heading names it: 2026年11月, 2026年第48周, 2026年11月3日, 2026年第4季度.
+    public static func periodName(_ period: AssessmentPeriod) -> String {
+        switch period.kind {
+        case .day: "\(period.start.year)年\(period.start.month)月\(period.start.day)日"
+        case .week: "\(period.code.prefix(4))年第\(Int(period.code.suffix(2)) ?? 0)周"
+        case .month: "\(period.start.year)年\(period.start.month)月"
+        case .quarter: "\(period.start.year)年第\((period.start.month + 2) / 3)季度"
+        }
+    }
+
+    /// A center's volumes of one dimension, whoever asks (the report is the center's).
+    func centerVolumes(_ dimension: VolumeDimension, period: AssessmentPeriod, centerId: Int64) async throws -> VolumeReport {
+        try await database.read { db in
+            var counts: [DailyCount] = []
+            for window in [period, period.previous, period.yearBefore] {
+                counts += try await self.dailyCounts(keyed: Self.keyExpression(dimension), from: window.start, to: window.end, .system, db,
+                                                     also: "t.center_id = \(bind: centerId)")
+            }
+            let names = try await self.keyNames(dimension, .system, db)
+            let rows = Volumes.compare(counts, period: period).map {
+                VolumeRow(key: $0.key, name: names[$0.key] ?? ($0.key.isEmpty ? "未分类" : $0.key), comparison: $0)
+            }
+            return VolumeReport(period: period.code, dimension: dimension, total: rows.map(\.comparison.current).reduce(0, +),
+                                previousTotal: rows.map(\.comparison.previous).reduce(0, +),
+                                yearBeforeTotal: rows.map(\.comparison.yearBefore).reduce(0, +), rows: rows)
+        }
+    }
+
+    /// The district × category grid of `category|district` counts: the busiest 12 districts and 10 categories.
+    static func heatGrid(_ counts: [DailyCount], names: [String: String]) -> HeatGrid {
+        var cells: [String: [String: Int]] = [:]
+        var rowTotals: [String: Int] = [:]
+        var columnTotals: [String: Int] = [:]
+        for count in counts {
+            let parts = count.key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            let (category, district) = (parts.first ?? "", parts.last ?? "")
+            cells[district, default: [:]][category, default: 0] += count.count
+            rowTotals[district, default: 0] += count.count
+            columnTotals[category, default: 0] += count.count
+        }
+        let rows = rowTotals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(12).map(\.key)
+        let columns = columnTotals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map(\.key)
+        func name(_ key: String, _ unknown: String) -> String { key.isEmpty ? unknown : names[key] ?? key }
+        return HeatGrid(rows: rows.map { name($0, "未知区域") }, columns: columns.map { name($0, "未分类") },
+                        counts: rows.map { row in columns.map { cells[row]?[$0] ?? 0 } })
+    }
+
+    /// Builds and archives a report as the next version of its kind and period.
+    public func generateReport(kind: ReportKind, period: AssessmentPeriod, title: String? = nil, note: String? = nil, centerId: Int64? = nil,
+                               by actor: Actor) async throws -> AnalysisReport {
+        let built = try await buildReport(kind: kind, period: period, title: title, note: note, centerId: centerId, for: actor)
+        guard let center = actor.kind == .system ? centerId : actor.centerId else { throw HotlineError.notFound("热线中心") }
+        return try await database.transaction { db in
+            var report = built
+            let last = try await db.raw("""
+                SELECT MAX(version) AS v FROM reports WHERE center_id = \(bind: center) AND kind = \(bind: kind.rawValue) AND period = \(bind: period.code)
+                """).first()?.decode(column: "v", as: Int?.self) ?? 0
+            report.version = last + 1
+            let row = try await db.raw("""
+                INSERT INTO reports (center_id, kind, period, version, title, content, generated_at, generated_by)
+                VALUES (\(bind: center), \(bind: kind.rawValue), \(bind: period.code), \(bind: last + 1), \(bind: report.title), \(bind: Self.json(report)),
+                  \(bind: report.generatedAt.millis), \(bind: actor.userId)) RETURNING id
+                """).first()
+            report.id = try row?.decode(column: "id", as: Int64.self)
+            return report
+        }
+    }
+
+    /// Whether the center has archived a report of this kind and period.
+    public func hasReport(kind: ReportKind, period: AssessmentPeriod, centerId: Int64) async throws -> Bool {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT id FROM reports WHERE center_id = \(bind: centerId) AND kind = \(bind: kind.rawValue) AND period = \(bind: period.code) LIMIT 1
+                """).first() != nil
+        }
+    }
+
+    /// The center's archived reports, newest first.
+    public func reports(kind: ReportKind? = nil, limit: Int = 100, for actor: Actor) async throws -> [ReportSummary] {
+        let centerId = try actor.require(.viewAnalysis).requireCenter()
+        return try await database.read { db in
+            let which: SQLQueryString = kind.map { " AND kind = \(bind: $0.rawValue)" } ?? ""
+            return try await db.raw("""
+                SELECT id, kind, period, version, title, generated_at FROM reports WHERE center_id = \(bind: centerId)\(which)
+                ORDER BY generated_at DESC, id DESC LIMIT \(literal: min(max(limit, 1), 500))
+                """).all().map { row in
+                ReportSummary(id: try row.decode(column: "id", as: Int64.self),
+                              kind: ReportKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .special,
+                              period: try row.decode(column: "period", as: String.self), version: try row.decode(column: "version", as: Int.self),
+                              title: try row.decode(column: "title", as: String.self),
+                              generatedAt: Date(millis: try row.decode(column: "generated_at", as: Int64.self)))
+            }
+        }
+    }
+
+    /// An archived report as it was generated.
+    public func report(id: Int64, for actor: Actor) async throws -> AnalysisReport {
+        let centerId = try actor.require(.viewAnalysis).requireCenter()
+        return try await database.read { db in
+            guard let row = try await db.raw("SELECT content FROM reports WHERE id = \(bind: id) AND center_id = \(bind: centerId)").first() else {
+                throw HotlineError.notFound("报告")
+            }
+            do {
+                // The id is the row's: it was not known when the content was written.
+                var report = try JSONDecoder().decode(AnalysisReport.self, from: Data(try row.decode(column: "content", as: String.self).utf8))
+                report.id = id
+                return report
+            } catch {
+                throw HotlineError(.corruptRow, "报告数据损坏 (stored report does not decode)")
+            }
+        }
+    }
+}

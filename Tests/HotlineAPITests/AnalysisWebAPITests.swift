@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import HotlineCore
+import HotlineStore
+import HotlineTestSupport
+import NIOCore
+import Testing
+
+@Suite("Analysis over HTTP: API operations, pages, exports")
+struct AnalysisWebAPITests {
+    /// Six street-light complaints today: a rise and a repeat for the scan.
+    static func tickets(_ api: APIClient) async throws -> [Int64] {
+        var ids: [Int64] = []
+        for i in 0..<6 {
+            ids.append(try await api.t.store.createTicket(TestCity.draft(title: "路灯不亮\(i)"), centerId: api.city.center.id, by: api.city.agent).ticket.state.id)
+        }
+        return ids
+    }
+
+    @Test("volumes, trend, hotspots, warnings, reports and the dashboard as JSON, in the contract's shape", arguments: Backend.available)
+    func api(_ backend: Backend) async throws {
+        try await withAPI(backend) { api in
+            _ = try await Self.tickets(api)
+            _ = try await api.t.store.scanWarnings(on: CivilDate(TestDatabase.start))
+            let supervisor = try await api.login("supervisor")
+            let leader = try await api.login("leader")
+            let housing = try await api.login("housing")
+
+            let volumes = try await api.send(.get, "/api/v1/analysis/volumes?period=2026-11&dimension=category", token: leader)
+            #expect(volumes.status == 200 && volumes.json["total"].int == 6 && volumes.json["rows"].array.first?["key"] == "03", "\(volumes.text.prefix(300))")
+            #expect(volumes.json["rows"].array.first?["comparison"]["current"].int == 6)
+            let trend = try await api.send(.get, "/api/v1/analysis/trend?from=2026-11-22&to=2026-11-25&granularity=day", token: leader)
+            #expect(trend.status == 200 && trend.json.array.map { $0["count"].int } == [0, 6, 0])
+            let warnings = try await api.send(.get, "/api/v1/analysis/warnings?status=open", token: supervisor)
+            #expect(warnings.status == 200 && warnings.json.array.count == 2, "\(warnings.text.prefix(300))")
+            let rise = try #require(warnings.json.array.first { $0["kind"] == "suddenRise" })
+            let id = try #require(rise["id"].int)
+            #expect(rise["day"] == "2026-11-23")
+            let ack = try await api.send(.post, "/api/v1/analysis/warnings/\(id)/acknowledgement", token: supervisor, json: ["note": "已转城管局"])
+            #expect(ack.status == 200 && ack.json["status"] == "acknowledged")
+            #expect(try await api.send(.post, "/api/v1/analysis/warnings/\(id)/acknowledgement", token: supervisor, json: ["note": "again"]).status == 409)
+            #expect(try await api.send(.post, "/api/v1/analysis/warnings/\(id)/acknowledgement", token: leader, json: ["note": "x"]).status == 403)
+            let board = try await api.send(.get, "/api/v1/dashboard", token: leader)
+            #expect(board.status == 200 && board.json["receivedToday"].int == 6 && board.json["day"] == "2026-11-23", "\(board.text.prefix(300))")
+            #expect(!board.text.contains("13812341234") && !board.text.contains("王小明"))
+            #expect(try await api.send(.get, "/api/v1/analysis/hotspots?days=30", token: leader).status == 200)
+            let made = try await api.send(.post, "/api/v1/reports", token: supervisor, json: ["kind": "daily", "period": "2026-11-23"])
+            #expect(made.status == 201 && made.json["version"].int == 1 && made.json["volumes"].array.count == 5, "\(made.text.prefix(300))")
+            let reportId = try #require(made.json["id"].int)
+            #expect(try await api.send(.get, "/api/v1/reports/\(reportId)", token: leader).json["title"] == made.json["title"])
+            #expect(try await api.send(.get, "/api/v1/reports", token: leader).json.array.count == 1)
+            // Bad input is a clear 400; a unit's staff get a 403.
+            for (path, token, status) in [("/api/v1/analysis/volumes?period=2026-13&dimension=category", leader, 400),
+                                          ("/api/v1/analysis/volumes?period=2026-11&dimension=planet", leader, 400),
+                                          ("/api/v1/analysis/trend?from=2026-11-25&to=2026-11-22", leader, 400),
+                                          ("/api/v1/analysis/hotspots?days=0", leader, 400),
+                                          ("/api/v1/dashboard", housing, 403), ("/api/v1/reports/\(reportId + 100)", leader, 404),
+                                          ("/api/v1/tickets", leader, 403)] {
+                #expect(try await api.send(.get, path, token: token).status == status, "\(path)")
+            }
+            #expect(try await api.send(.post, "/api/v1/reports", token: supervisor, json: ["kind": "daily", "period": "2026-11"]).status == 400)
+            #expect(try await api.send(.get, "/api/v1/reports", token: supervisor).json.array.count == 1)
+        }
+    }
+
+    @Test("the leader's dashboard, the analysis pages, warnings on the desk, reports, and exports read back", arguments: Backend.available)
+    func pages(_ backend: Backend) async throws {
+        try await withAPI(backend) { api in
+            let ids = try await Self.tickets(api)
+            _ = try await api.t.store.scanWarnings(on: CivilDate(TestDatabase.start))
+            let leader = Browser(api)
+            let landed = try await leader.login("leader")
+            #expect(landed.location == "/dashboard")
+            let board = try await leader.get("/dashboard")
+            for text in ["领导驾驶舱", "今日受理", "待签收预警", "诉求突增", "近30天受理量", "<svg"] { #expect(board.contains(text), "\(text)") }
+            #expect(!board.contains("13812341234") && !board.contains("王小明") && !board.contains("签收并说明"), "no identity, no acknowledging for the leader")
+            let volumes = try await leader.get("/analysis?period=2026-11&dimension=channel")
+            for text in ["受理量分析", "环比", "同比", Channel.phone.label, "区域 × 分类", "导出Excel"] { #expect(volumes.contains(text), "\(text)") }
+            #expect(try await leader.get("/analysis?period=2026-11&dimension=planet").status == 400)
+            #expect(try await leader.get("/tickets").status == 403)
+            #expect(try await leader.get("/tickets/export/csv").status == 403)
+
+            let export = try await leader.download("/analysis/export/xlsx?period=2026-11&dimension=category")
+            #expect(export.status == 200 && export.headers[.contentType]?.contains("spreadsheetml") == true)
+            let rows = try XLSXReader.rows(of: export.data)
+            #expect(rows.first?.first == "诉求分类" && rows.count == 2 && rows[1][1] == "6", "\(rows)")
+            let csv = try await leader.download("/analysis/export/csv?period=2026-11&dimension=category")
+            #expect(String(decoding: csv.data, as: UTF8.self).hasPrefix("\u{FEFF}诉求分类,本期"))
+
+            // The supervisor acknowledges a warning on the desk and exports the ticket list, identity left out.
+            let supervisor = Browser(api)
+            try await supervisor.login("supervisor")
+            let desk = try await supervisor.get("/desk")
+            #expect(desk.contains("待签收预警") && desk.contains("签收并说明"))
+            let warning = try #require(try await api.t.store.warnings(status: .open, for: api.city.supervisor).first)
+            let acked = try await supervisor.post("/analysis/warnings/\(warning.id)/acknowledge",
+                                                  [("_csrf", desk.csrf ?? ""), ("note", "已安排核查"), ("back", "desk")])
+            #expect(acked.status == 303 && acked.location == "/desk")
+            #expect(try await api.t.store.warnings(status: .open, for: api.city.supervisor).count == 1)
+            let sheet = try await supervisor.download("/tickets/export/xlsx?q=路灯".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)
+            #expect(sheet.status == 200)
+            let tickets = try XLSXReader.rows(of: sheet.data)
+            #expect(tickets.first?.prefix(3) == ["工单编号", "标题", "状态"] && tickets.count == ids.count + 1)
+            let flat = tickets.flatMap { $0 }.joined()
+            #expect(!flat.contains("13812341234") && !flat.contains("王小明") && !flat.contains("11010519491231002X"))
+            let list = try await supervisor.download("/tickets/export/csv")
+            let text = String(decoding: list.data, as: UTF8.self)
+            #expect(list.status == 200 && text.split(separator: "\r\n").count == ids.count + 1 && !text.contains("13812341234"))
+            #expect(try await supervisor.get("/tickets/export/pdf").status == 400)
+
+            // A report generated from the page, printable, with its export.
+            let reports = try await supervisor.get("/reports")
+            let made = try await supervisor.post("/reports", [("_csrf", reports.csrf ?? ""), ("kind", "daily"), ("period", "2026-11-23")])
+            #expect(made.status == 303)
+            let report = try await supervisor.get(try #require(made.location))
+            for text in ["测试市12345热线中心2026年11月23日日报", "总体情况", "共受理诉求 6 件", "<svg", "热点问题"] { #expect(report.contains(text), "\(text)") }
+            let bad = try await supervisor.post("/reports", [("_csrf", reports.csrf ?? ""), ("kind", "weekly"), ("period", "2026-11-23")])
+            #expect(bad.status == 400)
+            #expect(try await supervisor.get("/analysis/hotspots?days=7").status == 200)
+            #expect(try await supervisor.get("/analysis/warnings").contains("已安排核查"))
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+import HotlineTestSupport
+import SQLKit
+import Testing
+
+@Suite("Analysis in the store: volumes, warnings, hotspots, reports and the schedule")
+struct AnalysisStoreTests {
+    static let november = AssessmentPeriod("2026-11")!
+
+    static func status(_ body: () async throws -> Void) async -> Int? {
+        do {
+            try await body()
+            return nil
+        } catch let error as HotlineError {
+            return error.httpStatus
+        } catch {
+            return -1
+        }
+    }
+
+    @Test("volumes count the period beside the one before and a year before, within the viewer's scope", arguments: Backend.available)
+    func volumes(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            for title in ["小区路灯不亮", "路灯闪烁"] { _ = try await t.store.createTicket(TestCity.draft(title: title), centerId: city.center.id, by: city.agent) }
+            t.clock.advance(by: 86_400)
+            _ = try await t.store.createTicket(TestCity.draft(title: "路灯坏了", channel: .web), centerId: city.center.id, by: city.agent)
+            _ = try await t.store.createTicket(TestCity.draft(title: "邻市的路灯"), centerId: city.otherCenter.id, by: city.otherAgent)
+
+            let byCategory = try await t.store.volumes(.category, period: Self.november, for: city.supervisor)
+            #expect(byCategory.total == 3 && byCategory.previousTotal == 0 && byCategory.rows.map(\.key) == ["03"])
+            #expect(byCategory.rows[0].comparison.periodOnPeriod == nil && byCategory.rows[0].comparison.share == 1)
+            let byChannel = try await t.store.volumes(.channel, period: Self.november, for: city.admin)
+            #expect(byChannel.rows.map(\.key) == ["phone", "web"] && byChannel.rows.map(\.comparison.current) == [2, 1])
+            #expect(byChannel.rows[0].name == Channel.phone.label)
+            // The other center sees its own ticket only.
+            #expect(try await t.store.volumes(.category, period: Self.november, for: city.otherAdmin).total == 1)
+            // A day is a period too; the trend has every day, empty ones as 0.
+            #expect(try await t.store.volumes(.type, period: AssessmentPeriod("2026-11-24")!, for: city.supervisor).total == 1)
+            let trend = try await t.store.trend(from: CivilDate("2026-11-22")!, to: CivilDate("2026-11-26")!, by: .day, for: city.supervisor)
+            #expect(trend.map(\.count) == [0, 2, 1, 0] && trend.map(\.label) == ["11-22", "11-23", "11-24", "11-25"])
+            // A unit's staff and agents do not analyse; a backwards range is a 400.
+            #expect(await Self.status { _ = try await t.store.volumes(.category, period: Self.november, for: city.housingHandler) } == 403)
+            #expect(await Self.status { _ = try await t.store.volumes(.category, period: Self.november, for: city.agent) } == 403)
+            #expect(await Self.status {
+                _ = try await t.store.trend(from: CivilDate("2026-11-26")!, to: CivilDate("2026-11-22")!, by: .day, for: city.supervisor)
+            } == 400)
+        }
+    }
+
+    @Test("a scan raises a rise and a repeat once, grows them, and a supervisor acknowledges each once", arguments: Backend.available)
+    func warnings(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let today = CivilDate(TestDatabase.start)
+            for i in 0..<6 { _ = try await t.store.createTicket(TestCity.draft(title: "路灯不亮\(i)"), centerId: city.center.id, by: city.agent) }
+            let raised = try await t.store.scanWarnings(on: today)
+            // Six street-light tickets after nothing: a rise of 03 in an unknown district; one phone six times: a repeat.
+            #expect(Set(raised.map(\.kind)) == [.suddenRise, .repeatRequester])
+            let rise = try #require(raised.first { $0.kind == .suddenRise })
+            #expect(rise.count == 6 && rise.expected == 0 && rise.key == "03|" && rise.ticketIds.count == 6 && rise.status == .open)
+            #expect(rise.title.contains("11-23") && !rise.title.contains("13812341234"))
+            #expect(try await t.store.scanWarnings(on: today).isEmpty) // nothing new
+            _ = try await t.store.createTicket(TestCity.draft(title: "路灯不亮7"), centerId: city.center.id, by: city.agent)
+            let grown = try await t.store.scanWarnings(on: today)
+            #expect(grown.count == 2 && grown.allSatisfy { $0.count == 7 })
+            let list = try await t.store.warnings(for: city.supervisor)
+            #expect(list.count == 2 && list.allSatisfy { $0.status == .open })
+            #expect(try await t.store.warnings(for: city.otherAdmin).isEmpty)
+            // Each raise is an event of the audit chain and a message in the outbox for the units' leaders.
+            let topics = try await t.database.read { db in
+                try await db.raw("SELECT topic FROM outbox WHERE topic LIKE 'warning.%'").all().map { try $0.decode(column: "topic", as: String.self) }
+            }
+            #expect(topics == ["warning.raised", "warning.raised"])
+            #expect(try await t.store.verifyAuditChain().broken == nil)
+
+            #expect(await Self.status { _ = try await t.store.acknowledgeWarning(id: rise.id, note: "已核实", by: city.agent) } == 403)
+            #expect(await Self.status { _ = try await t.store.acknowledgeWarning(id: rise.id, note: " ", by: city.supervisor) } == 400)
+            #expect(await Self.status { _ = try await t.store.acknowledgeWarning(id: rise.id, note: "已核实", by: city.otherAdmin) } == 403)
+            let done = try await t.store.acknowledgeWarning(id: rise.id, note: "已转城管局排查线路", by: city.supervisor)
+            #expect(done.status == .acknowledged && done.note == "已转城管局排查线路" && done.acknowledgedBy == city.supervisor.userId)
+            #expect(await Self.status { _ = try await t.store.acknowledgeWarning(id: rise.id, note: "again", by: city.supervisor) } == 409)
+            #expect(try await t.store.warnings(status: .open, for: city.supervisor).map(\.kind) == [.repeatRequester])
+        }
+    }
+
+    @Test("similar tickets make a hotspot the center can supervise together", arguments: Backend.available)
+    func hotspots(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let texts = ["景蓉华苑小区旁边的工地每天夜里施工到凌晨两点，噪音很大，严重影响居民休息，请尽快处理",
+                         "景蓉华苑小区旁边工地每天夜里施工到凌晨，噪音太大，影响居民休息，请有关部门处理",
+                         "景蓉华苑小区旁的工地夜里施工到凌晨两点，噪音很大，居民无法休息，希望尽快处理"]
+            var ids: [Int64] = []
+            for (i, text) in texts.enumerated() {
+                var draft = TestCity.draft(title: "景蓉华苑工地夜间施工扰民", phone: "1381234000\(i)")
+                draft.content = text
+                ids.append(try await t.store.createTicket(draft, centerId: city.center.id, by: city.agent).ticket.state.id)
+                t.clock.advance(by: 3600)
+            }
+            _ = try await t.store.createTicket(TestCity.draft(title: "公积金怎么提取"), centerId: city.center.id, by: city.agent)
+            let found = try await t.store.hotspots(from: TestDatabase.start.addingTimeInterval(-86_400), to: t.clock.wallClock.now(), for: city.supervisor)
+            let hot = try #require(found.first)
+            #expect(found.count == 1 && hot.memberIds == ids && hot.requesters == 3 && hot.place == "景蓉华苑")
+            #expect(try await t.store.hotspots(from: TestDatabase.start, to: t.clock.wallClock.now(), for: city.otherAdmin).isEmpty)
+            #expect(await Self.status { _ = try await t.store.superviseTogether(ticketIds: ids, note: "群体诉求", by: city.admin) } == 403)
+            #expect(await Self.status { _ = try await t.store.superviseTogether(ticketIds: ids, note: "", by: city.supervisor) } == 400)
+            #expect(try await t.store.superviseTogether(ticketIds: ids, note: "同一工地夜间施工，请合并办理", by: city.supervisor) == 3)
+            let record = try await t.store.ticket(id: ids[0], for: city.supervisor)
+            #expect(record.state.supervisionCount == 1)
+        }
+    }
+
+    @Test("reports are built from the tickets, archived in versions, and generated on schedule once", arguments: Backend.available)
+    func reports(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            for i in 0..<3 { _ = try await t.store.createTicket(TestCity.draft(title: "路灯不亮\(i)"), centerId: city.center.id, by: city.agent) }
+            let day = AssessmentPeriod("2026-11-23")!
+            let first = try await t.store.generateReport(kind: .daily, period: day, by: city.supervisor)
+            #expect(first.version == 1 && first.title == "测试市12345热线中心2026年11月23日日报")
+            #expect(first.volume(.category)?.total == 3 && first.trend.count == 30 && first.trend.last?.count == 3)
+            #expect(first.heat.rows == ["未知区域"] && first.heat.counts == [[3]])
+            let second = try await t.store.generateReport(kind: .daily, period: day, title: "路灯专项", by: city.supervisor)
+            #expect(second.version == 2 && second.title == "路灯专项")
+            let list = try await t.store.reports(for: city.admin)
+            #expect(list.map(\.version) == [2, 1])
+            #expect(try await t.store.report(id: try #require(first.id), for: city.auditor) == first)
+            #expect(await Self.status { _ = try await t.store.report(id: try #require(first.id), for: city.otherAdmin) } == 404)
+            #expect(await Self.status { _ = try await t.store.generateReport(kind: .daily, period: Self.november, by: city.supervisor) } == 400)
+            #expect(await Self.status { _ = try await t.store.generateReport(kind: .monthly, period: Self.november, by: city.housingHandler) } == 403)
+
+            // On 2 December the schedule archives 1 December's daily, week 48's weekly and November's monthly, for each center, once.
+            t.clock.advance(by: 9 * 86_400)
+            let round = try await t.store.runScheduledAnalysis(holder: "node-a")
+            #expect(Set(round.reports) == Set([city.center.id, city.otherCenter.id].flatMap { ["\($0)/daily/2026-12-01", "\($0)/weekly/2026-W48", "\($0)/monthly/2026-11"] }))
+            #expect(try await t.store.runScheduledAnalysis(holder: "node-b").reports.isEmpty)
+            let monthly = try #require(try await t.store.reports(kind: .monthly, for: city.supervisor).first)
+            let november = try await t.store.report(id: monthly.id, for: city.supervisor)
+            #expect(november.volume(.category)?.total == 3 && november.trendGranularity == .month)
+            #expect(november.rates.contains { $0.code == "satisfaction" })
+        }
+    }
+
+    @Test("the dashboard counts today's work, for the center only", arguments: Backend.available)
+    func dashboard(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            for i in 0..<2 { _ = try await t.store.createTicket(TestCity.draft(title: "路灯不亮\(i)"), centerId: city.center.id, by: city.agent) }
+            _ = try await t.store.createTicket(TestCity.draft(title: "邻市"), centerId: city.otherCenter.id, by: city.otherAgent)
+            let board = try await t.store.dashboard(for: city.supervisor)
+            #expect(board.receivedToday == 2 && board.receivedYesterday == 0 && board.open == 2 && board.trend.count == 30 && board.month == "2026-11")
+            #expect(await Self.status { _ = try await t.store.dashboard(for: city.agent) } == 403)
+        }
+    }
+}
