@@ -24,7 +24,7 @@ fi
 
 # The end-to-end walk in a real headless browser (Debian's chromium + chromedriver, Selenium from PyPI).
 if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
-  python3 -c "import selenium" 2>/dev/null || python3 -m pip install --quiet selenium
+  python3 -c "import selenium, openpyxl" 2>/dev/null || python3 -m pip install --quiet selenium openpyxl
   python3 scripts/e2e/browser_test.py --binary "$HOTLINE_BIN" "$@"
 else
   echo "browser test skipped: install chromium and chromium-driver (scripts/ci-setup.sh does) to run it" >&2

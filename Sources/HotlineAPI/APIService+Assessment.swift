@@ -15,6 +15,12 @@ extension APIService {
         return .ok(.init(body: .json(.init(try await store.saveAssessmentScheme(try body.domain(), by: try RequestIdentity.require())))))
     }
 
+    func setAssessmentGroup(_ input: Operations.SetAssessmentGroup.Input) async throws -> Operations.SetAssessmentGroup.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let unit = try await store.setAssessmentGroup(unitId: input.path.unitId, group: body.group, by: try RequestIdentity.require())
+        return .ok(.init(body: .json(.init(group: unit.assessmentGroup))))
+    }
+
     func getAssessment(_ input: Operations.GetAssessment.Input) async throws -> Operations.GetAssessment.Output {
         let report = try await store.assessmentReport(period: try AssessmentPeriod.parse(input.path.period), for: try RequestIdentity.require())
         return .ok(.init(body: .json(.init(report))))

@@ -9,14 +9,17 @@ public struct UnitRef: Sendable, Hashable, Codable {
     public let path: [Int64]
     public let centerId: Int64?
     public let active: Bool
+    /// 考核分组: the assessment group an administrator put the unit in; nil for the group of its kind.
+    public let group: String?
 
-    public init(id: Int64, name: String, kind: UnitKind, path: [Int64], centerId: Int64?, active: Bool = true) {
+    public init(id: Int64, name: String, kind: UnitKind, path: [Int64], centerId: Int64?, active: Bool = true, group: String? = nil) {
         self.id = id
         self.name = name
         self.kind = kind
         self.path = path
         self.centerId = centerId
         self.active = active
+        self.group = group
     }
 }
 

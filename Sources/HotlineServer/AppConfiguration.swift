@@ -38,7 +38,7 @@ public struct AppConfiguration: Sendable {
     public var analysisIntervalMinutes = 15
     /// `services.*`: which background services this node runs.
     public var services = BackgroundServices()
-    /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `http.trustedProxies`.
+    /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `portal.publicStats`, `http.trustedProxies`.
     public var web = WebSettings()
 
     public init() {}
@@ -65,6 +65,7 @@ public struct AppConfiguration: Sendable {
         web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
         web.portalCenterId = reader.int(forKey: "portal.centerId").map { Int64($0) }
         web.portalSubmissionsPerHour = reader.int(forKey: "portal.submissionsPerHour", default: web.portalSubmissionsPerHour)
+        web.publicStats = reader.bool(forKey: "portal.publicStats", default: web.publicStats)
         web.trustedProxies = Set((reader.string(forKey: "http.trustedProxies") ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
         }.filter { !$0.isEmpty })

@@ -216,7 +216,7 @@ enum Migrations {
                 "CREATE INDEX tickets_center_updated ON tickets(center_id, updated_at)",
             ]
         },
-        Migration(version: 9, name: "analysis: early warnings and archived reports") { d in
+        Migration(version: 9, name: "analysis: early warnings, archived reports, assessment groups") { d in
             [
                 """
                 CREATE TABLE warnings (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id), kind TEXT NOT NULL, key TEXT NOT NULL,
@@ -231,6 +231,8 @@ enum Migrations {
                   version BIGINT NOT NULL, title TEXT NOT NULL, content TEXT NOT NULL, generated_at BIGINT NOT NULL, generated_by BIGINT,
                   UNIQUE (center_id, kind, period, version))
                 """,
+                // 考核分组: the group a unit is ranked in, when not the one of its kind.
+                "ALTER TABLE units ADD COLUMN assessment_group TEXT",
                 // Tickets by intake time per center: every volume, trend and warning reads them this way.
                 "CREATE INDEX tickets_center_created ON tickets(center_id, created_at)",
             ]

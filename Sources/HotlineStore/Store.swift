@@ -22,6 +22,8 @@ public final class Store: Sendable {
     /// Wrong query codes per client and ticket number: a client guessing a ticket's code is refused for a while.
     let queryCodeFailures = LoginThrottle(limit: 10, window: 15 * 60)
     let dummyPasswordHash = Mutex<String?>(nil)
+    /// Hotspot listings of the last minutes.
+    let hotspotCache = HotspotCache()
 
     public init(database: Database, cipher: FieldCipher, clock: WallClock = .system, bcryptCost: UInt8 = 10,
                 sessionLifetime: TimeInterval = 12 * 3600, files: FileVault? = nil) {

@@ -230,7 +230,10 @@ struct AnalysisPages {
         let english = context.english
         let t = { (key: String) in Strings.text(key, english: english) }
         let total = report.volume(.category)
-        let summary = String(format: t("reportSummary"), Self.name(report), total?.total ?? 0, Self.change(total.flatMap { Volumes.change($0.total, from: $0.previousTotal) }),
+        // A period still running when the report was made says so: its numbers are the days so far.
+        let running = AssessmentPeriod(report.period).map { report.generatedAt < $0.instants.end } ?? false
+        let until = running ? String(format: t("soFar"), CivilDate(report.generatedAt).month, CivilDate(report.generatedAt).day) : ""
+        let summary = String(format: t("reportSummary"), Self.name(report) + until, total?.total ?? 0, Self.change(total.flatMap { Volumes.change($0.total, from: $0.previousTotal) }),
                              Self.change(total.flatMap { Volumes.change($0.total, from: $0.yearBeforeTotal) }))
         let model = ReportPageModel(
             chrome: app.chrome(context, path: "/reports"), title: report.title,

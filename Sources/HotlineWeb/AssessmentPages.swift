@@ -27,6 +27,15 @@ struct AssessmentPages {
             let published = try await app.store.publishAssessment(period: period, by: actor)
             return Pages.redirect("/assessment?period=\(period.code)&published=\(published.publishedVersion ?? 1)")
         }
+        router.post("/assessment/groups") { request, context -> Response in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            let actor = try app.require(context, .manageAssessment)
+            guard let unitId = try form.int64("unitId") else { throw HotlineError.invalid("unitId", "请选择单位 (choose a unit)") }
+            try await app.store.setAssessmentGroup(unitId: unitId, group: form["group"], by: actor)
+            try await app.reference.reload()
+            return Pages.redirect("/assessment?period=\(form["period"].flatMap(AssessmentPeriod.init)?.code ?? "")")
+        }
         router.get("/assessment/mine") { request, context -> Response in
             let actor = try app.require(context, .appealAssessment)
             let period = try Self.period(request.uri.queryParameters.get("period"), now: app.now, english: context.english)
@@ -129,7 +138,14 @@ struct AssessmentPages {
             schemeVersion: report.scheme.version, published: published,
             publishedHref: latest.flatMap { frozen in frozen.publishedVersion.map { "/assessment?period=\(period.code)&published=\($0)" } },
             viewingPublished: publishedVersion != nil, mayPublish: actor.may(.manageAssessment), appeals: appeals)
-        return app.pages.render(.assessmentRanking, model)
+        var page = model
+        if actor.may(.manageAssessment) {
+            let ref = try await app.reference.snapshot()
+            let units = ref.dispatchTargets(centerId: actor.centerId)
+            page.groupUnits = units.map { OptionModel(code: String($0.id), label: "\($0.name)（\($0.assessmentGroup ?? $0.kind.label(english: english))）") }
+            page.groupNames = Array(Set(units.compactMap(\.assessmentGroup))).sorted()
+        }
+        return app.pages.render(.assessmentRanking, page)
     }
 
     func drill(_ context: StaffContext, actor: Actor, period: AssessmentPeriod, unitId: Int64, code: String) async throws -> Response {

@@ -34,9 +34,13 @@ enum Charts {
             svg += "<line class=\"grid\" x1=\"\(left)\" x2=\"\(Double(width) - right)\" y1=\"\(number(y(v)))\" y2=\"\(number(y(v)))\"/>"
             svg += "<text class=\"axis\" x=\"\(left - 6)\" y=\"\(number(y(v) + 4))\" text-anchor=\"end\">\(v)</text>"
         }
+        // Every n-th bucket is labelled, and the last one when it does not crowd the one before; the first and last
+        // labels are anchored inside the chart.
         let labelEvery = max(1, Int((Double(points.count) / 8).rounded(.up)))
-        for (i, point) in points.enumerated() where i % labelEvery == 0 || i == points.count - 1 {
-            svg += "<text class=\"axis\" x=\"\(number(x(i)))\" y=\"\(height - 8)\" text-anchor=\"middle\">\(escape(point.label))</text>"
+        for (i, point) in points.enumerated()
+        where i % labelEvery == 0 || (i == points.count - 1 && (points.count - 1) % labelEvery >= max(1, labelEvery / 2)) {
+            let anchor = i == 0 ? "start" : i == points.count - 1 ? "end" : "middle"
+            svg += "<text class=\"axis\" x=\"\(number(x(i)))\" y=\"\(height - 8)\" text-anchor=\"\(anchor)\">\(escape(point.label))</text>"
         }
         let path = points.enumerated().map { "\(number(x($0.offset))),\(number(y($0.element.value)))" }.joined(separator: " ")
         if !points.isEmpty { svg += "<polyline class=\"series\" points=\"\(path)\"/>" }
@@ -52,7 +56,7 @@ enum Charts {
         let height = Int(Double(max(items.count, 1)) * rowHeight + 8)
         let top_ = max(items.map(\.value).max() ?? 0, 1)
         let plotWidth = Double(width) - labelWidth - valueWidth
-        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
+        var svg = "<svg class=\"chart bars\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-label=\"\(escape(title))\"><title>\(escape(title))</title>"
         for (i, item) in items.enumerated() {
             let y = 4 + Double(i) * rowHeight
             let length = max(Double(item.value) / Double(top_) * plotWidth, item.value > 0 ? 1 : 0)

@@ -15,6 +15,24 @@ struct PortalPages {
         router.get("/portal") { request, context -> Response in
             render(.portalHome, request, context) { PortalHomePageModel(chrome: $0) }
         }
+        router.get("/portal/stats") { request, context -> Response in
+            guard app.settings.publicStats else { throw WebError.page(status: 404, message: Strings.text("notFound", english: context.english)) }
+            let stats = try await app.store.publicStatistics(centerId: try await portalCenter())
+            let english = context.english
+            return render(.portalStats, request, context) { chrome in
+                PortalStatsPageModel(
+                    chrome: chrome, period: stats?.period, publishedAt: stats?.publishedAt.map(Chrome.time), total: stats?.volumes.first?.total ?? 0,
+                    rates: (stats?.rates ?? []).map { .init(name: $0.name, value: AnalysisPages.percent($0.value), counts: "") },
+                    categoryChart: Charts.bars(title: Strings.text("byCategory", english: english),
+                                               items: (stats?.volumes.first?.rows ?? []).prefix(12).map { ($0.name, $0.comparison.current) }),
+                    channelChart: Charts.stacked(title: Strings.text("byChannel", english: english),
+                                                 parts: (stats?.volumes.last?.rows ?? []).map { ($0.name, $0.comparison.current) }),
+                    ranking: (stats?.ranking ?? []).map {
+                        RankLineModel(group: $0.group, rank: $0.rank, unit: $0.unit, score: String(format: "%.2f", $0.score), red: $0.list == "红榜",
+                                      black: $0.list == "黑榜")
+                    })
+            }
+        }
         router.get("/portal/submit") { request, context -> Response in
             render(.portalSubmit, request, context) { formPage($0, Form(), english: context.english) }
         }
@@ -90,6 +108,7 @@ struct PortalPages {
         let token = request.cookies[AuthPages.visitorCookie]?.value ?? AuthPages.newVisitorToken()
         var chrome = ChromeModel(session: nil, english: context.english, path: request.uri.path, section: nil)
         chrome.portal = true
+        chrome.publicStats = app.settings.publicStats
         chrome.visitorCsrf = token
         chrome.submissionKey = AuthPages.newVisitorToken()
         chrome.flash = flash

@@ -47,4 +47,5 @@ enum Template: String, CaseIterable, Sendable {
     case portalStatus = "portal/status"
     case portalKnowledge = "portal/kb"
     case portalSuggest = "portal/suggest"
+    case portalStats = "portal/stats"
 }

@@ -12,6 +12,8 @@ public struct WebSettings: Sendable {
     public var idleMinutes: Int
     /// The hotline center the citizen portal files requests with (nil: the first center).
     public var portalCenterId: Int64?
+    /// Whether the portal shows the published month's statistics and ranking (数据公开, `/portal/stats`).
+    public var publicStats = false
     /// Whether cookies carry the Secure flag (set it behind HTTPS).
     public var secureCookies: Bool
     /// Citizen submissions allowed per address and hour.

@@ -104,6 +104,8 @@ extension EvalCommand {
         @Option(help: "How many hotspots to print") var top = 5
         @Option(help: "The detail CSV (热点问题留言明细表); default: FILE-hotspot-details.csv beside the output folder") var details: String?
         @Option(help: "The smallest cluster") var minimum = 3
+        @Option(help: "The combined similarity from which two messages are one problem") var threshold = HotspotFinder().threshold
+        @Option(help: "Recency's half-life in days (a file spanning years is ranked by a long one)") var halfLife = 365.0
 
         func run() throws {
             let table = try CSVTable(contentsOf: URL(fileURLWithPath: file))
@@ -128,7 +130,9 @@ extension EvalCommand {
             }
             let started = ContinuousClock.now
             let now = items.map(\.time).max() ?? Date()
-            let found = HotspotFinder(minimumSize: minimum).find(items, now: now, regionName: { $0.replacingOccurrences(of: "/", with: "·") })
+            let found = HotspotFinder(threshold: threshold, minimumSize: minimum, halfLifeDays: halfLife).find(items, now: now, regionName: {
+                String($0.split(separator: "/").last ?? "")
+            })
             Swift.print("\(items.count) messages, \(found.count) hotspots of \(minimum)+ in " + String(format: "%.2f s", seconds(since: started))
                 + " (recency measured at the newest message, \(CivilDate(now)))")
             for row in Self.table(Array(found.prefix(top))) { Swift.print(row.joined(separator: "\t")) }
@@ -218,8 +222,9 @@ extension EvalCommand {
             Swift.print("\(keys) series × \(replay.count) days replayed (after 90 training days), \(injections) injected rises of 3 days (2.5 × rate + 4), seed \(seed)")
             Swift.print("rule                          detected   mean delay (days)   false alarms   per week")
             for (name, result) in [("EARS C2, same kind of day", c2), ("fixed threshold (95th pct.)", threshold)] {
-                Swift.print(String(format: "%-29@ %3d / %-3d  %8.2f            %6d         %.2f", name as NSString, result.detected, injections, result.delay,
-                                   result.falseAlarms, Double(result.falseAlarms) / weeks))
+                let padded = name.padding(toLength: 29, withPad: " ", startingAt: 0)
+                Swift.print(padded + String(format: " %3d / %-3d  %8.2f            %6d         %.2f", result.detected, injections, result.delay,
+                                            result.falseAlarms, Double(result.falseAlarms) / weeks))
             }
         }
 

@@ -29,6 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
         var extra: [String: ConfigContent] = [:]
         if let host { extra["http.host"] = .string(host) }
         if let port { extra["http.port"] = .int(port) }
+        // The demo city opts in to publishing its statistics on the portal (数据公开).
+        if demo { extra["portal.publicStats"] = .bool(true) }
         let configuration = global.configuration(extra: extra)
         let logger = global.logger(configuration)
         let runtime = try await openRuntime(configuration, logger: logger)

@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import HotlineCore
 import HotlineStore
+import HotlineServer
 import HotlineTestSupport
+import HotlineWeb
 import NIOCore
 import Testing
 
@@ -118,6 +120,32 @@ struct AnalysisWebAPITests {
             #expect(bad.status == 400)
             #expect(try await supervisor.get("/analysis/hotspots?days=7").status == 200)
             #expect(try await supervisor.get("/analysis/warnings").contains("已安排核查"))
+        }
+    }
+}
+
+@Suite("Portal: published statistics (数据公开)")
+struct PortalStatsTests {
+    @Test("a center that opts in shows its published month on the portal, with no personal data; one that does not shows nothing")
+    func stats() async throws {
+        try await withAPI(.sqlite, configure: { $0.web.publicStats = true }) { api in
+            let visitor = Browser(api)
+            #expect(try await visitor.get("/portal/stats").contains("本中心尚未发布考核结果"))
+            let id = try await api.t.store.createTicket(TestCity.draft(), centerId: api.city.center.id, by: api.city.agent).ticket.state.id
+            _ = try await api.t.store.perform(ActionInput(code: .dispatch, mainUnitId: api.city.housing.id), onTicket: id, by: api.city.agent)
+            _ = try await api.t.store.perform(ActionInput(code: .sign), onTicket: id, by: api.city.housingHandler)
+            _ = try await api.t.store.publishAssessment(period: AssessmentPeriod("2026-11")!, by: api.city.admin)
+            let page = try await visitor.get("/portal/stats")
+            #expect(page.status == 200)
+            for text in ["数据公开 · 2026-11", "市住建局", "城乡建设", "满意率"] { #expect(page.contains(text), "\(text)") }
+            #expect(!page.contains("王小明") && !page.contains("13812341234") && !page.contains("小区路灯不亮"))
+            #expect(try await visitor.get("/portal").contains("/portal/stats"))
+        }
+        try await withAPI(.sqlite) { api in
+            let visitor = Browser(api)
+            #expect(try await visitor.get("/portal/stats").status == 404)
+            let home = try await visitor.get("/portal")
+            #expect(!home.contains("/portal/stats"))
         }
     }
 }

@@ -199,7 +199,7 @@ struct AssessmentTests {
     @Test("groups by kind of unit, with last period's ranks for the change")
     func groupsByKind() {
         func result(_ id: Int64, _ score: Double?) -> UnitResult { UnitResult(unitId: id, values: [], score: score, hasTickets: score != nil) }
-        let groups = GroupRanking.byKind(Self.units, results: [result(10, 80), result(20, 90), result(11, 70), result(30, nil)],
+        let groups = GroupRanking.byGroup(Self.units, results: [result(10, 80), result(20, 90), result(11, 70), result(30, nil)],
                                          previous: [result(10, 95), result(20, 60)])
         #expect(groups.map(\.groupName) == [UnitKind.department.label, UnitKind.township.label])
         #expect(groups[0].entries.map(\.unitId) == [20, 10] && groups[0].entries.map(\.change) == [1, -1] && groups[0].withoutTickets == [30])

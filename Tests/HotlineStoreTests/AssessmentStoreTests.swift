@@ -170,4 +170,29 @@ struct AssessmentStoreTests {
                                                                   by: city.housingHandler) } == 409)
         }
     }
+
+    @Test("an administrator puts units in named groups; the ranking follows, and an empty name puts a unit back by kind", arguments: Backend.available)
+    func groups(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            _ = try await Self.history(t, city)
+            try await t.store.setAssessmentGroup(unitId: city.housing.id, group: "  重点民生部门 ", by: city.admin)
+            try await t.store.setAssessmentGroup(unitId: city.district.id, group: "重点民生部门", by: city.admin)
+            let report = try await t.store.assessmentReport(period: Self.november, for: city.supervisor)
+            #expect(report.groups.map(\.name) == ["重点民生部门", UnitKind.department.label])
+            let named = try #require(report.groups.first)
+            #expect(named.ranking.entries.map(\.unitId) == [city.housing.id] && named.ranking.withoutTickets == [city.district.id])
+            #expect(report.groups[1].ranking.entries.map(\.unitId) == [city.transport.id])
+            // Only the scheme's managers, only in their own center; the center itself is not assessed; names are short.
+            for (unit, actor, status) in [(city.housing.id, city.supervisor, 403), (city.otherDepartment.id, city.admin, 404),
+                                          (city.center.id, city.admin, 400)] {
+                #expect(await AnalysisStoreTests.status { try await t.store.setAssessmentGroup(unitId: unit, group: "x", by: actor) } == status)
+            }
+            #expect(await AnalysisStoreTests.status { try await t.store.setAssessmentGroup(unitId: city.housing.id, group: String(repeating: "长", count: 31), by: city.admin) } == 400)
+            try await t.store.setAssessmentGroup(unitId: city.housing.id, group: "", by: city.admin)
+            try await t.store.setAssessmentGroup(unitId: city.district.id, group: nil, by: city.admin)
+            let back = try await t.store.assessmentReport(period: Self.november, for: city.supervisor)
+            #expect(!back.groups.contains { $0.name == "重点民生部门" } && back.groups.first?.name == UnitKind.department.label)
+        }
+    }
 }

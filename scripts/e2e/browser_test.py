@@ -30,7 +30,9 @@ DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-subm
         "05b-knowledge-search": "knowledge-search", "17-center-duplicates": "center-duplicates",
         "07-agent-dispatch": "ticket-dispatch", "08-unit-workbench": "unit-workbench", "10-unit-reply": "unit-reply",
         "11-center-desk": "center-desk", "14-citizen-closed": "citizen-closed", "15-admin-calendar": "admin-calendar",
-        "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile", "19-assessment-ranking": "assessment-ranking"}
+        "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile", "19-assessment-ranking": "assessment-ranking",
+        "21-leader-dashboard": "leader-dashboard", "22-analysis-volumes": "analysis-volumes", "23-hotspots": "hotspots",
+        "24-monthly-report": "monthly-report"}
 
 
 class Run:
@@ -138,6 +140,13 @@ class Run:
                    lambda d: urllib.parse.urlsplit(d.current_url).path == lands)
         self.expect(self.driver.find_elements(By.CSS_SELECTOR, 'header form[action="/logout"]'), f"{username} should be signed in")
 
+    def download(self, path):
+        """GET `path` with the browser's session cookie; the body's bytes."""
+        cookie = "; ".join(f"{c['name']}={c['value']}" for c in self.driver.get_cookies())
+        request = urllib.request.Request(self.base + path, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.read()
+
     def act(self, action, fields=None, button=None):
         form = self.find(f'form[action$="/act"] input[name="action"][value="{action}"]').find_element(By.XPATH, "./ancestor::form")
         for name, value in (fields or {}).items():
@@ -170,6 +179,14 @@ def left(old):
 
 
 TICKET_PAGE = ".page-head > .status.big[class*=\" s-\"]"  # the status badge (class s-STATUS) in the heading of a ticket's own page
+
+
+def read_xlsx(data):
+    """The first sheet's rows, as openpyxl (the reader Python's data tools use) opens the workbook."""
+    import io
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return [tuple("" if cell is None else cell for cell in row) for row in book.worksheets[0].iter_rows(values_only=True)]
 
 
 def free_port():
@@ -286,6 +303,34 @@ def walk(run):
     run.go("/assessment", "table.ranking")
     run.click(run.find('form[action="/assessment/publish"] button'), "p.flash.ok")
     run.expect("已发布第1版" in run.text(), "the published month should be frozen as version 1")
+    print("   the leader's dashboard, the analysis, hotspots, a report; exports opened by a real spreadsheet reader")
+    run.login("leader", "/dashboard", "section.tiles")
+    text = run.text()
+    run.expect("今日受理" in text and "近30天受理量" in text and "红榜" in text, "the dashboard should show today's work, the trend and the lists")
+    run.expect("139****8888" not in text and "陈女士" not in text, "the dashboard must show no identity")
+    run.expect(d.find_elements(By.CSS_SELECTOR, "svg.chart polyline.series"), "the trend should be drawn")
+    run.shot("21-leader-dashboard")
+    run.go("/analysis?dimension=category", "main table")
+    run.expect("环比" in run.text() and "同比" in run.text(), "the volumes should compare periods")
+    run.shot("22-analysis-volumes")
+    xlsx = run.download("/analysis/export/xlsx?dimension=category")
+    rows = read_xlsx(xlsx)
+    run.expect(rows and rows[0][0] == "诉求分类" and len(rows) > 2, f"the exported workbook should open with its header: {rows[:2]}")
+    run.go("/analysis/hotspots?days=90", "table.hotspots")
+    run.shot("23-hotspots")
+    run.login("supervisor", "/desk", "main nav.tabs")
+    tickets = read_xlsx(run.download("/tickets/export/xlsx?all=1"))
+    run.expect(len(tickets) > 100 and tickets[0][:2] == ("工单编号", "标题"), f"the ticket export should hold the demo's tickets: {len(tickets)}")
+    run.expect(not any("陈女士" in str(cell) or "13905718888" in str(cell) for row in tickets for cell in row), "exports hold no identity")
+    run.go("/reports", 'form[action="/reports"]')
+    Select(run.find('select[name="kind"]')).select_by_value("monthly")
+    period = run.find('input[name="period"]')
+    period.clear()
+    period.send_keys(time.strftime("%Y-%m"))
+    run.click(run.find('form[action="/reports"] button[type="submit"]'), "article.report")
+    run.expect("月报" in run.text() and "总体情况" in run.text(), "the monthly report should be generated")
+    run.shot("24-monthly-report")
+    run.login("admin", "/admin/units", 'main form[action="/admin/units"]')
     run.go("/admin/calendar?year=2026", 'form.side[action="/admin/calendar"] input[name="date"]')
     run.expect("2026-10-10" in run.text(), "the 2026 calendar should be listed")
     run.shot("15-admin-calendar")

@@ -316,6 +316,27 @@ class Test:
             raise StepFailed(f"a malformed period should be refused with a message about --period: {bad.returncode} {bad.stderr[-300:]!r}")
         return f"{len(lines) - 1} units in the {month} CSV; a malformed period is refused"
 
+    def step7(self):
+        # Volumes and hotspots from the command line, on the same data; and the reports the server's schedule archived.
+        month = time.strftime("%Y-%m", time.gmtime(time.time() + 8 * 3600))
+        common = ["--database-url", self.database_url, "--key-file", self.key_file]
+        volumes = subprocess.run([self.args.binary, "report", "volumes", "--period", month, "--dimension", "channel", "--format", "csv"] + common,
+                                 cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=300)
+        if volumes.returncode != 0:
+            raise StepFailed(f"hotline report volumes exited {volumes.returncode}: {volumes.stderr[-800:]}")
+        lines = volumes.stdout.splitlines()
+        if not lines or not lines[0].startswith("受理渠道,本期,上期,环比,去年同期,同比") or not lines[-1].startswith("合计,"):
+            raise StepFailed(f"unexpected volumes CSV: {volumes.stdout[:600]!r}")
+        total = int(lines[-1].split(",")[1])
+        if total < 1:
+            raise StepFailed(f"the month should have tickets: {lines[-1]!r}")
+        hotspots = subprocess.run([self.args.binary, "report", "hotspots", "--period", month, "--format", "json"] + common,
+                                  cwd=self.workdir, env=self.env, capture_output=True, text=True, timeout=300)
+        if hotspots.returncode != 0 or not hotspots.stdout.strip().startswith("["):
+            raise StepFailed(f"hotline report hotspots failed {hotspots.returncode}: {hotspots.stderr[-600:]} {hotspots.stdout[:300]!r}")
+        found = json.loads(hotspots.stdout)
+        return f"{total} tickets this month by channel; {len(found)} hotspots"
+
     @staticmethod
     def redacted(url):
         return redact(url)
@@ -326,7 +347,8 @@ class Test:
                  ("3. SIGTERM: clean shutdown", self.step3),
                  ("4. restart on the same database with --demo: no reseed, ticket still there, /login loads", self.step4),
                  ("5. SIGTERM again: clean shutdown", self.step5),
-                 ("6. hotline report kpi on the same data: the month's assessment as CSV", self.step6)]
+                 ("6. hotline report kpi on the same data: the month's assessment as CSV", self.step6),
+                 ("7. hotline report volumes and hotspots on the same data", self.step7)]
         print(f"serve_test: binary {self.args.binary}, database {self.redacted(self.database_url)}, work dir {self.workdir}", flush=True)
         for name, step in steps:
             started = time.monotonic()

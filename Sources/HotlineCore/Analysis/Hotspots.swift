@@ -70,14 +70,17 @@ public struct HotspotFinder: Sendable {
     public var halfLifeDays: Double
     /// Neighbours considered per message.
     public var neighbours: Int
+    /// The text similarity from which a message is a copy of one already indexed (it is linked, not indexed).
+    public var copySimilarity: Double
     public var scoring: DuplicateScoring
 
-    public init(threshold: Double = 0.1, minimumSize: Int = 3, halfLifeDays: Double = 30, neighbours: Int = 20,
+    public init(threshold: Double = 0.15, minimumSize: Int = 3, halfLifeDays: Double = 30, neighbours: Int = 20,
                 scoring: DuplicateScoring = DuplicateScoring(staleDays: 60, staleFactor: 0.5)) {
         self.threshold = threshold
         self.minimumSize = max(2, minimumSize)
         self.halfLifeDays = halfLifeDays
         self.neighbours = neighbours
+        copySimilarity = 0.6
         self.scoring = scoring
     }
 
@@ -107,14 +110,19 @@ public struct HotspotFinder: Sendable {
         let position = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1.id, $0) })
         for (i, item) in ordered.enumerated() {
             let text = item.title + "。" + item.text
-            for candidate in index.candidates(for: text, place: item.place, time: item.time, threshold: threshold, limit: neighbours) {
+            let candidates = index.candidates(for: text, place: item.place, time: item.time, threshold: threshold, limit: neighbours)
+            for candidate in candidates {
                 guard let j = position[candidate.id] else { continue }
                 links[i] += 1
                 links[j] += 1
                 let (a, b) = (root(i), root(j))
                 if a != b { parent[max(a, b)] = min(a, b) }
             }
-            index.add(id: item.id, text: text, place: item.place, time: item.time)
+            // A near copy of a message already indexed joins its cluster through it and is not indexed itself: a
+            // campaign of copies would otherwise fill the index's buckets and make each later lookup slower.
+            if !(candidates.first.map { $0.textSimilarity >= copySimilarity } ?? false) {
+                index.add(id: item.id, text: text, place: item.place, time: item.time)
+            }
         }
         var clusters: [Int: [Int]] = [:]
         for i in ordered.indices { clusters[root(i), default: []].append(i) }
@@ -156,8 +164,12 @@ public struct HotspotFinder: Sendable {
 /// ends with a word places end with, cut after a word that cannot be part of a name.
 public enum PlaceTerms {
     static let suffixes = ["小区", "花园", "家园", "公寓", "大厦", "广场", "市场", "中学", "小学", "幼儿园", "学校", "学院", "大学", "医院", "公园",
-                           "街道", "社区", "大道", "路", "街", "巷", "村", "镇", "乡", "苑", "城", "府", "车站", "工地", "公司", "厂"]
-    static let breaks: Set<Character> = ["的", "在", "了", "是", "和", "与", "我", "们", "位", "于", "到", "从", "对", "把", "被", "请", "有", "个", "这", "那", "及", "向"]
+                           "街道", "社区", "大道", "公路", "路", "街", "巷", "村", "镇", "乡", "苑", "车站", "工地", "公司", "厂"]
+    static let breaks: Set<Character> = ["的", "在", "了", "是", "和", "与", "我", "们", "位", "于", "到", "从", "对", "把", "被", "请", "有", "个", "这",
+                                         "那", "及", "向", "年", "月", "日", "号", "期", "买", "住", "家", "去", "来", "往", "经", "过"]
+    /// Words a name never runs back over: what a citizen does (投诉、反映、咨询 …) and what stands before a place.
+    static let stopWords: Set<String> = ["投诉", "反映", "咨询", "举报", "请求", "希望", "关于", "建议", "要求", "质疑", "解决", "反对", "拆除", "购买",
+                                         "物业", "业主", "居民", "附近", "旁边", "门口", "对面", "周边", "位于", "所在", "政府", "加快", "推进"]
     static let tooGeneral: Set<String> = ["小区", "马路", "道路", "公路", "农村", "城市", "城乡", "学校", "医院", "公司", "本村", "该小区", "我们村", "全市"]
 
     /// The place names found, in order of appearance.
@@ -171,9 +183,16 @@ public enum PlaceTerms {
                 continue
             }
             var start = index
-            while start > 0, index - start < 8, isNamePart(characters[start - 1]) { start -= 1 }
-            let name = String(characters[start..<index]) + suffix
-            if index - start >= 2, !tooGeneral.contains(name), !(found.last.map { name.hasSuffix($0) || $0.hasSuffix(name) } ?? false) {
+            while start > 0, index - start < 8, isNamePart(characters[start - 1]),
+                  !(start >= 2 && stopWords.contains(String(characters[(start - 2)..<start]))) {
+                start -= 1
+            }
+            // A name does not begin with a number (「2017年初购买」) nor repeat its own last word (「乡愁乡思乡」).
+            while start < index, characters[start].isNumber { start += 1 }
+            let stem = String(characters[start..<index])
+            let name = stem + suffix
+            if stem.count >= 2, !stem.contains(suffix), !tooGeneral.contains(name),
+               !(found.last.map { name.hasSuffix($0) || $0.hasSuffix(name) } ?? false) {
                 found.append(name)
             }
             index += suffix.count
@@ -189,7 +208,6 @@ public enum PlaceTerms {
 
     static func isNamePart(_ character: Character) -> Bool {
         guard !breaks.contains(character) else { return false }
-        if character.isLetter || character.isNumber { return true }
-        return false
+        return character.isLetter || character.isNumber
     }
 }

@@ -56,14 +56,19 @@ public struct GroupRanking: Sendable, Hashable, Codable {
         unscored = results.filter { $0.hasTickets && $0.score == nil }.map(\.unitId).sorted()
     }
 
-    /// The rankings of a center's units grouped by kind (区县, 市直部门, 乡镇街道 …), each with the change since
-    /// `previous` (last period's results, ranked the same way).
-    public static func byKind(_ units: [UnitRef], results: [UnitResult], previous: [UnitResult]) -> [GroupRanking] {
-        UnitKind.allCases.compactMap { kind in
-            let members = Set(units.filter { $0.kind == kind }.map(\.id))
-            guard !members.isEmpty else { return nil }
-            let before = GroupRanking(groupName: kind.label, results: previous.filter { members.contains($0.unitId) })
-            return GroupRanking(groupName: kind.label, results: results.filter { members.contains($0.unitId) },
+    /// The rankings of the groups units are assessed in (考核分组): each unit in the group an administrator named, or
+    /// else in the group of its kind (市直部门, 区县 …); named groups first, by name, then the kinds' in their order.
+    /// Each has the change since `previous` (last period's results, ranked the same way).
+    public static func byGroup(_ units: [UnitRef], results: [UnitResult], previous: [UnitResult]) -> [GroupRanking] {
+        var members: [String: Set<Int64>] = [:]
+        for unit in units { members[unit.group ?? unit.kind.label, default: []].insert(unit.id) }
+        let kinds = UnitKind.allCases.map(\.label)
+        let order = members.keys.filter { !kinds.contains($0) }.sorted() + kinds.filter { members[$0] != nil }
+        let groups = order.map { (name: $0, members: members[$0] ?? []) }
+        return groups.compactMap { group in
+            guard !group.members.isEmpty else { return nil }
+            let before = GroupRanking(groupName: group.name, results: previous.filter { group.members.contains($0.unitId) })
+            return GroupRanking(groupName: group.name, results: results.filter { group.members.contains($0.unitId) },
                                 previous: Dictionary(uniqueKeysWithValues: before.entries.map { ($0.unitId, $0.rank) }))
         }
     }

@@ -1,19 +1,26 @@
 import Foundation
 import HotlineCore
 import SQLKit
+import Synchronization
 
 /// Hotspots (热点): clusters of tickets about one problem among those received in a window, within the actor's scope.
 extension Store {
     /// The most tickets one listing clusters: the newest of the window (clustering is quadratic in the worst case).
-    public static let hotspotTicketLimit = 20_000
+    public static let hotspotTicketLimit = 10_000
+    /// How long a listing is reused for the same scope and window (to the minute): the dashboard, the hotspot page and
+    /// a report asked in the same minutes cluster once.
+    static let hotspotCacheSeconds: TimeInterval = 300
 
     /// The hotspots among tickets received in `[from, to)`, hottest first; recency is measured at `to`.
     public func hotspots(from: Date, to: Date, limit: Int = 20, centerId: Int64? = nil, finder: HotspotFinder = HotspotFinder(),
-                         for actor: Actor) async throws -> [Hotspot] {
+                         cached: Bool = true, for actor: Actor) async throws -> [Hotspot] {
         try actor.require(.viewAnalysis)
         guard from < to, to.timeIntervalSince(from) <= 366 * 86_400 else {
             throw HotlineError.invalid("range", "热点统计区间须在一年以内且起始早于结束 (from before to, at most a year)")
         }
+        let key = "\(actor.kind.rawValue)|\(actor.role?.rawValue ?? "")|\(actor.unitPath)|\(actor.userId ?? 0)|\(centerId ?? 0)|"
+            + "\(from.millis / 60_000)|\(to.millis / 60_000)|\(limit)|\(finder.threshold)|\(finder.minimumSize)"
+        if cached, let listing = hotspotCache.value(key, now: now) { return listing }
         let (items, names) = try await database.read { db in
             let scope = try await self.scopeCondition(actor, db)
             let center: SQLQueryString = centerId.map { " AND t.center_id = \(bind: $0)" } ?? ""
@@ -30,7 +37,9 @@ extension Store {
             }
             return (items, try await self.keyNames(.district, actor, db))
         }
-        return Array(finder.find(items, now: to, regionName: { names[$0] }).prefix(max(1, min(limit, 200))))
+        let found = Array(finder.find(items, now: to, regionName: { names[$0] }).prefix(max(1, min(limit, 200))))
+        hotspotCache.store(key, found, now: now, seconds: Self.hotspotCacheSeconds)
+        return found
     }
 }
 
@@ -56,5 +65,30 @@ extension Store {
             }
         }
         return supervised
+    }
+}
+
+/// Recent hotspot listings, by scope and window.
+final class HotspotCache: Sendable {
+    private let entries = Mutex<[String: (until: Date, hotspots: [Hotspot])]>([:])
+
+    func value(_ key: String, now: Date) -> [Hotspot]? {
+        entries.withLock { entries in
+            guard let entry = entries[key] else { return nil }
+            guard entry.until > now else {
+                entries[key] = nil
+                return nil
+            }
+            return entry.hotspots
+        }
+    }
+
+    func store(_ key: String, _ hotspots: [Hotspot], now: Date, seconds: TimeInterval) {
+        entries.withLock { entries in
+            // A handful of scopes and windows at a time: forget the expired, and everything when too many pile up.
+            entries = entries.filter { $0.value.until > now }
+            if entries.count >= 256 { entries.removeAll() }
+            entries[key] = (now.addingTimeInterval(seconds), hotspots)
+        }
     }
 }

@@ -261,3 +261,44 @@ extension Store {
         }
     }
 }
+
+/// What a center shows the public (数据公开): its latest published month, with no personal data — volumes by category
+/// and channel, the center-wide rates and the ranking as published.
+public struct PublicStatistics: Sendable, Equatable {
+    public var period: String
+    public var publishedAt: Date?
+    public var rates: [ReportRate]
+    public var ranking: [ReportRankLine]
+    public var volumes: [VolumeReport]
+}
+
+extension Store {
+    /// The center's latest published month for the portal; nil when it never published one.
+    public func publicStatistics(centerId: Int64) async throws -> PublicStatistics? {
+        let row = try await database.read { db in
+            try await db.raw("""
+                SELECT period, result FROM assessment_publications WHERE center_id = \(bind: centerId) AND period NOT LIKE '%-%-%'
+                  AND period NOT LIKE '%W%' AND period NOT LIKE '%Q%' ORDER BY period DESC, version DESC LIMIT 1
+                """).first()
+        }
+        guard let row, let period = AssessmentPeriod(try row.decode(column: "period", as: String.self)) else { return nil }
+        let frozen = try JSONDecoder().decode(AssessmentReport.self, from: Data(try row.decode(column: "result", as: String.self).utf8))
+        let rates = Self.reportRates.compactMap { code -> ReportRate? in
+            guard let indicator = frozen.scheme.indicators.first(where: { $0.code == code }) else { return nil }
+            let values = frozen.results.compactMap { $0.value(code) }
+            return ReportRate(code: code, name: indicator.name, numerator: values.map(\.numerator).reduce(0, +),
+                              denominator: values.compactMap(\.denominator).reduce(0, +))
+        }
+        let ranking = frozen.groups.flatMap { group in
+            let red = Set(group.ranking.redList.map(\.unitId))
+            let black = Set(group.ranking.blackList.map(\.unitId))
+            return group.ranking.entries.map {
+                ReportRankLine(group: group.name, rank: $0.rank, unit: frozen.units[$0.unitId] ?? "#\($0.unitId)", score: $0.score,
+                               list: red.contains($0.unitId) ? "红榜" : black.contains($0.unitId) ? "黑榜" : nil)
+            }
+        }
+        var volumes: [VolumeReport] = []
+        for dimension in [VolumeDimension.category, .channel] { volumes.append(try await centerVolumes(dimension, period: period, centerId: centerId)) }
+        return PublicStatistics(period: period.code, publishedAt: frozen.publishedAt, rates: rates, ranking: ranking, volumes: volumes)
+    }
+}

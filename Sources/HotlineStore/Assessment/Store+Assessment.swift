@@ -62,6 +62,22 @@ extension Store {
         }
     }
 
+    /// Puts a unit of the actor's center in a named assessment group (考核分组), or back in the group of its kind
+    /// (nil or empty). The group takes effect on every live result and on the next publication.
+    @discardableResult
+    public func setAssessmentGroup(unitId: Int64, group: String?, by actor: Actor) async throws -> OrgUnit {
+        try actor.require(.manageAssessment)
+        let name = group?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (name ?? "").count <= 30 else { throw HotlineError.invalid("group", "分组名称不超过30字 (at most 30 characters)") }
+        return try await database.transaction { db in
+            var unit = try await self.administeredUnit(unitId, by: actor, db)
+            guard unit.kind != .center else { throw HotlineError.invalid("unitId", "热线中心本身不参与考核 (the center is not assessed)") }
+            unit.assessmentGroup = (name?.isEmpty ?? true) ? nil : name
+            try await db.raw("UPDATE units SET assessment_group = \(bind: unit.assessmentGroup) WHERE id = \(bind: unitId)").run()
+            return unit
+        }
+    }
+
     // MARK: Turns
 
     /// The histories an assessment of `period` reads: the center's tickets that changed, or had a deadline, in or
@@ -120,7 +136,7 @@ extension Store {
             previousAssessment.period = period.previous
             previousAssessment.exclusions = try await self.appealExclusions(centerId: centerId, period: period.previous, db)
             let results = assessment.results(tickets)
-            let groups = GroupRanking.byKind(assessment.units, results: results, previous: previousAssessment.results(previousTickets))
+            let groups = GroupRanking.byGroup(assessment.units, results: results, previous: previousAssessment.results(previousTickets))
                 .map { AssessmentReport.Group(name: $0.groupName, ranking: $0) }
             return AssessmentReport(centerId: centerId, period: period.code, scheme: assessment.scheme,
                                     units: Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.name) }), results: results, groups: groups)

@@ -13,9 +13,11 @@ public struct OrgUnit: Sendable, Hashable, Codable {
     public var path: [Int64]
     public var centerId: Int64?
     public var active: Bool
+    /// 考核分组: the group the unit is ranked in; nil for the group of its kind.
+    public var assessmentGroup: String? = nil
 
-    /// What the lifecycle needs to know of it.
-    public var ref: UnitRef { UnitRef(id: id, name: name, kind: kind, path: path, centerId: centerId, active: active) }
+    /// What the lifecycle and the assessment need to know of it.
+    public var ref: UnitRef { UnitRef(id: id, name: name, kind: kind, path: path, centerId: centerId, active: active, group: assessmentGroup) }
 
     /// `/1/5/17/`: the form kept in SQL so that a subtree is one prefix match.
     var pathText: String { OrgUnit.pathText(path) }

@@ -13,7 +13,8 @@ extension Store {
             name: try row.decode(column: "name", as: String.self), kind: kind, code: try row.decode(column: "code", as: String?.self),
             regionCode: try row.decode(column: "region_code", as: String?.self),
             path: OrgUnit.parsePath(try row.decode(column: "path", as: String.self)),
-            centerId: try row.decode(column: "center_id", as: Int64?.self), active: try row.decode(column: "active", as: Bool.self))
+            centerId: try row.decode(column: "center_id", as: Int64?.self), active: try row.decode(column: "active", as: Bool.self),
+            assessmentGroup: try row.decode(column: "assessment_group", as: String?.self))
     }
 
     func unit(_ id: Int64, _ db: any SQLDatabase) async throws -> OrgUnit? {

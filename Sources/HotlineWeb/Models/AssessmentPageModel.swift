@@ -51,6 +51,9 @@ struct AssessmentPageModel: PageModel {
     let viewingPublished: Bool
     let mayPublish: Bool
     let appeals: [AppealRowModel]
+    /// For the scheme's managers: the center's units with their group, to put one in a named group (考核分组).
+    var groupUnits: [OptionModel] = []
+    var groupNames: [String] = []
 }
 
 /// The tickets behind one number of the assessment: its numerator's and its denominator's.

@@ -14,6 +14,8 @@ struct ChromeModel: TemplateModel {
     var nav: [NavLink] = []
     /// A citizen portal page (no sign-in).
     var portal = false
+    /// The portal links to the published statistics (the center opted in).
+    var publicStats = false
     /// The anonymous visitor's CSRF token, echoed from its cookie (sign-in and portal forms).
     var visitorCsrf: String?
     /// A fresh key that makes a portal submission count once however often it is sent.
