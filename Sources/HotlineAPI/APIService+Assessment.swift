@@ -79,12 +79,12 @@ extension Components.Schemas.Appeal {
 
 extension Components.Schemas.AssessmentScheme {
     init(_ scheme: AssessmentScheme) {
-        self.init(version: scheme.version, indicators: scheme.indicators.map(Components.Schemas.Indicator.init))
+        self.init(version: scheme.version, indicators: scheme.indicators.map(Components.Schemas.Indicator.init), appealWorkingDays: scheme.appealWindow)
     }
 
     /// The domain scheme, or a 400 naming the indicator whose formula is incomplete.
     func domain() throws -> AssessmentScheme {
-        AssessmentScheme(version: version, indicators: try indicators.map { try $0.domain() })
+        AssessmentScheme(version: version, indicators: try indicators.map { try $0.domain() }, appealWorkingDays: appealWorkingDays)
     }
 }
 

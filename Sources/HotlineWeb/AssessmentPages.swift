@@ -27,6 +27,19 @@ struct AssessmentPages {
             let published = try await app.store.publishAssessment(period: period, by: actor)
             return Pages.redirect("/assessment?period=\(period.code)&published=\(published.publishedVersion ?? 1)")
         }
+        router.get("/assessment/scheme") { request, context -> Response in
+            let actor = try app.require(context, .manageAssessment)
+            let saved = request.uri.queryParameters.get("saved").flatMap { Int($0) }
+            return try await scheme(context, actor: actor, flash: saved.map { String(format: Strings.text("schemeSaved", english: context.english), $0) })
+        }
+        router.post("/assessment/scheme") { request, context -> Response in
+            let form = try await Form.read(request, limit: 256 * 1024)
+            try app.checkCSRF(form, context)
+            let actor = try app.require(context, .manageAssessment)
+            let current = try await app.store.assessmentScheme(centerId: try actor.requireCenter())
+            let saved = try await app.store.saveAssessmentScheme(try Self.scheme(current, from: form), by: actor)
+            return Pages.redirect("/assessment/scheme?saved=\(saved.version)")
+        }
         router.post("/assessment/groups") { request, context -> Response in
             let form = try await Form.read(request, limit: 64 * 1024)
             try app.checkCSRF(form, context)
@@ -68,6 +81,53 @@ struct AssessmentPages {
             }
             return try await drill(context, actor: actor, period: period, unitId: unitId, code: code)
         }
+    }
+
+    /// The scheme with the weights, curves, floors and caps of the form; a number or a curve that does not read is a 400.
+    static func scheme(_ current: AssessmentScheme, from form: Form) throws -> AssessmentScheme {
+        func number(_ field: String, _ fallback: Double) throws -> Double {
+            guard let text = form[field]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return fallback }
+            guard let value = Double(text), value.isFinite else { throw HotlineError.invalid(field, "须为数字 (a number)") }
+            return value
+        }
+        var scheme = current
+        if let text = form["appealWorkingDays"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard let days = Int(text) else { throw HotlineError.invalid("appealWorkingDays", "申诉期须为整数 (whole working days)") }
+            scheme.appealWorkingDays = days
+        }
+        for index in scheme.indicators.indices {
+            let code = scheme.indicators[index].code
+            var scoring = scheme.indicators[index].scoring
+            scoring.weight = try number("weight_" + code, scoring.weight)
+            scoring.floor = try number("floor_" + code, scoring.floor)
+            scoring.cap = try number("cap_" + code, scoring.cap)
+            if let text = form["curve_" + code]?.trimmingCharacters(in: .whitespaces) {
+                scoring.curve = try text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" }).map { pair in
+                    let parts = pair.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard parts.count == 2, let value = Double(parts[0]), let fraction = Double(parts[1]), value.isFinite, fraction.isFinite else {
+                        throw HotlineError.invalid("curve_" + code, "评分曲线须写成“指标值:得分比例”，以逗号分隔 (value:fraction pairs)")
+                    }
+                    return IndicatorDefinition.Scoring.Point(value, fraction)
+                }
+            }
+            scheme.indicators[index].scoring = scoring
+        }
+        return scheme
+    }
+
+    func scheme(_ context: StaffContext, actor: Actor, flash: String?) async throws -> Response {
+        let english = context.english
+        let scheme = try await app.store.assessmentScheme(centerId: try actor.requireCenter())
+        let text = { (value: Double) in String(format: "%g", value) }
+        let model = AssessmentSchemePageModel(
+            chrome: app.chrome(context, path: "/assessment"), version: scheme.version,
+            rows: scheme.indicators.map { indicator in
+                .init(code: indicator.code, name: english ? indicator.englishName : indicator.name, formula: indicator.formulaText(english: english),
+                      weight: text(indicator.scoring.weight), curve: indicator.scoring.curve.map { "\(text($0.value)):\(text($0.fraction))" }.joined(separator: ", "),
+                      floor: text(indicator.scoring.floor), cap: text(indicator.scoring.cap))
+            },
+            totalWeight: text(scheme.indicators.map(\.scoring.weight).reduce(0, +)), appealWorkingDays: scheme.appealWindow, flash: flash)
+        return app.pages.render(.assessmentScheme, model)
     }
 
     /// The period asked for, or this month; a malformed one is a 400 page.
@@ -172,8 +232,9 @@ struct AssessmentPages {
             lists.append(.init(label: Strings.text("excludedOnAppeal", english: english), count: excluded.count, tickets: rows(excluded)))
         }
         let calendar = try await app.store.calendar()
-        let deadline = Appeal.deadline(for: period, calendar: calendar)
-        let mayAppeal = actor.may(.appealAssessment) && actor.unitId == unitId && Appeal.isOpen(period, at: app.now, calendar: calendar)
+        let deadline = Appeal.deadline(for: period, calendar: calendar, workingDays: scheme.appealWindow)
+        let mayAppeal = actor.may(.appealAssessment) && actor.unitId == unitId
+            && Appeal.isOpen(period, at: app.now, calendar: calendar, workingDays: scheme.appealWindow)
             && !(numerator + denominator).isEmpty
         var seen = Set<Int64>()
         let choices = (numerator + denominator).filter { seen.insert($0.state.id).inserted }.map {
@@ -215,7 +276,7 @@ struct AssessmentPages {
                          points: value?.points.map { String(format: "%.2f / %g", $0, indicator.scoring.weight) } ?? "—",
                          href: "/assessment/drill?period=\(period.code)&unit=\(unitId)&indicator=\(indicator.code)")
         }
-        let deadline = Appeal.deadline(for: period, calendar: try await app.store.calendar())
+        let deadline = Appeal.deadline(for: period, calendar: try await app.store.calendar(), workingDays: result.scheme.appealWindow)
         let model = AssessmentUnitPageModel(
             chrome: app.chrome(context, path: "/assessment/mine"), period: period.code,
             previousHref: "/assessment/mine?period=\(period.previous.code)", nextHref: "/assessment/mine?period=\(period.next.code)",

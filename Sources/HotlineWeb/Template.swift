@@ -17,6 +17,7 @@ enum Template: String, CaseIterable, Sendable {
     case assessmentDrill = "assessment/drill"
     case assessmentUnit = "assessment/unit"
     case assessmentAppeals = "assessment/appeals"
+    case assessmentScheme = "assessment/scheme"
     case dashboard = "analysis/dashboard"
     case analysisVolumes = "analysis/volumes"
     case analysisHotspots = "analysis/hotspots"

@@ -149,3 +149,30 @@ struct PortalStatsTests {
         }
     }
 }
+
+@Suite("Web: the assessment scheme editor")
+struct SchemeEditorTests {
+    @Test("an administrator edits weights and curves in a form; weights that do not sum to 100 are refused and change nothing")
+    func editor() async throws {
+        try await withAPI(.sqlite) { api in
+            let admin = Browser(api)
+            try await admin.login("admin")
+            let page = try await admin.get("/assessment/scheme")
+            #expect(page.status == 200 && page.contains("考核方案") && page.contains("weight_satisfaction") && page.contains("权重合计：<b>100</b>"))
+            let csrf = page.csrf ?? ""
+            let heavier = try await admin.post("/assessment/scheme", [("_csrf", csrf), ("weight_satisfaction", "35")])
+            #expect(heavier.status == 400 && heavier.contains("100"))
+            let unreadable = try await admin.post("/assessment/scheme", [("_csrf", csrf), ("curve_satisfaction", "八成:0")])
+            #expect(unreadable.status == 400)
+            #expect(try await api.t.store.assessmentScheme(centerId: api.city.center.id).version == 1)
+            let saved = try await admin.post("/assessment/scheme", [("_csrf", csrf), ("curve_satisfaction", "0.7:0, 0.9:1")])
+            #expect(saved.status == 303 && saved.location == "/assessment/scheme?saved=2")
+            let scheme = try await api.t.store.assessmentScheme(centerId: api.city.center.id)
+            #expect(scheme.version == 2 && scheme.indicators.first { $0.code == "satisfaction" }?.scoring.curve.map(\.value) == [0.7, 0.9])
+            #expect(try await admin.get("/assessment/scheme?saved=2").contains("已保存为第2版"))
+            let supervisor = Browser(api)
+            try await supervisor.login("supervisor")
+            #expect(try await supervisor.get("/assessment/scheme").status == 403)
+        }
+    }
+}

@@ -295,6 +295,21 @@ struct AssessmentTests {
         for measure in Measure.allCases { #expect(doc.contains("| `\(measure.rawValue)` | \(measure.label) |"), "\(measure)") }
     }
 
+    @Test("an urgent ticket's response time is two hours from signing, any other's one working day")
+    func urgentResponse() {
+        let events = [Self.at("2026-11-02 08:00", .create, ["urgency": ["urgent"]]),
+                      Self.dispatch("2026-11-02 09:00", to: 10, signDue: "2026-11-02 11:00", replyDue: "2026-11-09 17:30"),
+                      Self.at("2026-11-02 10:00", .sign)]
+        let urgent = TicketAssessment(ticketId: 1, events: events).assignments[0]
+        #expect(urgent.urgent && urgent.responseDue(calendar: .china) == shanghai("2026-11-02 12:00"))
+        let normal = TicketAssessment(ticketId: 2, events: Array(events.dropFirst())).assignments[0]
+        #expect(!normal.urgent && normal.responseDue(calendar: .china) == shanghai("2026-11-03 17:30")) // the close of the next working day
+        // Made normal before dispatch: a working day again.
+        let downgraded = TicketAssessment(ticketId: 3, events: [events[0], Self.at("2026-11-02 08:30", .accept, ["urgency": ["urgent", "normal"]])]
+            + Array(events.dropFirst())).assignments[0]
+        #expect(!downgraded.urgent)
+    }
+
     @Test("the appeal window: five working days after the period, counted from the day after it")
     func appealWindow() {
         #expect(Appeal.deadline(for: AssessmentPeriod("2026-11")!, calendar: .china) == shanghai("2026-12-07 17:30"))

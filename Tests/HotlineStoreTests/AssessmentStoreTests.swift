@@ -195,4 +195,26 @@ struct AssessmentStoreTests {
             #expect(!back.groups.contains { $0.name == "重点民生部门" } && back.groups.first?.name == UnitKind.department.label)
         }
     }
+
+    @Test("a center sets its own appeal window in its scheme", arguments: Backend.available)
+    func appealWindow(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let (_, unsigned) = try await Self.history(t, city)
+            var scheme = try await t.store.assessmentScheme(centerId: city.center.id)
+            #expect(scheme.appealWindow == 5)
+            scheme.appealWorkingDays = 0
+            #expect(await AnalysisStoreTests.status { _ = try await t.store.saveAssessmentScheme(scheme, by: city.admin) } == 400)
+            scheme.appealWorkingDays = 1
+            #expect(try await t.store.saveAssessmentScheme(scheme, by: city.admin).appealWindow == 1)
+            // One working day: 1 December only; on the 2nd the window has closed.
+            t.clock.set(CivilDate("2026-12-02")!.instant(atMinute: 10 * 60))
+            #expect(await AnalysisStoreTests.status {
+                _ = try await t.store.fileAppeal(period: Self.november, ticketId: unsigned, indicatorCode: "onTimeSigning", reason: "系统故障",
+                                                 by: city.transportHandler)
+            } == 409)
+            // Another center's scheme is its own.
+            #expect(try await t.store.assessmentScheme(centerId: city.otherCenter.id).appealWindow == 5)
+        }
+    }
 }

@@ -44,18 +44,18 @@ public struct Appeal: Sendable, Hashable, Codable {
         self.decisionNote = decisionNote
     }
 
-    /// How many working days after a period ends its appeals may be filed (申诉期).
+    /// How many working days after a period ends its appeals may be filed (申诉期), unless the center's scheme says.
     public static let windowWorkingDays = 5
 
-    /// The last moment to appeal `period`: the end of the `windowWorkingDays`-th working day after it ends (for
-    /// 2026-11, Monday 7 December at the close of office hours: 1, 2, 3, 4 and 7 December).
-    public static func deadline(for period: AssessmentPeriod, calendar: WorkingCalendar) -> Date {
-        calendar.addingWorkingDays(windowWorkingDays, to: period.end.adding(days: -1).instant(atMinute: 0))
+    /// The last moment to appeal `period`: the end of the `workingDays`-th working day after it ends (for 2026-11 and
+    /// 5 days, Monday 7 December at the close of office hours: 1, 2, 3, 4 and 7 December).
+    public static func deadline(for period: AssessmentPeriod, calendar: WorkingCalendar, workingDays: Int = windowWorkingDays) -> Date {
+        calendar.addingWorkingDays(workingDays, to: period.end.adding(days: -1).instant(atMinute: 0))
     }
 
     /// Whether appeals of `period` may be filed at `now`: from the period's end until its deadline.
-    public static func isOpen(_ period: AssessmentPeriod, at now: Date, calendar: WorkingCalendar) -> Bool {
-        now >= period.instants.end && now <= deadline(for: period, calendar: calendar)
+    public static func isOpen(_ period: AssessmentPeriod, at now: Date, calendar: WorkingCalendar, workingDays: Int = windowWorkingDays) -> Bool {
+        now >= period.instants.end && now <= deadline(for: period, calendar: calendar, workingDays: workingDays)
     }
 
     /// The reason checked: required, at most 2,000 characters.

@@ -16,9 +16,17 @@ public struct AssessmentEvent: Sendable, Equatable {
 /// One unit's turn as a ticket's main unit (主办): from the dispatch until the ticket ends or the center takes it back.
 /// Assessment counts these, not tickets: a ticket returned by one unit and dispatched to another is one turn of each.
 public struct Assignment: Sendable, Equatable {
+    /// 响应时限: when the unit must have contacted the requester — two hours after signing an urgent ticket, one
+    /// working day after signing any other; nil before signing.
+    public func responseDue(calendar: WorkingCalendar) -> Date? {
+        signedAt.map { urgent ? $0.addingTimeInterval(2 * 3600) : calendar.addingWorkingDays(1, to: $0) }
+    }
+
     public var ticketId: Int64
     public var unitId: Int64
     public var dispatchedAt: Date
+    /// Whether the ticket was urgent (紧急) when it was dispatched: its response time is two hours, not a working day.
+    public var urgent = false
     /// The sign deadline set at dispatch.
     public var signDueAt: Date?
     public var signedAt: Date?
@@ -67,10 +75,14 @@ public struct TicketAssessment: Sendable, Equatable {
         var turns: [Assignment] = []
         var excluded = false
         var open: Int?
+        var urgent = false
         for event in events {
             let changed = event.details
+            // The urgency as recorded (at intake) or last changed.
+            if let urgency = changed["urgency"]?.last { urgent = urgency == Urgency.urgent.rawValue }
             if event.action == .dispatch, let after = changed["mainUnitId"]?.last, let unit = Int64(after) {
                 var turn = Assignment(ticketId: ticketId, unitId: unit, dispatchedAt: event.at)
+                turn.urgent = urgent
                 turn.signDueAt = changed["signDueAt"]?.last.flatMap(Self.date)
                 turn.replyDueAt = changed["replyDueAt"]?.last.flatMap(Self.date)
                 turns.append(turn)

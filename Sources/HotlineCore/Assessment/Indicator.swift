@@ -106,16 +106,24 @@ public struct AssessmentScheme: Sendable, Codable, Hashable {
     public var version: Int
     public var indicators: [IndicatorDefinition]
 
-    public init(version: Int, indicators: [IndicatorDefinition]) {
+    /// 申诉期: working days after a period in which its units may appeal (nil: `Appeal.windowWorkingDays`).
+    public var appealWorkingDays: Int?
+
+    public init(version: Int, indicators: [IndicatorDefinition], appealWorkingDays: Int? = nil) {
         self.version = version
         self.indicators = indicators
+        self.appealWorkingDays = appealWorkingDays
     }
+
+    /// The working days of the appeal window.
+    public var appealWindow: Int { appealWorkingDays ?? Appeal.windowWorkingDays }
 
     /// The scheme, or a 400 naming what is wrong: codes unique and well formed, names given, a ratio's numerator
     /// narrowing its denominator, curves in rising order of value with fractions between 0 and 1, floor ≤ cap, and
     /// the weights summing to 100.
     public func validated() throws -> AssessmentScheme {
         guard !indicators.isEmpty, indicators.count <= 60 else { throw HotlineError.invalid("indicators", "须有1到60项指标 (1–60 indicators)") }
+        guard (1...30).contains(appealWindow) else { throw HotlineError.invalid("appealWorkingDays", "申诉期须为1到30个工作日 (1–30 working days)") }
         var codes = Set<String>()
         for indicator in indicators {
             let code = indicator.code

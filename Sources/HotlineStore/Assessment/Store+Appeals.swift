@@ -42,7 +42,8 @@ extension Store {
         let reason = try Appeal.checkedReason(reason)
         let at = now
         return try await database.transaction { db in
-            guard Appeal.isOpen(period, at: at, calendar: try await self.calendar(db)) else {
+            let window = try await self.assessmentScheme(centerId, db).appealWindow
+            guard Appeal.isOpen(period, at: at, calendar: try await self.calendar(db), workingDays: window) else {
                 throw HotlineError(.invalidState, at < period.instants.end
                     ? "\(period.code)尚未结束，期末后方可申诉 (appeals open when the period has ended)"
                     : "\(period.code)的申诉期已过 (the appeal window of \(period.code) has closed)")

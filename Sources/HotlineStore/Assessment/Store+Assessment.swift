@@ -114,8 +114,8 @@ extension Store {
         let assessment = Assessment(
             scheme: scheme, period: period, units: units.map(\.ref), exclusions: try await appealExclusions(centerId: centerId, period: period, db),
             asOf: now,
-            // 响应时限: one working day from signing (the urgent two hours need the turn to know its urgency: not yet).
-            contactDue: { turn in turn.signedAt.map { calendar.addingWorkingDays(1, to: $0) } },
+            // 响应时限: two hours from signing for an urgent ticket, else one working day.
+            contactDue: { turn in turn.responseDue(calendar: calendar) },
             workingDays: { start, end in Double(calendar.workingMinutes(from: start, to: end)) / Double(calendar.minutesPerDay) })
         return (assessment, units)
     }
