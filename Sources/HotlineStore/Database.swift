@@ -156,3 +156,25 @@ public enum HotlineStoreError: Error, CustomStringConvertible {
         }
     }
 }
+
+extension Database {
+    /// Whether `error` is a unique-constraint violation (SQLite's `UNIQUE constraint failed`, PostgreSQL's 23505).
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        let text = String(reflecting: error)
+        return text.contains("UNIQUE constraint failed") || text.contains("23505") || text.contains("duplicate key value")
+    }
+
+    /// A transaction that numbers a new version as one more than the highest: when another transaction took that
+    /// number first (the unique index refuses the second), it runs again and takes the next one.
+    public func versionedTransaction<R: Sendable>(attempts: Int = 5, _ body: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await transaction(body)
+            } catch where attempt < attempts && Self.isUniqueViolation(error) {
+                continue
+            }
+        }
+    }
+}

@@ -118,11 +118,18 @@ struct AnalysisStoreTests {
         try await withTestDatabase(backend) { t in
             let city = try await TestCity.make(t.store)
             for i in 0..<3 { _ = try await t.store.createTicket(TestCity.draft(title: "路灯不亮\(i)"), centerId: city.center.id, by: city.agent) }
+            var consultations: [Int64] = []
+            for title in ["公积金怎么提取", "社保卡在哪补办"] {
+                var draft = TestCity.draft(title: title)
+                draft.type = .consultation
+                consultations.append(try await t.store.createTicket(draft, centerId: city.center.id, by: city.agent).ticket.state.id)
+            }
+            _ = try await t.store.perform(ActionInput(code: .answerOnContact, note: "携带身份证到公积金中心窗口办理"), onTicket: consultations[0], by: city.agent)
             let day = AssessmentPeriod("2026-11-23")!
             let first = try await t.store.generateReport(kind: .daily, period: day, by: city.supervisor)
             #expect(first.version == 1 && first.title == "测试市12345热线中心2026年11月23日日报")
-            #expect(first.volume(.category)?.total == 3 && first.trend.count == 30 && first.trend.last?.count == 3)
-            #expect(first.heat.rows == ["未知区域"] && first.heat.counts == [[3]])
+            #expect(first.volume(.category)?.total == 5 && first.trend.count == 30 && first.trend.last?.count == 5)
+            #expect(first.heat.rows == ["未知区域"] && first.heat.counts == [[5]])
             let second = try await t.store.generateReport(kind: .daily, period: day, title: "路灯专项", by: city.supervisor)
             #expect(second.version == 2 && second.title == "路灯专项")
             let list = try await t.store.reports(for: city.admin)
@@ -139,8 +146,10 @@ struct AnalysisStoreTests {
             #expect(try await t.store.runScheduledAnalysis(holder: "node-b").reports.isEmpty)
             let monthly = try #require(try await t.store.reports(kind: .monthly, for: city.supervisor).first)
             let november = try await t.store.report(id: monthly.id, for: city.supervisor)
-            #expect(november.volume(.category)?.total == 3 && november.trendGranularity == .month)
+            #expect(november.volume(.category)?.total == 5 && november.trendGranularity == .month)
             #expect(november.rates.contains { $0.code == "satisfaction" })
+            // 一次性办结率: one of the two consultations was answered on contact.
+            #expect(november.rates.last?.code == "oneContact" && november.rates.last?.numerator == 1 && november.rates.last?.denominator == 2)
         }
     }
 

@@ -217,4 +217,26 @@ struct AssessmentStoreTests {
             #expect(try await t.store.assessmentScheme(centerId: city.otherCenter.id).appealWindow == 5)
         }
     }
+
+    @Test("two publications, scheme saves or reports at the same moment each get their own version", arguments: Backend.available)
+    func concurrentVersions(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            _ = try await Self.history(t, city)
+            let store = t.store
+            let admin = city.admin
+            async let a = store.publishAssessment(period: Self.november, by: admin)
+            async let b = store.publishAssessment(period: Self.november, by: admin)
+            async let c = store.publishAssessment(period: Self.november, by: admin)
+            let published = try await [a, b, c].compactMap(\.publishedVersion).sorted()
+            #expect(published == [1, 2, 3])
+            let scheme = try await store.assessmentScheme(centerId: city.center.id)
+            async let s1 = store.saveAssessmentScheme(scheme, by: admin)
+            async let s2 = store.saveAssessmentScheme(scheme, by: admin)
+            #expect(try await [s1, s2].map(\.version).sorted() == [2, 3])
+            async let r1 = store.generateReport(kind: .monthly, period: Self.november, by: city.supervisor)
+            async let r2 = store.generateReport(kind: .monthly, period: Self.november, by: city.supervisor)
+            #expect(try await [r1, r2].compactMap(\.version).sorted() == [1, 2])
+        }
+    }
 }

@@ -120,7 +120,7 @@ extension Store {
             let values = assessment.results.compactMap { $0.value(code) }
             return ReportRate(code: code, name: indicator.name, numerator: values.map(\.numerator).reduce(0, +),
                               denominator: values.compactMap(\.denominator).reduce(0, +))
-        }
+        } + [try await oneContactRate(centerId: centerId, period: period)]
         let ranking = assessment.groups.flatMap { group in
             let red = Set(group.ranking.redList.map(\.unitId))
             let black = Set(group.ranking.blackList.map(\.unitId))
@@ -146,6 +146,21 @@ extension Store {
         return AnalysisReport(id: nil, version: nil, kind: kind, period: period.code, title: heading, note: note, generatedAt: now, volumes: volumes,
                               trend: trend, trendGranularity: granularity, heat: grid, rates: rates, ranking: ranking, hotspots: hotspots,
                               warnings: warnings)
+    }
+
+    /// 一次性办结率, the center's own: consultations answered on contact (直接办结) ÷ consultations recorded in the
+    /// period, those refused or merged into another left out.
+    func oneContactRate(centerId: Int64, period: AssessmentPeriod) async throws -> ReportRate {
+        let (start, end) = period.instants
+        let row = try await database.read { db in
+            try await db.raw("""
+                SELECT COUNT(*) AS total, COUNT(answer) AS answered FROM tickets
+                WHERE center_id = \(bind: centerId) AND type = 'consultation' AND status NOT IN ('rejected', 'merged')
+                  AND created_at >= \(bind: start.millis) AND created_at < \(bind: end.millis)
+                """).first()
+        }
+        return ReportRate(code: "oneContact", name: "一次性办结率", numerator: Double(try row?.decode(column: "answered", as: Int.self) ?? 0),
+                          denominator: Double(try row?.decode(column: "total", as: Int.self) ?? 0))
     }
 
     /// A period as a heading names it: 2026年11月, 2026年第48周, 2026年11月3日, 2026年第4季度.
@@ -200,7 +215,7 @@ extension Store {
                                by actor: Actor) async throws -> AnalysisReport {
         let built = try await buildReport(kind: kind, period: period, title: title, note: note, centerId: centerId, for: actor)
         guard let center = actor.kind == .system ? centerId : actor.centerId else { throw HotlineError.notFound("热线中心") }
-        return try await database.transaction { db in
+        return try await database.versionedTransaction { db in
             var report = built
             let last = try await db.raw("""
                 SELECT MAX(version) AS v FROM reports WHERE center_id = \(bind: center) AND kind = \(bind: kind.rawValue) AND period = \(bind: period.code)

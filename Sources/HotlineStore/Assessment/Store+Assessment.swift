@@ -49,7 +49,7 @@ extension Store {
         let centerId = try actor.require(.manageAssessment).requireCenter()
         let validated = try scheme.validated()
         let at = now.millis
-        return try await database.transaction { db in
+        return try await database.versionedTransaction { db in
             var checked = validated
             let last = try await db.raw("SELECT MAX(version) AS v FROM assessment_schemes WHERE center_id = \(bind: centerId)").first()?
                 .decode(column: "v", as: Int?.self) ?? AssessmentScheme.standard.version
@@ -187,7 +187,7 @@ extension Store {
         let centerId = try actor.require(.manageAssessment).requireCenter()
         let live = try await assessmentReport(period: period, for: actor)
         let at = now
-        return try await database.transaction { db in
+        return try await database.versionedTransaction { db in
             let last = try await db.raw("""
                 SELECT MAX(version) AS v FROM assessment_publications WHERE center_id = \(bind: centerId) AND period = \(bind: period.code)
                 """).first()?.decode(column: "v", as: Int?.self) ?? 0
