@@ -139,7 +139,7 @@ struct AnalysisPages {
     }
 
     func rankLines(_ lines: [ReportRankLine]) -> [RankLineModel] {
-        lines.map { .init(group: $0.group, rank: $0.rank, unit: $0.unit, score: String(format: "%.2f", $0.score), red: $0.list == "红榜", black: $0.list == "黑榜") }
+        lines.map { .init(group: $0.group, rank: $0.rank, unit: $0.unit, score: String(format: "%.2f", $0.score), red: $0.list == .red, black: $0.list == .black) }
     }
 
     func dashboard(_ context: StaffContext, actor: Actor) async throws -> Response {

@@ -100,7 +100,7 @@ enum Exports {
             rows.append([.text(Strings.text("unitGroup", english: english)), .text(Strings.text("rank", english: english)),
                          .text(Strings.text("unitName", english: english)), .text(Strings.text("score", english: english))])
             for line in report.ranking {
-                rows.append([.text(line.group), .number(Double(line.rank)), .text(line.unit), .number((line.score * 100).rounded() / 100), .text(line.list ?? "")])
+                rows.append([.text(line.group), .number(Double(line.rank)), .text(line.unit), .number((line.score * 100).rounded() / 100), .text(line.list?.label(english: english) ?? "")])
             }
         }
         return try table(format: format, name: report.title, header: [report.title], rows: Array(rows.dropFirst()))

@@ -28,8 +28,8 @@ struct PortalPages {
                     channelChart: Charts.stacked(title: Strings.text("byChannel", english: english),
                                                  parts: (stats?.volumes.last?.rows ?? []).map { ($0.name, $0.comparison.current) }),
                     ranking: (stats?.ranking ?? []).map {
-                        RankLineModel(group: $0.group, rank: $0.rank, unit: $0.unit, score: String(format: "%.2f", $0.score), red: $0.list == "红榜",
-                                      black: $0.list == "黑榜")
+                        RankLineModel(group: $0.group, rank: $0.rank, unit: $0.unit, score: String(format: "%.2f", $0.score), red: $0.list == .red,
+                                      black: $0.list == .black)
                     })
             }
         }

@@ -35,13 +35,49 @@ public struct ReportRate: Sendable, Codable, Equatable {
     public var value: Double? { denominator > 0 ? numerator / denominator : nil }
 }
 
+/// The list a ranked unit is on: 红榜 (the best of its group) or 黑榜 (the worst).
+public enum RankList: String, Labelled {
+    case red, black
+
+    public var label: String {
+        switch self {
+        case .red: "红榜"
+        case .black: "黑榜"
+        }
+    }
+}
+
 /// A line of a report's ranking.
 public struct ReportRankLine: Sendable, Codable, Equatable {
     public var group: String
     public var rank: Int
     public var unit: String
     public var score: Double
-    public var list: String?
+    public var list: RankList?
+}
+
+extension AssessmentReport {
+    /// The center-wide rates of `codes`: the sums of every unit's numerators over the sums of their denominators.
+    public func centerRates(_ codes: [String]) -> [ReportRate] {
+        codes.compactMap { code -> ReportRate? in
+            guard let indicator = scheme.indicators.first(where: { $0.code == code }) else { return nil }
+            let values = results.compactMap { $0.value(code) }
+            return ReportRate(code: code, name: indicator.name, numerator: values.map(\.numerator).reduce(0, +),
+                              denominator: values.compactMap(\.denominator).reduce(0, +))
+        }
+    }
+
+    /// Every ranked unit of every group, with the list it is on.
+    public var rankLines: [ReportRankLine] {
+        groups.flatMap { group in
+            let red = Set(group.ranking.redList.map(\.unitId))
+            let black = Set(group.ranking.blackList.map(\.unitId))
+            return group.ranking.entries.map {
+                ReportRankLine(group: group.name, rank: $0.rank, unit: units[$0.unitId] ?? "#\($0.unitId)", score: $0.score,
+                               list: red.contains($0.unitId) ? .red : black.contains($0.unitId) ? .black : nil)
+            }
+        }
+    }
 }
 
 /// Counts of a district × category grid (热力格).
@@ -115,20 +151,8 @@ extension Store {
             TrendPoint(start: $0.start, label: granularity.label(of: $0.start), count: $0.count)
         }
         let assessment = try await assessmentReport(period: period, centerId: centerId, for: reader)
-        let rates = Self.reportRates.compactMap { code -> ReportRate? in
-            guard let indicator = assessment.scheme.indicators.first(where: { $0.code == code }) else { return nil }
-            let values = assessment.results.compactMap { $0.value(code) }
-            return ReportRate(code: code, name: indicator.name, numerator: values.map(\.numerator).reduce(0, +),
-                              denominator: values.compactMap(\.denominator).reduce(0, +))
-        } + [try await oneContactRate(centerId: centerId, period: period)]
-        let ranking = assessment.groups.flatMap { group in
-            let red = Set(group.ranking.redList.map(\.unitId))
-            let black = Set(group.ranking.blackList.map(\.unitId))
-            return group.ranking.entries.map {
-                ReportRankLine(group: group.name, rank: $0.rank, unit: assessment.units[$0.unitId] ?? "#\($0.unitId)", score: $0.score,
-                               list: red.contains($0.unitId) ? "红榜" : black.contains($0.unitId) ? "黑榜" : nil)
-            }
-        }
+        let rates = assessment.centerRates(Self.reportRates) + [try await oneContactRate(centerId: centerId, period: period)]
+        let ranking = assessment.rankLines
         // The last 30 days of the period, or of it so far.
         let (start, end) = period.instants
         let until = min(end, now)
@@ -175,20 +199,7 @@ extension Store {
 
     /// A center's volumes of one dimension, whoever asks (the report is the center's).
     func centerVolumes(_ dimension: VolumeDimension, period: AssessmentPeriod, centerId: Int64) async throws -> VolumeReport {
-        try await database.read { db in
-            var counts: [DailyCount] = []
-            for window in [period, period.previous, period.yearBefore] {
-                counts += try await self.dailyCounts(keyed: Self.keyExpression(dimension), from: window.start, to: window.end, .system, db,
-                                                     also: "t.center_id = \(bind: centerId)")
-            }
-            let names = try await self.keyNames(dimension, .system, db)
-            let rows = Volumes.compare(counts, period: period).map {
-                VolumeRow(key: $0.key, name: names[$0.key] ?? ($0.key.isEmpty ? "未分类" : $0.key), comparison: $0)
-            }
-            return VolumeReport(period: period.code, dimension: dimension, total: rows.map(\.comparison.current).reduce(0, +),
-                                previousTotal: rows.map(\.comparison.previous).reduce(0, +),
-                                yearBeforeTotal: rows.map(\.comparison.yearBefore).reduce(0, +), rows: rows)
-        }
+        try await database.read { db in try await self.volumes(dimension, period: period, .system, db, also: "t.center_id = \(bind: centerId)") }
     }
 
     /// The district × category grid of `category|district` counts: the busiest 12 districts and 10 categories.
@@ -298,20 +309,8 @@ extension Store {
         }
         guard let row, let period = AssessmentPeriod(try row.decode(column: "period", as: String.self)) else { return nil }
         let frozen = try JSONDecoder().decode(AssessmentReport.self, from: Data(try row.decode(column: "result", as: String.self).utf8))
-        let rates = Self.reportRates.compactMap { code -> ReportRate? in
-            guard let indicator = frozen.scheme.indicators.first(where: { $0.code == code }) else { return nil }
-            let values = frozen.results.compactMap { $0.value(code) }
-            return ReportRate(code: code, name: indicator.name, numerator: values.map(\.numerator).reduce(0, +),
-                              denominator: values.compactMap(\.denominator).reduce(0, +))
-        }
-        let ranking = frozen.groups.flatMap { group in
-            let red = Set(group.ranking.redList.map(\.unitId))
-            let black = Set(group.ranking.blackList.map(\.unitId))
-            return group.ranking.entries.map {
-                ReportRankLine(group: group.name, rank: $0.rank, unit: frozen.units[$0.unitId] ?? "#\($0.unitId)", score: $0.score,
-                               list: red.contains($0.unitId) ? "红榜" : black.contains($0.unitId) ? "黑榜" : nil)
-            }
-        }
+        let rates = frozen.centerRates(Self.reportRates)
+        let ranking = frozen.rankLines
         var volumes: [VolumeReport] = []
         for dimension in [VolumeDimension.category, .channel] { volumes.append(try await centerVolumes(dimension, period: period, centerId: centerId)) }
         return PublicStatistics(period: period.code, publishedAt: frozen.publishedAt, rates: rates, ranking: ranking, volumes: volumes)

@@ -71,22 +71,26 @@ extension Store {
         }
     }
 
-    /// The period's volumes by `dimension`, with 环比 and 同比, most tickets first.
+    /// The period's volumes by `dimension`, with 环比 and 同比, most tickets first, within the actor's scope.
     public func volumes(_ dimension: VolumeDimension, period: AssessmentPeriod, for actor: Actor) async throws -> VolumeReport {
         try actor.require(.viewAnalysis)
-        return try await database.read { db in
-            var counts: [DailyCount] = []
-            for window in [period, period.previous, period.yearBefore] {
-                counts += try await self.dailyCounts(dimension, from: window.start, to: window.end, actor, db)
-            }
-            let names = try await self.keyNames(dimension, actor, db)
-            let rows = Volumes.compare(counts, period: period).map {
-                VolumeRow(key: $0.key, name: names[$0.key] ?? ($0.key.isEmpty ? "未分类" : $0.key), comparison: $0)
-            }
-            return VolumeReport(period: period.code, dimension: dimension, total: rows.map(\.comparison.current).reduce(0, +),
-                                previousTotal: rows.map(\.comparison.previous).reduce(0, +),
-                                yearBeforeTotal: rows.map(\.comparison.yearBefore).reduce(0, +), rows: rows)
+        return try await database.read { db in try await self.volumes(dimension, period: period, actor, db) }
+    }
+
+    /// The volumes of `dimension` among the tickets `actor` sees (and, with `also`, that meet it too), read in `db`.
+    func volumes(_ dimension: VolumeDimension, period: AssessmentPeriod, _ actor: Actor, _ db: any SQLDatabase,
+                 also: SQLQueryString? = nil) async throws -> VolumeReport {
+        var counts: [DailyCount] = []
+        for window in [period, period.previous, period.yearBefore] {
+            counts += try await dailyCounts(keyed: Self.keyExpression(dimension), from: window.start, to: window.end, actor, db, also: also)
         }
+        let names = try await keyNames(dimension, actor, db)
+        let rows = Volumes.compare(counts, period: period).map {
+            VolumeRow(key: $0.key, name: names[$0.key] ?? ($0.key.isEmpty ? "未分类" : $0.key), comparison: $0)
+        }
+        return VolumeReport(period: period.code, dimension: dimension, total: rows.map(\.comparison.current).reduce(0, +),
+                            previousTotal: rows.map(\.comparison.previous).reduce(0, +),
+                            yearBeforeTotal: rows.map(\.comparison.yearBefore).reduce(0, +), rows: rows)
     }
 
     /// Tickets received per bucket from `from` to `to`, for one key of a dimension or all.
