@@ -95,6 +95,18 @@ struct AnalysisPages {
         return (period, dimension)
     }
 
+    /// The ticket search holding the tickets one volume counts: recorded in the period, of that key.
+    static func ticketsHref(_ dimension: VolumeDimension, key: String, period: AssessmentPeriod) -> String {
+        let field = switch dimension {
+        case .category: "category"
+        case .district: "region"
+        case .channel: "channel"
+        case .type: "type"
+        case .unit: "mainUnit"
+        }
+        return "/tickets?from=\(period.start)&to=\(period.end.adding(days: -1))&\(field)=\(Chrome.encode(key))"
+    }
+
     static func ratioCell(_ value: Double?) -> XLSXWriter.Cell {
         value.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .text("—")
     }
@@ -188,7 +200,12 @@ struct AnalysisPages {
             },
             dimension: dimension.rawValue, dimensionLabel: dimension.label(english: english), total: report.total, previousTotal: report.previousTotal,
             yearBeforeTotal: report.yearBeforeTotal, totalPeriodOnPeriod: Self.change(Volumes.change(report.total, from: report.previousTotal)),
-            totalYearOnYear: Self.change(Volumes.change(report.total, from: report.yearBeforeTotal)), rows: Self.rows(report),
+            totalYearOnYear: Self.change(Volumes.change(report.total, from: report.yearBeforeTotal)),
+            rows: Self.rows(report).enumerated().map { index, row in
+                var linked = row
+                if actor.may(.searchTickets) { linked.href = Self.ticketsHref(dimension, key: report.rows[index].key, period: period) }
+                return linked
+            },
             barChart: Charts.bars(title: "\(dimension.label(english: english)) · \(period.code)", items: report.rows.prefix(15).map { ($0.name, $0.comparison.current) }),
             trendChart: Charts.line(title: t("trend"), points: trend.map { ($0.label, $0.count) }),
             heatChart: Charts.heat(title: t("heatGrid"), rows: built.heat.rows, columns: built.heat.columns, counts: built.heat.counts),

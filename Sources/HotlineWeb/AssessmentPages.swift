@@ -27,6 +27,17 @@ struct AssessmentPages {
             let published = try await app.store.publishAssessment(period: period, by: actor)
             return Pages.redirect("/assessment?period=\(period.code)&published=\(published.publishedVersion ?? 1)")
         }
+        router.get("/assessment/export/:format") { request, context -> Response in
+            let actor = try app.require(context, .viewAssessment)
+            let period = try Self.period(request.uri.queryParameters.get("period"), now: app.now, english: context.english)
+            let report = try await app.store.assessmentReport(period: period, for: actor)
+            let table = report.table
+            // Numbers go out as numbers, so a spreadsheet can sort and sum them.
+            let rows = table.dropFirst().map { row in
+                row.enumerated().map { index, cell -> XLSXWriter.Cell in index >= 3 ? Double(cell).map(XLSXWriter.Cell.number) ?? .text(cell) : .text(cell) }
+            }
+            return try Exports.table(format: try context.parameters.require("format"), name: "考核结果-\(period.code)", header: table[0], rows: Array(rows))
+        }
         router.get("/assessment/scheme") { request, context -> Response in
             let actor = try app.require(context, .manageAssessment)
             let saved = request.uri.queryParameters.get("saved").flatMap { Int($0) }
@@ -159,6 +170,18 @@ struct AssessmentPages {
         } else {
             report = try await app.store.assessmentReport(period: period, for: actor)
         }
+        // A later version says what it changed from the one before (republishing after appeals, say).
+        var changes: [String] = []
+        if let version = report.publishedVersion, version > 1,
+           let earlier = try await app.store.publishedAssessment(period: period, version: version - 1, for: actor) {
+            let score = { (value: Double?) in value.map { String(format: "%.2f", $0) } ?? "—" }
+            let rank = { (value: Int?) in value.map(String.init) ?? "—" }
+            changes = report.changes(since: earlier).map {
+                String(format: strings["changeLine"] ?? "%@ %@ %@ %@ %@", $0.unit, score($0.scoreBefore), score($0.scoreAfter), rank($0.rankBefore),
+                       rank($0.rankAfter))
+            }
+            if changes.isEmpty { changes = [strings["noChanges"] ?? ""] }
+        }
         let columns = Self.columns(report.scheme)
         let name = { (id: Int64) in report.units[id] ?? "#\(id)" }
         let groups = report.groups.map { group -> AssessmentPageModel.Group in
@@ -199,6 +222,9 @@ struct AssessmentPages {
             publishedHref: latest.flatMap { frozen in frozen.publishedVersion.map { "/assessment?period=\(period.code)&published=\($0)" } },
             viewingPublished: publishedVersion != nil, mayPublish: actor.may(.manageAssessment), appeals: appeals)
         var page = model
+        page.changes = changes
+        page.hasChanges = !changes.isEmpty
+        page.changesTitle = report.publishedVersion.map { String(format: strings["changesSince"] ?? "%d", $0 - 1) }
         if actor.may(.manageAssessment) {
             let ref = try await app.reference.snapshot()
             let units = ref.dispatchTargets(centerId: actor.centerId)

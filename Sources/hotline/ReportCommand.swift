@@ -37,30 +37,11 @@ struct ReportCommand: AsyncParsableCommand {
                     encoder.dateEncodingStrategy = .iso8601
                     print(String(decoding: try encoder.encode(report), as: UTF8.self))
                 case "csv":
-                    for row in Self.rows(report) { print(row.map(Self.csvField).joined(separator: ",")) }
+                    for row in report.table { print(row.map(Self.csvField).joined(separator: ",")) }
                 default:
-                    for row in Self.rows(report) { print(row.joined(separator: "\t")) }
+                    for row in report.table { print(row.joined(separator: "\t")) }
                 }
             }
-        }
-
-        /// The header and one row a unit, ranked units of each group first.
-        static func rows(_ report: AssessmentReport) -> [[String]] {
-            let indicators = report.scheme.indicators
-            var rows = [["分组", "名次", "单位", "得分"] + indicators.map(\.name)]
-            for group in report.groups {
-                let ranked = group.ranking.entries.map { ($0.unitId, String($0.rank)) } + (group.ranking.unscored + group.ranking.withoutTickets).map { ($0, "") }
-                for (unitId, rank) in ranked {
-                    let result = report.result(unitId)
-                    let values = indicators.map { indicator -> String in
-                        guard let value = result?.value(indicator.code)?.value else { return "" }
-                        if case .ratio = indicator.formula { return String(format: "%.4f", value) }
-                        return String(format: "%g", value)
-                    }
-                    rows.append([group.name, rank, report.units[unitId] ?? "#\(unitId)", result?.score.map { String(format: "%.2f", $0) } ?? ""] + values)
-                }
-            }
-            return rows
         }
 
         /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).

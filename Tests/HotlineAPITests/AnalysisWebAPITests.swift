@@ -92,6 +92,12 @@ struct AnalysisWebAPITests {
             // The supervisor acknowledges a warning on the desk and exports the ticket list, identity left out.
             let supervisor = Browser(api)
             try await supervisor.login("supervisor")
+            // Each count opens the tickets behind it.
+            let analysis = try await supervisor.get("/analysis?period=2026-11&dimension=category")
+            #expect(analysis.contains("/tickets?from=2026-11-01&amp;to=2026-11-30&amp;category=03"))
+            let behind = try await supervisor.get("/tickets?from=2026-11-01&to=2026-11-30&category=03")
+            #expect(behind.status == 200 && behind.html.components(separatedBy: "路灯不亮").count - 1 >= ids.count)
+            #expect(try await supervisor.get("/tickets?from=2026-11-31").contains("2026-11-01"))
             let desk = try await supervisor.get("/desk")
             #expect(desk.contains("待签收预警") && desk.contains("签收并说明"))
             let warning = try #require(try await api.t.store.warnings(status: .open, for: api.city.supervisor).first)
@@ -173,6 +179,49 @@ struct SchemeEditorTests {
             let supervisor = Browser(api)
             try await supervisor.login("supervisor")
             #expect(try await supervisor.get("/assessment/scheme").status == 403)
+        }
+    }
+}
+
+@Suite("Web: the KPI table and the audit log exported; a republished month says what changed")
+struct AssessmentExportTests {
+    @Test("exports read back; a second publication lists the units whose score moved")
+    func exports() async throws {
+        try await withAPI(.sqlite) { api in
+            let store = api.t.store
+            let city = api.city
+            let created = try await store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.agent)
+            let id = created.ticket.state.id
+            _ = try await store.perform(ActionInput(code: .dispatch, mainUnitId: city.housing.id), onTicket: id, by: city.agent)
+            api.t.clock.advance(by: 600)
+            _ = try await store.perform(ActionInput(code: .sign), onTicket: id, by: city.housingHandler)
+            let supervisor = Browser(api)
+            try await supervisor.login("supervisor")
+            let kpi = try await supervisor.download("/assessment/export/xlsx?period=2026-11")
+            let rows = try XLSXReader.rows(of: kpi.data)
+            #expect(kpi.status == 200 && rows.first?.prefix(4) == ["分组", "名次", "单位", "得分"] && rows.contains { $0.contains("市住建局") }, "\(rows.prefix(3))")
+            #expect(try await supervisor.get("/assessment/export/xlsx?period=2026-13").status == 400)
+
+            let auditor = Browser(api)
+            try await auditor.login("auditor")
+            let audit = try await auditor.download("/audit/export/csv")
+            let text = String(decoding: audit.data, as: UTF8.self)
+            #expect(audit.status == 200 && text.hasPrefix("\u{FEFF}序号,时间,操作人,操作,工单编号") && text.contains(created.ticket.number) && text.contains("签收"))
+            #expect(try XLSXReader.rows(of: try await auditor.download("/audit/export/xlsx?from=2026-11-01&to=2026-11-30").data).count == 4)
+            #expect(try await auditor.get("/audit/export/csv?from=2026-11-30&to=2026-11-01").status == 400)
+            #expect(try await supervisor.get("/audit/export/csv").status == 403)
+
+            // Published while a second ticket's sign deadline is still ahead; republished after it passed unsigned: the
+            // second version says the score moved.
+            let late = try await store.createTicket(TestCity.draft(title: "楼道灯坏了"), centerId: city.center.id, by: city.agent).ticket.state.id
+            _ = try await store.perform(ActionInput(code: .dispatch, mainUnitId: city.housing.id), onTicket: late, by: city.agent)
+            _ = try await store.publishAssessment(period: AssessmentPeriod("2026-11")!, by: city.admin)
+            api.t.clock.advance(by: 2 * 86_400)
+            _ = try await store.publishAssessment(period: AssessmentPeriod("2026-11")!, by: city.admin)
+            try await supervisor.login("supervisor")
+            let second = try await supervisor.get("/assessment?period=2026-11&published=2")
+            #expect(second.contains("与第1版相比的变化") && second.contains("市住建局：得分"), "\(second.html.prefix(0))")
+            #expect(!(try await supervisor.get("/assessment?period=2026-11&published=1")).contains("相比的变化"))
         }
     }
 }

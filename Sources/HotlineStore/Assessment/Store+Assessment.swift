@@ -20,6 +20,58 @@ public struct AssessmentReport: Sendable, Codable, Equatable {
     public var publishedAt: Date?
 
     public func result(_ unitId: Int64) -> UnitResult? { results.first { $0.unitId == unitId } }
+
+    /// One unit whose result differs between two versions of a published period.
+    public struct Change: Sendable, Equatable {
+        public var unitId: Int64
+        public var unit: String
+        public var scoreBefore: Double?
+        public var scoreAfter: Double?
+        public var rankBefore: Int?
+        public var rankAfter: Int?
+    }
+
+    /// What changed from `earlier` (a previous version of the same period) to this one: every unit whose score or
+    /// rank moved (by at least 0.005 points), in the order of this version's groups.
+    public func changes(since earlier: AssessmentReport) -> [Change] {
+        func ranks(_ report: AssessmentReport) -> [Int64: Int] {
+            Dictionary(report.groups.flatMap { $0.ranking.entries.map { ($0.unitId, $0.rank) } }, uniquingKeysWith: { a, _ in a })
+        }
+        let (before, after) = (ranks(earlier), ranks(self))
+        let order = groups.flatMap { $0.ranking.entries.map(\.unitId) + $0.ranking.unscored + $0.ranking.withoutTickets }
+        let ids = order + earlier.results.map(\.unitId).filter { !order.contains($0) }
+        return ids.compactMap { id in
+            let (old, new) = (earlier.result(id)?.score, result(id)?.score)
+            let moved = switch (old, new) {
+            case let (a?, b?): abs(a - b) >= 0.005
+            case (nil, nil): false
+            default: true
+            }
+            guard moved || before[id] != after[id] else { return nil }
+            return Change(unitId: id, unit: units[id] ?? earlier.units[id] ?? "#\(id)", scoreBefore: old, scoreAfter: new, rankBefore: before[id],
+                          rankAfter: after[id])
+        }
+    }
+
+    /// The KPI table (考核结果表): a header, then one row a unit — each group's ranked units, then those unscored or
+    /// without tickets — with its group, rank, score and every indicator's value (rates as fractions).
+    public var table: [[String]] {
+        let indicators = scheme.indicators
+        var rows = [["分组", "名次", "单位", "得分"] + indicators.map(\.name)]
+        for group in groups {
+            let ranked = group.ranking.entries.map { ($0.unitId, String($0.rank)) } + (group.ranking.unscored + group.ranking.withoutTickets).map { ($0, "") }
+            for (unitId, rank) in ranked {
+                let result = result(unitId)
+                let values = indicators.map { indicator -> String in
+                    guard let value = result?.value(indicator.code)?.value else { return "" }
+                    if case .ratio = indicator.formula { return String(format: "%.4f", value) }
+                    return String(format: "%g", value)
+                }
+                rows.append([group.name, rank, units[unitId] ?? "#\(unitId)", result?.score.map { String(format: "%.2f", $0) } ?? ""] + values)
+            }
+        }
+        return rows
+    }
 }
 
 /// Assessment (考核): the center's scheme, the turns of its tickets in a period, the scores, and published results.

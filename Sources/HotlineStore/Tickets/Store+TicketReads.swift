@@ -140,7 +140,9 @@ extension Store {
         if let path = filter.heldWithin {
             conditions.append("t.handling_unit_id IN (SELECT id FROM units WHERE path LIKE \(bind: OrgUnit.pathText(path) + "%"))")
         }
-        if let code = filter.categoryCode { conditions.append("t.category_code LIKE \(bind: code + "%")") }
+        if let code = filter.categoryCode {
+            conditions.append(code.isEmpty ? "t.category_code IS NULL" : "t.category_code LIKE \(bind: code + "%")")
+        }
         if let channel = filter.channel { conditions.append("t.channel = \(bind: channel.rawValue)") }
         if let type = filter.type { conditions.append("t.type = \(bind: type.rawValue)") }
         if filter.dueSoon { conditions.append(Self.dueCondition(.dueSoon, at: now)) }
@@ -153,6 +155,8 @@ extension Store {
         if let coUnit = filter.coUnit {
             conditions.append("EXISTS (SELECT 1 FROM ticket_units cu WHERE cu.ticket_id = t.id AND cu.unit_id = \(bind: coUnit) AND cu.role = 'co')")
         }
+        if let region = filter.regionCode { conditions.append(region.isEmpty ? "t.region_code IS NULL" : "t.region_code = \(bind: region)") }
+        if let unit = filter.mainUnitId { conditions.append("t.main_unit_id = \(bind: unit)") }
         if let from = filter.createdFrom { conditions.append("t.created_at >= \(bind: from.millis)") }
         if let to = filter.createdTo { conditions.append("t.created_at < \(bind: to.millis)") }
         if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {

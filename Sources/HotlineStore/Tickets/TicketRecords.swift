@@ -94,6 +94,9 @@ public struct TicketFilter: Sendable {
     /// Recorded by this user.
     public var createdBy: Int64?
     public var excludingId: Int64?
+    /// Recorded for this region code (a district's), or held as main unit by this unit.
+    public var regionCode: String?
+    public var mainUnitId: Int64?
     public var createdFrom: Date?
     public var createdTo: Date?
     public var text: String?

@@ -77,6 +77,8 @@ struct VolumesPageModel: PageModel {
         let periodOnPeriod: String
         let yearOnYear: String
         let rising: Bool
+        /// The tickets behind the number, for who may search tickets.
+        var href: String? = nil
     }
 
     let chrome: ChromeModel

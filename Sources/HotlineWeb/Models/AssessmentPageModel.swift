@@ -53,6 +53,10 @@ struct AssessmentPageModel: PageModel {
     let appeals: [AppealRowModel]
     /// For the scheme's managers: the center's units with their group, to put one in a named group (考核分组).
     var groupUnits: [OptionModel] = []
+    /// On a published version after the first: what changed from the version before.
+    var changes: [String] = []
+    var changesTitle: String?
+    var hasChanges = false
     var groupNames: [String] = []
 }
 
