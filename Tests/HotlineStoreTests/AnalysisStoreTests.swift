@@ -83,6 +83,23 @@ struct AnalysisStoreTests {
             #expect(done.status == .acknowledged && done.note == "已转城管局排查线路" && done.acknowledgedBy == city.supervisor.userId)
             #expect(await Self.status { _ = try await t.store.acknowledgeWarning(id: rise.id, note: "again", by: city.supervisor) } == 409)
             #expect(try await t.store.warnings(status: .open, for: city.supervisor).map(\.kind) == [.repeatRequester])
+            // The next day's rise of the same key, while the first is still open, moves its last day on: one warning.
+            t.clock.advance(by: 86_400)
+            for i in 0..<6 { _ = try await t.store.createTicket(TestCity.draft(title: "又不亮\(i)", phone: "1390000000\(i)"), centerId: city.center.id, by: city.agent) }
+            let again = try await t.store.scanWarnings(on: today.adding(days: 1))
+            #expect(again.filter { $0.kind == .suddenRise }.count == 1, "acknowledged yesterday: today's rise is new")
+            _ = try await t.store.createTicket(TestCity.draft(title: "又不亮7", phone: "13900000007"), centerId: city.center.id, by: city.agent)
+            t.clock.advance(by: 86_400)
+            for i in 0..<9 { _ = try await t.store.createTicket(TestCity.draft(title: "还不亮\(i)", phone: "1370000000\(i)"), centerId: city.center.id, by: city.agent) }
+            let third = try await t.store.scanWarnings(on: today.adding(days: 2)).filter { $0.kind == .suddenRise }
+            #expect(third.count == 1 && third[0].day == today.adding(days: 1) && third[0].lastDay == today.adding(days: 2))
+            // A confidential report's address never names a repeat.
+            var secret = TestCity.draft(title: "举报", phone: "13600000000", confidential: true)
+            secret.location = Location(address: "东湖区滨江花园北门12栋301室")
+            for _ in 0..<3 { _ = try await t.store.createTicket(secret, centerId: city.center.id, by: city.agent) }
+            let places = try await t.store.scanWarnings(on: today.adding(days: 2)).filter { $0.kind == .repeatPlace }
+            let titles = try await t.store.warnings(for: city.supervisor).map(\.title)
+            #expect(places.isEmpty && !titles.contains { $0.contains("12栋301室") })
         }
     }
 

@@ -95,7 +95,7 @@ extension Store {
         let end = day.adding(days: 1).instant(atMinute: 0).millis
         let rows = try await database.read { db in
             try await db.raw("""
-                SELECT t.id, t.number, t.created_at, t.requester_phone_hash, t.address FROM tickets t
+                SELECT t.id, t.number, t.created_at, t.requester_phone_hash, t.address, t.confidential FROM tickets t
                 WHERE t.center_id = \(bind: centerId) AND t.created_at >= \(bind: start) AND t.created_at < \(bind: end)
                   AND t.status <> 'merged' ORDER BY t.id
                 """).all()
@@ -107,7 +107,8 @@ extension Store {
             let id = try row.decode(column: "id", as: Int64.self)
             let created = CivilDate(Date(millis: try row.decode(column: "created_at", as: Int64.self)))
             if let phone = try row.decode(column: "requester_phone_hash", as: String?.self) { byPhone.append((phone, id, created)) }
-            let address = try row.decode(column: "address", as: String?.self)
+            // A confidential report's address is not named in a warning others read.
+            let address = try row.decode(column: "confidential", as: Bool.self) ? nil : try row.decode(column: "address", as: String?.self)
             if let place = RepeatRule.placeKey(address) {
                 byPlace.append((place, id, created))
                 addresses[place] = address
@@ -128,7 +129,8 @@ extension Store {
         return raised
     }
 
-    /// Raises a warning, or grows the open one of the same key; nil when nothing changed (already raised as it is).
+    /// Raises a warning, or grows the open one of the same key — more tickets, or a rise that goes on into a later day
+    /// (its last day moves on); nil when nothing changed (already raised as it is).
     func raise(centerId: Int64, kind: WarningKind, key: String, title: String, day: CivilDate, count: Int, expected: Double?, score: Double?,
                ticketIds: [Int64]) async throws -> EarlyWarning? {
         let at = now
@@ -137,7 +139,7 @@ extension Store {
                 SELECT * FROM warnings WHERE center_id = \(bind: centerId) AND kind = \(bind: kind.rawValue) AND key = \(bind: key)
                   AND status = 'open'\(unsafeRaw: self.forUpdate)
                 """).first().map(Self.warning) {
-                guard count > open.count || day > open.lastDay, kind != .suddenRise || day == open.day else { return nil }
+                guard count > open.count || day > open.lastDay else { return nil }
                 try await db.raw("""
                     UPDATE warnings SET count = \(bind: max(count, open.count)), last_day = \(bind: max(day, open.lastDay).description),
                       title = \(bind: title), ticket_ids = \(bind: Self.json(ticketIds)), updated_at = \(bind: at.millis)
