@@ -51,7 +51,8 @@ public enum Permission: String, CaseIterable, Sendable {
     case viewAnalysis
     /// 预警处置: acknowledge early warnings and supervise a hotspot's tickets together.
     case handleWarnings
-    /// 导出: download ticket lists and tables as CSV or Excel (identity always masked).
+    /// 导出: download ticket lists as CSV or Excel (identity left out). Tables of numbers download with the right to read
+    /// them (`viewAnalysis`, `viewAssessment`).
     case exportTickets
     /// Import a city's past tickets.
     case importTickets

@@ -28,7 +28,9 @@ public final class XLSXWriter {
             throw HotlineError(.internalError, "无法创建临时文件 (cannot create a temporary file)")
         }
         handle = try FileHandle(forWritingTo: sheetURL)
-        self.sheetName = String(sheetName.filter { !"[]:*?/\\".contains($0) }.prefix(31))
+        // Excel refuses []:*?/\ in a sheet name, an apostrophe at either end, and an empty name.
+        let kept = String(sheetName.filter { !"[]:*?/\\".contains($0) }.prefix(31)).trimmingCharacters(in: CharacterSet(charactersIn: "' "))
+        self.sheetName = kept.isEmpty ? "Sheet1" : kept
         buffer = """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\

@@ -43,8 +43,12 @@ struct AnalysisPages {
             let form = try await Form.read(request, limit: 64 * 1024)
             try app.checkCSRF(form, context)
             let actor = try app.require(context, .handleWarnings)
-            let ids = (form["ids"] ?? "").split(separator: ",").compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-            let done = try await app.store.superviseTogether(ticketIds: ids, note: form["note"] ?? "", by: actor)
+            // The hotspot is found again on the server, by one of its tickets: a large one's ids never travel in the form.
+            let days = min(max(try form.int64("days").map(Int.init) ?? 30, 1), 365)
+            guard let member = try form.int64("member") else { throw HotlineError.invalid("member", "请选择热点 (choose a hotspot)") }
+            let listing = try await app.store.hotspots(from: app.now.addingTimeInterval(-Double(days) * 86_400), to: app.now, limit: 30, for: actor)
+            guard let hotspot = listing.first(where: { $0.memberIds.contains(member) }) else { throw HotlineError.notFound("热点") }
+            let done = try await app.store.superviseTogether(ticketIds: hotspot.memberIds, note: form["note"] ?? "", by: actor)
             return Pages.redirect("/analysis/hotspots?days=\((try form.int64("days")).map(String.init) ?? "30")&done=\(done)")
         }
         router.get("/analysis/warnings") { request, context -> Response in
@@ -104,7 +108,8 @@ struct AnalysisPages {
         case .type: "type"
         case .unit: "mainUnit"
         }
-        return "/tickets?from=\(period.start)&to=\(period.end.adding(days: -1))&\(field)=\(Chrome.encode(key))"
+        let value = dimension == .unit && key.isEmpty ? "none" : key
+        return "/tickets?from=\(period.start)&to=\(period.end.adding(days: -1))&\(field)=\(Chrome.encode(value))"
     }
 
     static func ratioCell(_ value: Double?) -> XLSXWriter.Cell {
@@ -133,7 +138,7 @@ struct AnalysisPages {
             HotspotModel(rank: hot.rank, heat: String(format: "%.1f", hot.heat), range: "\(Chrome.time(hot.from)) — \(Chrome.time(hot.to))",
                          place: hot.place ?? hot.region ?? "—", description: hot.description, count: hot.count, requesters: hot.requesters,
                          members: zip(hot.memberIds, hot.references).map { .init(number: $1, href: mayOpen ? "/tickets/\($0)" : nil) },
-                         ids: hot.memberIds.map(String.init).joined(separator: ","))
+                         member: hot.memberIds.first ?? 0)
         }
     }
 

@@ -34,11 +34,10 @@ enum Charts {
             svg += "<line class=\"grid\" x1=\"\(left)\" x2=\"\(Double(width) - right)\" y1=\"\(number(y(v)))\" y2=\"\(number(y(v)))\"/>"
             svg += "<text class=\"axis\" x=\"\(left - 6)\" y=\"\(number(y(v) + 4))\" text-anchor=\"end\">\(v)</text>"
         }
-        // Every n-th bucket is labelled, and the last one when it does not crowd the one before; the first and last
-        // labels are anchored inside the chart.
+        // Every n-th bucket counted back from the last is labelled (the latest is always named, and no two labels
+        // crowd); the first and last labels are anchored inside the chart.
         let labelEvery = max(1, Int((Double(points.count) / 8).rounded(.up)))
-        for (i, point) in points.enumerated()
-        where i % labelEvery == 0 || (i == points.count - 1 && (points.count - 1) % labelEvery >= max(1, labelEvery / 2)) {
+        for (i, point) in points.enumerated() where (points.count - 1 - i) % labelEvery == 0 {
             let anchor = i == 0 ? "start" : i == points.count - 1 ? "end" : "middle"
             svg += "<text class=\"axis\" x=\"\(number(x(i)))\" y=\"\(height - 8)\" text-anchor=\"\(anchor)\">\(escape(point.label))</text>"
         }

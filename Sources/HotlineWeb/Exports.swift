@@ -16,11 +16,11 @@ enum Exports {
         return format
     }
 
-    /// One CSV field: quoted when it holds a comma, a quote or a line break; a leading =, +, - or @ is prefixed with
+    /// One CSV field: quoted when it holds a comma, a quote or a line break; a leading =, +, -, @, tab or CR is prefixed with
     /// an apostrophe so that a spreadsheet never runs a citizen's text as a formula.
     static func csvField(_ text: String) -> String {
         var value = text
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
@@ -36,7 +36,10 @@ enum Exports {
 
     static func headers(_ format: Format, name: String) -> HTTPFields {
         let file = name + "." + format.rawValue
-        let encoded = file.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "export"
+        // RFC 5987: only ASCII letters, digits and a few marks stand as themselves; Chinese is percent-encoded UTF-8.
+        var attrChars = CharacterSet()
+        attrChars.insert(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$&+-.^_`|~")
+        let encoded = file.addingPercentEncoding(withAllowedCharacters: attrChars) ?? "export"
         return [
             .contentType: format == .csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             .contentDisposition: "attachment; filename=\"export.\(format.rawValue)\"; filename*=UTF-8''\(encoded)",

@@ -200,7 +200,8 @@ struct TicketPages {
         if actor.may(.exportTickets) {
             var items = URLComponents()
             items.queryItems = Self.filterFields.compactMap { name in
-                query.get(name).flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
+                // An empty category or region asks for tickets without one: kept; other empty fields are no filter.
+                query.get(name).flatMap { $0.isEmpty && name != "category" && name != "region" ? nil : URLQueryItem(name: name, value: $0) }
             }
             model.exportQuery = items.percentEncodedQuery.flatMap { $0.isEmpty ? nil : $0 } ?? "all=1"
         }
@@ -248,7 +249,8 @@ struct TicketPages {
         if let category = query.get("category") { filter.categoryCode = String(category.prefix(20)) }
         if let region = query.get("region") { filter.regionCode = String(region.prefix(20)) }
         if let unit = query.get("mainUnit"), !unit.isEmpty {
-            guard let id = Int64(unit) else { throw HotlineError.invalid("mainUnit", "单位编号须为数字 (a unit id)") }
+            // `none`: not dispatched to any unit (answered on the call, refused, waiting).
+            guard let id = unit == "none" ? 0 : Int64(unit) else { throw HotlineError.invalid("mainUnit", "单位编号须为数字 (a unit id)") }
             filter.mainUnitId = id
         }
         if let cursor = query.get("before"), let before = Int64(cursor) { filter.before = before }

@@ -124,7 +124,12 @@ struct AnalysisWebAPITests {
             for text in ["测试市12345热线中心2026年11月23日日报", "总体情况", "共受理诉求 6 件", "<svg", "热点问题"] { #expect(report.contains(text), "\(text)") }
             let bad = try await supervisor.post("/reports", [("_csrf", reports.csrf ?? ""), ("kind", "weekly"), ("period", "2026-11-23")])
             #expect(bad.status == 400)
-            #expect(try await supervisor.get("/analysis/hotspots?days=7").status == 200)
+            let hot = try await supervisor.get("/analysis/hotspots?days=7")
+            #expect(hot.status == 200 && hot.contains("合并督办"))
+            let together = try await supervisor.post("/analysis/hotspots/supervise",
+                                                     [("_csrf", hot.csrf ?? ""), ("member", String(ids[0])), ("days", "7"), ("note", "同一问题，合并督办")])
+            #expect(together.status == 303 && together.location?.hasSuffix("done=\(ids.count)") == true, "\(together.location ?? "")")
+            #expect(try await api.t.store.ticket(id: ids[5], for: api.city.supervisor).state.supervisionCount == 1)
             #expect(try await supervisor.get("/analysis/warnings").contains("已安排核查"))
         }
     }

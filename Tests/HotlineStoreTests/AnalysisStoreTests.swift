@@ -70,10 +70,13 @@ struct AnalysisStoreTests {
             #expect(list.count == 2 && list.allSatisfy { $0.status == .open })
             #expect(try await t.store.warnings(for: city.otherAdmin).isEmpty)
             // Each raise is an event of the audit chain and a message in the outbox for the units' leaders.
-            let topics = try await t.database.read { db in
-                try await db.raw("SELECT topic FROM outbox WHERE topic LIKE 'warning.%'").all().map { try $0.decode(column: "topic", as: String.self) }
+            let messages = try await t.database.read { db in
+                try await db.raw("SELECT topic, payload FROM outbox WHERE topic LIKE 'warning.%' ORDER BY id").all().map {
+                    (try $0.decode(column: "topic", as: String.self), try $0.decode(column: "payload", as: String.self))
+                }
             }
-            #expect(topics == ["warning.raised", "warning.raised"])
+            #expect(messages.map(\.0) == ["warning.raised", "warning.raised"])
+            #expect(messages.allSatisfy { $0.1.contains("warningId") && $0.1.contains("centerId") }, "the receiver can route on them")
             #expect(try await t.store.verifyAuditChain().broken == nil)
 
             #expect(await Self.status { _ = try await t.store.acknowledgeWarning(id: rise.id, note: "已核实", by: city.agent) } == 403)
@@ -167,6 +170,21 @@ struct AnalysisStoreTests {
             #expect(november.rates.contains { $0.code == "satisfaction" })
             // 一次性办结率: one of the two consultations was answered on contact.
             #expect(november.rates.last?.code == "oneContact" && november.rates.last?.numerator == 1 && november.rates.last?.denominator == 2)
+        }
+    }
+
+    @Test("a role that sees the whole center sits at a center, never in a bureau")
+    func centerWideRoles() async throws {
+        try await withTestDatabase(.sqlite) { t in
+            let city = try await TestCity.make(t.store)
+            for role in [Role.leader, .auditor, .admin] {
+                #expect(await Self.status {
+                    _ = try await t.store.createUser(username: "x-\(role.rawValue)", displayName: "局长", password: "long-enough-1", role: role,
+                                                     unitId: city.housing.id, by: city.admin)
+                } == 422, "\(role)")
+            }
+            _ = try await t.store.createUser(username: "director", displayName: "主任", password: "long-enough-1", role: .leader, unitId: city.center.id,
+                                             by: city.admin)
         }
     }
 

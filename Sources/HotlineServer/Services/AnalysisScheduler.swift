@@ -20,9 +20,10 @@ public struct AnalysisScheduler: Service {
     public func run() async throws {
         await everyInterval(interval, logger: logger, what: "analysis schedule") { [store, logger, holder] in
             let round = try await store.runScheduledAnalysis(holder: holder)
-            if round != AnalysisRound() {
+            if round.warnings > 0 || !round.reports.isEmpty {
                 logger.info("analysis: \(round.warnings) warnings raised or grown; reports \(round.reports.joined(separator: ", "))")
             }
+            for failure in round.failures { logger.error("scheduled report failed: \(failure)") }
         }
     }
 }

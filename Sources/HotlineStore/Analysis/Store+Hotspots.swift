@@ -11,7 +11,8 @@ extension Store {
     /// a report asked in the same minutes cluster once.
     static let hotspotCacheSeconds: TimeInterval = 300
 
-    /// The hotspots among tickets received in `[from, to)`, hottest first; recency is measured at `to`.
+    /// The hotspots among tickets received from `from` to `to` (both included: `to` is often now), hottest first;
+    /// recency is measured at `to`.
     public func hotspots(from: Date, to: Date, limit: Int = 20, centerId: Int64? = nil, finder: HotspotFinder = HotspotFinder(),
                          cached: Bool = true, for actor: Actor) async throws -> [Hotspot] {
         try actor.require(.viewAnalysis)
@@ -26,7 +27,7 @@ extension Store {
             let center: SQLQueryString = centerId.map { " AND t.center_id = \(bind: $0)" } ?? ""
             let items = try await db.raw("""
                 SELECT t.id, t.number, t.title, t.content, t.region_code, t.created_at, t.requester_phone_hash FROM tickets t
-                WHERE t.created_at >= \(bind: from.millis) AND t.created_at < \(bind: to.millis) AND t.status <> 'merged' AND \(scope)\(center)
+                WHERE t.created_at >= \(bind: from.millis) AND t.created_at <= \(bind: to.millis) AND t.status <> 'merged' AND \(scope)\(center)
                 ORDER BY t.created_at DESC LIMIT \(literal: Self.hotspotTicketLimit)
                 """).all().map { row in
                 HotspotItem(id: try row.decode(column: "id", as: Int64.self), reference: try row.decode(column: "number", as: String.self),
@@ -54,7 +55,9 @@ extension Store {
             throw HotlineError.invalid("note", "请填写督办意见（500字以内） (say what is asked, at most 500 characters)")
         }
         let ids = Array(Set(ticketIds)).sorted()
-        guard !ids.isEmpty, ids.count <= 500 else { throw HotlineError.invalid("ids", "请选择1至500件工单 (1 to 500 tickets)") }
+        guard !ids.isEmpty, ids.count <= Self.hotspotTicketLimit else {
+            throw HotlineError.invalid("ids", "请选择1至\(Self.hotspotTicketLimit)件工单 (1 to \(Self.hotspotTicketLimit) tickets)")
+        }
         var supervised = 0
         for record in try await tickets(ids: ids, for: actor) where !record.state.status.isTerminal {
             do {

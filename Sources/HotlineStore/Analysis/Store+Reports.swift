@@ -164,9 +164,11 @@ extension Store {
                   AND day < \(bind: period.end.description) ORDER BY day, id LIMIT 50
                 """).all().map(Self.warning)
         }
-        let heading = title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-            ?? "\(centerName)\(Self.periodName(period))\(kind.label)"
-        guard heading.count <= 100 else { throw HotlineError.invalid("title", "标题不超过100字 (at most 100 characters)") }
+        let given = title.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard (given ?? "").count <= 100 else { throw HotlineError.invalid("title", "标题不超过100字 (at most 100 characters)") }
+        guard (note ?? "").count <= 2000 else { throw HotlineError.invalid("note", "说明不超过2000字 (at most 2,000 characters)") }
+        // A long center name is cut rather than refused: the scheduled reports must not fail on it.
+        let heading = given ?? String("\(centerName)\(Self.periodName(period))\(kind.label)".suffix(100))
         return AnalysisReport(id: nil, version: nil, kind: kind, period: period.code, title: heading, note: note, generatedAt: now, volumes: volumes,
                               trend: trend, trendGranularity: granularity, heat: grid, rates: rates, ranking: ranking, hotspots: hotspots,
                               warnings: warnings)
@@ -217,7 +219,7 @@ extension Store {
         let rows = rowTotals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(12).map(\.key)
         let columns = columnTotals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(10).map(\.key)
         func name(_ key: String, _ unknown: String) -> String { key.isEmpty ? unknown : names[key] ?? key }
-        return HeatGrid(rows: rows.map { name($0, "未知区域") }, columns: columns.map { name($0, "未分类") },
+        return HeatGrid(rows: rows.map { name($0, unknownName(.district)) }, columns: columns.map { name($0, unknownName(.category)) },
                         counts: rows.map { row in columns.map { cells[row]?[$0] ?? 0 } })
     }
 

@@ -6,10 +6,13 @@ import SQLKit
 public struct AnalysisRound: Sendable, Equatable {
     public var warnings = 0
     public var reports: [String] = []
+    /// Reports that failed this round, with why (tried again next round).
+    public var failures: [String] = []
 
-    public init(warnings: Int = 0, reports: [String] = []) {
+    public init(warnings: Int = 0, reports: [String] = [], failures: [String] = []) {
         self.warnings = warnings
         self.reports = reports
+        self.failures = failures
     }
 }
 
@@ -39,16 +42,22 @@ extension Store {
             (.weekly, Self.week(containing: today.adding(days: -7))),
             (.monthly, AssessmentPeriod.month(containing: today).previous),
         ]
+        // One report failing (a center's data, the database for a moment) does not hold back the others: it is named in
+        // the round and tried again next round.
         for centerId in centers {
             for (kind, period) in due where try await !hasReport(kind: kind, period: period, centerId: centerId) {
                 let lock = "report.\(centerId).\(kind.rawValue).\(period.code)"
                 guard try await tryLock(lock, holder: holder, seconds: 600) else { continue }
-                // Another node may have finished it between the look and the lock.
-                if try await !hasReport(kind: kind, period: period, centerId: centerId) {
-                    _ = try await generateReport(kind: kind, period: period, centerId: centerId, by: .system)
-                    round.reports.append("\(centerId)/\(kind.rawValue)/\(period.code)")
+                do {
+                    // Another node may have finished it between the look and the lock.
+                    if try await !hasReport(kind: kind, period: period, centerId: centerId) {
+                        _ = try await generateReport(kind: kind, period: period, centerId: centerId, by: .system)
+                        round.reports.append("\(centerId)/\(kind.rawValue)/\(period.code)")
+                    }
+                } catch {
+                    round.failures.append("\(centerId)/\(kind.rawValue)/\(period.code): \(error)")
                 }
-                try await unlock(lock, holder: holder)
+                try? await unlock(lock, holder: holder)
             }
         }
         return round

@@ -86,7 +86,7 @@ extension Store {
         }
         let names = try await keyNames(dimension, actor, db)
         let rows = Volumes.compare(counts, period: period).map {
-            VolumeRow(key: $0.key, name: names[$0.key] ?? ($0.key.isEmpty ? "未分类" : $0.key), comparison: $0)
+            VolumeRow(key: $0.key, name: names[$0.key] ?? ($0.key.isEmpty ? Self.unknownName(dimension) : $0.key), comparison: $0)
         }
         return VolumeReport(period: period.code, dimension: dimension, total: rows.map(\.comparison.current).reduce(0, +),
                             previousTotal: rows.map(\.comparison.previous).reduce(0, +),
@@ -105,6 +105,16 @@ extension Store {
         }
         return Volumes.series(counts, from: from, to: to, by: granularity, key: key).map {
             TrendPoint(start: $0.start, label: granularity.label(of: $0.start), count: $0.count)
+        }
+    }
+
+    /// What the empty key of a dimension is called: a ticket with no category, no district, no main unit yet.
+    static func unknownName(_ dimension: VolumeDimension) -> String {
+        switch dimension {
+        case .category: "未分类"
+        case .district: "未知区域"
+        case .unit: "尚未派单"
+        case .channel, .type: "其他"
         }
     }
 

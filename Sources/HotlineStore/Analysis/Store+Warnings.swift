@@ -69,8 +69,8 @@ extension Store {
         var raised: [EarlyWarning] = []
         for signal in detector.signals(on: day, counts: RiseDetector.series(counts), calendar: calendar) {
             let parts = signal.key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-            let place = names[parts.last ?? ""] ?? "未知区域"
-            let category = names[parts.first ?? ""] ?? "未分类"
+            let place = names[parts.last ?? ""] ?? Self.unknownName(.district)
+            let category = names[parts.first ?? ""] ?? Self.unknownName(.category)
             let title = String(format: "%@·%@：%@ 受理 %d 件，基线 %.1f 件", place, category, Granularity.day.label(of: day), signal.count, signal.expected)
             let ids = try await database.read { db in
                 try await db.raw("""
@@ -129,8 +129,9 @@ extension Store {
         return raised
     }
 
-    /// Raises a warning, or grows the open one of the same key — more tickets, or a rise that goes on into a later day
-    /// (its last day moves on); nil when nothing changed (already raised as it is).
+    /// Raises a warning, or brings the open one of the same key up to date: its count is that of its last day (a rise's
+    /// tickets that day, a repeat's tickets in the window ending that day). A later day moves it on; the same day
+    /// updates it when the count changed; an earlier day leaves it. Nil when nothing changed.
     func raise(centerId: Int64, kind: WarningKind, key: String, title: String, day: CivilDate, count: Int, expected: Double?, score: Double?,
                ticketIds: [Int64]) async throws -> EarlyWarning? {
         let at = now
@@ -139,9 +140,9 @@ extension Store {
                 SELECT * FROM warnings WHERE center_id = \(bind: centerId) AND kind = \(bind: kind.rawValue) AND key = \(bind: key)
                   AND status = 'open'\(unsafeRaw: self.forUpdate)
                 """).first().map(Self.warning) {
-                guard count > open.count || day > open.lastDay else { return nil }
+                guard day > open.lastDay || (day == open.lastDay && count != open.count) else { return nil }
                 try await db.raw("""
-                    UPDATE warnings SET count = \(bind: max(count, open.count)), last_day = \(bind: max(day, open.lastDay).description),
+                    UPDATE warnings SET count = \(bind: count), last_day = \(bind: day.description),
                       title = \(bind: title), ticket_ids = \(bind: Self.json(ticketIds)), updated_at = \(bind: at.millis)
                     WHERE id = \(bind: open.id)
                     """).run()

@@ -30,12 +30,14 @@ extension Store {
         let created = now.millis
         return try await database.transaction { db in
             let unit = try await self.administeredUnit(unitId, by: actor, db)
-            // Center work (accepting and dispatching) belongs at a center; unit work (handling) at a handling unit.
-            let centerRoles = Role.holding(.dispatchTickets)
+            // Center work (accepting and dispatching) belongs at a center, and so does seeing the whole center (a leader,
+            // an auditor, an administrator placed in a bureau would read every unit's tickets); unit work (handling) at a
+            // handling unit. Integrations follow only what they record.
+            let centerRoles = Role.holding(.dispatchTickets).union(Role.holding(.seeWholeCenter).subtracting(Role.holding(.integrate)))
             let unitRoles = Role.holding(.handleTickets)
             let atCenter = unit.kind == .center || unit.kind == .subCenter
             if centerRoles.contains(role) && !atCenter {
-                throw HotlineError(.roleUnitMismatch, "话务员和中心审核员须属于热线中心 (center roles belong to a center)")
+                throw HotlineError(.roleUnitMismatch, "该角色可查看全中心数据，须属于热线中心 (center roles belong to a center)")
             }
             if unitRoles.contains(role) && unit.kind == .center {
                 throw HotlineError(.roleUnitMismatch, "承办角色须属于承办单位 (unit roles belong to a handling unit)")

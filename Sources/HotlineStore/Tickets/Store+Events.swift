@@ -33,10 +33,13 @@ extension Store {
             rows = rows.values(SQLBind(seq), SQLBind(event.ticketId), SQLBind(record.at), SQLBind(record.actorId), SQLBind(record.actorName),
                                SQLBind(record.action), SQLBind(record.fromStatus), SQLBind(record.toStatus), SQLBind(record.note),
                                SQLBind(record.details), SQLBind(event.draft.action.isPublic), SQLBind(previous), SQLBind(record.hash))
-            let payload: [String: [String]] = [
+            var payload: [String: [String]] = [
                 "seq": [String(seq)], "ticketId": event.ticketId.map { [String($0)] } ?? [], "number": event.number.map { [$0] } ?? [],
                 "action": [event.draft.action.rawValue], "status": event.draft.toStatus.map { [$0.rawValue] } ?? [],
             ]
+            // An event of the center, not of a ticket (a warning, a publication), carries its facts for the receiver to
+            // route on: the warning, the center, the units concerned.
+            if event.ticketId == nil { payload.merge(event.draft.details) { kept, _ in kept } }
             outbox = outbox.values(SQLBind(seq), SQLBind(event.draft.action.topic), SQLBind(payload.canonicalJSON), SQLBind(at.millis))
             previous = record.hash
         }

@@ -156,7 +156,7 @@ extension Store {
             conditions.append("EXISTS (SELECT 1 FROM ticket_units cu WHERE cu.ticket_id = t.id AND cu.unit_id = \(bind: coUnit) AND cu.role = 'co')")
         }
         if let region = filter.regionCode { conditions.append(region.isEmpty ? "t.region_code IS NULL" : "t.region_code = \(bind: region)") }
-        if let unit = filter.mainUnitId { conditions.append("t.main_unit_id = \(bind: unit)") }
+        if let unit = filter.mainUnitId { conditions.append(unit == 0 ? "t.main_unit_id IS NULL" : "t.main_unit_id = \(bind: unit)") }
         if let from = filter.createdFrom { conditions.append("t.created_at >= \(bind: from.millis)") }
         if let to = filter.createdTo { conditions.append("t.created_at < \(bind: to.millis)") }
         if let text = filter.text?.trimmingCharacters(in: .whitespaces), !text.isEmpty {

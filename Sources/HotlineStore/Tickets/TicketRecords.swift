@@ -94,7 +94,7 @@ public struct TicketFilter: Sendable {
     /// Recorded by this user.
     public var createdBy: Int64?
     public var excludingId: Int64?
-    /// Recorded for this region code (a district's), or held as main unit by this unit.
+    /// Recorded for this region code (a district's; empty: none), or held as main unit by this unit (0: none).
     public var regionCode: String?
     public var mainUnitId: Int64?
     public var createdFrom: Date?

@@ -22,7 +22,8 @@ struct HotspotModel: TemplateModel {
     let count: Int
     let requesters: Int
     let members: [Member]
-    let ids: String
+    /// One of its tickets, by which the server finds the hotspot again.
+    let member: Int64
 }
 
 /// One early warning as the lists show it, with the acknowledgement form when it is open.
