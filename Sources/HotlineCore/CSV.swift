@@ -1,5 +1,17 @@
-/// A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF, and a leading BOM.
+import Foundation
+
+/// A small RFC 4180 reader and field writer: quoted fields, doubled quotes, CRLF or LF, and a leading BOM.
 public enum CSV {
+    /// One field as written: quoted when it holds a comma, a quote or a line break. With `guardingFormulas` (what a
+    /// person opens in a spreadsheet) a leading =, +, -, @, tab or CR is prefixed with an apostrophe, so that a
+    /// spreadsheet never runs a citizen's text as a formula; without it (what a script reads) the text is kept.
+    public static func field(_ text: String, guardingFormulas: Bool = true) -> String {
+        var value = text
+        if guardingFormulas, let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     /// The rows of `text`; blank lines are skipped.
     public static func parse(_ text: String) -> [[String]] {
         var rows: [[String]] = []

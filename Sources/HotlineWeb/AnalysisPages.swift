@@ -187,13 +187,9 @@ struct AnalysisPages {
         let english = context.english
         let t = { (key: String) in Strings.text(key, english: english) }
         let report = try await app.store.volumes(dimension, period: period, for: actor)
-        let (trendFrom, granularity): (CivilDate, Granularity) = switch period.kind {
-        case .day: (period.start.adding(days: -29), .day)
-        case .week: (period.start.adding(days: -77), .week)
-        case .month, .quarter: (AssessmentPeriod.month(containing: period.start.adding(days: -330)).start, .month)
-        }
+        let (trendFrom, granularity) = Granularity.trend(for: period)
         let trend = try await app.store.trend(from: trendFrom, to: period.end, by: granularity, for: actor)
-        let built = try await app.store.buildReport(kind: .special, period: period, withHotspots: false, for: actor)
+        let heat = try await app.store.heatGrid(period: period, for: actor)
         let query = "period=\(period.code)&dimension=\(dimension.rawValue)"
         let model = VolumesPageModel(
             chrome: app.chrome(context, path: "/analysis"), period: period.code,
@@ -213,7 +209,7 @@ struct AnalysisPages {
             },
             barChart: Charts.bars(title: "\(dimension.label(english: english)) · \(period.code)", items: report.rows.prefix(15).map { ($0.name, $0.comparison.current) }),
             trendChart: Charts.line(title: t("trend"), points: trend.map { ($0.label, $0.count) }),
-            heatChart: Charts.heat(title: t("heatGrid"), rows: built.heat.rows, columns: built.heat.columns, counts: built.heat.counts),
+            heatChart: Charts.heat(title: t("heatGrid"), rows: heat.rows, columns: heat.columns, counts: heat.counts),
             exportCSV: "/analysis/export/csv?\(query)", exportXLSX: "/analysis/export/xlsx?\(query)")
         return app.pages.render(.analysisVolumes, model)
     }

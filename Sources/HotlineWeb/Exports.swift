@@ -16,19 +16,10 @@ enum Exports {
         return format
     }
 
-    /// One CSV field: quoted when it holds a comma, a quote or a line break; a leading =, +, -, @, tab or CR is prefixed with
-    /// an apostrophe so that a spreadsheet never runs a citizen's text as a formula.
-    static func csvField(_ text: String) -> String {
-        var value = text
-        if let first = value.first, "=+-@\t\r".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
     static func csvLine(_ cells: [XLSXWriter.Cell]) -> String {
         cells.map { cell in
             switch cell {
-            case .text(let text): csvField(text)
+            case .text(let text): CSV.field(text)
             case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
             }
         }.joined(separator: ",") + "\r\n"

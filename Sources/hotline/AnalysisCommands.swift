@@ -89,7 +89,7 @@ extension ReportCommand {
     }
 
     static func emit(_ rows: [[String]], format: String) {
-        for row in rows { Swift.print(format == "csv" ? row.map(KPI.csvField).joined(separator: ",") : row.joined(separator: "\t")) }
+        for row in rows { Swift.print(format == "csv" ? row.map { CSV.field($0, guardingFormulas: false) }.joined(separator: ",") : row.joined(separator: "\t")) }
     }
 }
 
@@ -140,7 +140,7 @@ extension EvalCommand {
             var csv = "\u{FEFF}问题ID,留言编号,留言用户,留言主题,留言时间,留言详情,点赞数,反对数\r\n"
             for hot in found.prefix(top) {
                 for id in hot.memberIds {
-                    csv += ([String(hot.rank)] + (rows[id] ?? [])).map(ReportCommand.KPI.csvField).joined(separator: ",") + "\r\n"
+                    csv += ([String(hot.rank)] + (rows[id] ?? [])).map { CSV.field($0) }.joined(separator: ",") + "\r\n"
                 }
             }
             try csv.write(toFile: detailPath, atomically: true, encoding: .utf8)

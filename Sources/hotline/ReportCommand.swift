@@ -37,16 +37,11 @@ struct ReportCommand: AsyncParsableCommand {
                     encoder.dateEncodingStrategy = .iso8601
                     print(String(decoding: try encoder.encode(report), as: UTF8.self))
                 case "csv":
-                    for row in report.table { print(row.map(Self.csvField).joined(separator: ",")) }
+                    for row in report.table { print(row.map { CSV.field($0, guardingFormulas: false) }.joined(separator: ",")) }
                 default:
                     for row in report.table { print(row.joined(separator: "\t")) }
                 }
             }
-        }
-
-        /// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
-        static func csvField(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
     }
 }

@@ -54,6 +54,23 @@ struct AnalysisTests {
         #expect(AssessmentPeriod("2026-02-30") == nil && AssessmentPeriod("2026-1-03") == nil)
     }
 
+    @Test("a trend's window and buckets follow the period; the ISO week of a day")
+    func trendWindow() {
+        #expect(Granularity.trend(for: AssessmentPeriod("2026-11-03")!) == (Self.day("2026-10-05"), .day))
+        #expect(Granularity.trend(for: AssessmentPeriod("2026-W48")!) == (Self.day("2026-09-07"), .week))
+        #expect(Granularity.trend(for: AssessmentPeriod("2026-11")!) == (Self.day("2025-12-01"), .month))
+        #expect(AssessmentPeriod.week(containing: Self.day("2026-11-29")).code == "2026-W48")
+        #expect(AssessmentPeriod.week(containing: Self.day("2027-01-01")).code == "2026-W53")
+    }
+
+    @Test("a CSV field is quoted when it must be, and a formula is defused where a person opens it")
+    func csvFields() {
+        #expect(CSV.field("路灯") == "路灯" && CSV.field("a,b") == "\"a,b\"" && CSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
+        #expect(CSV.field("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"" && CSV.field("\t=1") == "'\t=1" && CSV.field("-0.5") == "'-0.5")
+        #expect(CSV.field("-0.5", guardingFormulas: false) == "-0.5")
+        #expect(CSV.parse(CSV.field("第一行\n第二行, 有逗号") + "\n") == [["第一行\n第二行, 有逗号"]])
+    }
+
     // MARK: Sudden rises
 
     /// No public holidays: weekdays work, weekends rest.

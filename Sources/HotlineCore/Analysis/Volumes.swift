@@ -45,6 +45,16 @@ public enum Granularity: String, Labelled {
         }
     }
 
+    /// The trend a period is shown with: 30 days for a day, 12 weeks for a week, 12 months for a month or quarter;
+    /// the first day of the trend and its buckets.
+    public static func trend(for period: AssessmentPeriod) -> (from: CivilDate, granularity: Granularity) {
+        switch period.kind {
+        case .day: (period.start.adding(days: -29), .day)
+        case .week: (period.start.adding(days: -7 * 11), .week)
+        case .month, .quarter: (AssessmentPeriod.month(containing: period.start.adding(days: -330)).start, .month)
+        }
+    }
+
     /// A bucket's label: `11-03`, `11-02周` (the Monday), `2026-11`.
     public func label(of start: CivilDate) -> String {
         switch self {

@@ -112,6 +112,11 @@ public struct AssessmentPeriod: Sendable, Hashable, Codable, CustomStringConvert
         return AssessmentPeriod(kind: .month, start: first, end: next)
     }
 
+    /// The ISO week (Monday to Sunday) that holds `day`.
+    public static func week(containing day: CivilDate) -> AssessmentPeriod {
+        AssessmentPeriod(kind: .week, start: day.adding(days: 1 - day.weekday))
+    }
+
     static func quarter(containing day: CivilDate) -> AssessmentPeriod {
         let firstMonth = (day.month - 1) / 3 * 3 + 1
         let first = CivilDate(year: day.year, month: firstMonth, day: 1)!

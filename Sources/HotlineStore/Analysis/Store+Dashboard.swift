@@ -38,12 +38,14 @@ extension Store {
         let trend = Volumes.series(daily, from: today.adding(days: -29), to: today.adding(days: 1), by: .day).map {
             TrendPoint(start: $0.start, label: Granularity.day.label(of: $0.start), count: $0.count)
         }
-        let report = try await buildReport(kind: .monthly, period: month, withHotspots: false, for: actor)
+        // Only what the dashboard shows: the month's assessment (rates, ranking) and its channels, not a whole report.
+        let assessment = try await assessmentReport(period: month, centerId: centerId, for: actor)
+        let channels = try await centerVolumes(.channel, period: month, centerId: centerId)
         let hotspots = try await hotspots(from: now.addingTimeInterval(-30 * 86_400), to: now, limit: 5, centerId: centerId, for: actor)
         let warnings = try await warnings(status: .open, limit: 10, for: actor)
         return Dashboard(day: today, receivedToday: trend.last?.count ?? 0, receivedYesterday: trend.dropLast().last?.count ?? 0, open: open,
-                         dueSoon: dueSoon, overdue: overdue, month: month.code, rates: report.rates, trend: trend,
-                         channels: Array((report.volume(.channel)?.rows ?? []).prefix(8)), hotspots: hotspots, warnings: warnings,
-                         ranking: report.ranking)
+                         dueSoon: dueSoon, overdue: overdue, month: month.code,
+                         rates: try await centerRates(assessment, period: month, centerId: centerId), trend: trend,
+                         channels: Array(channels.rows.prefix(8)), hotspots: hotspots, warnings: warnings, ranking: assessment.rankLines)
     }
 }

@@ -135,23 +135,18 @@ extension Store {
         let centerScope: SQLQueryString = "t.center_id = \(bind: centerId)"
         var volumes: [VolumeReport] = []
         for dimension in VolumeDimension.allCases { volumes.append(try await centerVolumes(dimension, period: period, centerId: centerId)) }
-        let (trendFrom, granularity): (CivilDate, Granularity) = switch period.kind {
-        case .day: (period.start.adding(days: -29), .day)
-        case .week: (period.start.adding(days: -7 * 11), .week)
-        case .month, .quarter: (AssessmentPeriod.month(containing: period.start.adding(days: -330)).start, .month)
-        }
+        let (trendFrom, granularity) = Granularity.trend(for: period)
         let (daily, grid, centerName) = try await database.read { db in
             let daily = try await self.dailyCounts(keyed: nil, from: trendFrom, to: period.end, .system, db, also: centerScope)
-            let cells = try await self.dailyCounts(keyed: Self.riseKey, from: period.start, to: period.end, .system, db, also: centerScope)
-            let names = try await self.keyNames(.category, .system, db).merging(try await self.keyNames(.district, .system, db)) { a, _ in a }
+            let grid = try await self.heatGrid(period: period, .system, db, also: centerScope)
             let center = try await db.raw("SELECT name FROM units WHERE id = \(bind: centerId)").first()?.decode(column: "name", as: String.self) ?? ""
-            return (daily, Self.heatGrid(cells, names: names), center)
+            return (daily, grid, center)
         }
         let trend = Volumes.series(daily, from: trendFrom, to: period.end, by: granularity).map {
             TrendPoint(start: $0.start, label: granularity.label(of: $0.start), count: $0.count)
         }
         let assessment = try await assessmentReport(period: period, centerId: centerId, for: reader)
-        let rates = assessment.centerRates(Self.reportRates) + [try await oneContactRate(centerId: centerId, period: period)]
+        let rates = try await centerRates(assessment, period: period, centerId: centerId)
         let ranking = assessment.rankLines
         // The last 30 days of the period, or of it so far.
         let (start, end) = period.instants
@@ -172,6 +167,23 @@ extension Store {
         return AnalysisReport(id: nil, version: nil, kind: kind, period: period.code, title: heading, note: note, generatedAt: now, volumes: volumes,
                               trend: trend, trendGranularity: granularity, heat: grid, rates: rates, ranking: ranking, hotspots: hotspots,
                               warnings: warnings)
+    }
+
+    /// The rates a report and the dashboard show: the units' sums of the assessment, then the center's 一次性办结率.
+    func centerRates(_ assessment: AssessmentReport, period: AssessmentPeriod, centerId: Int64) async throws -> [ReportRate] {
+        assessment.centerRates(Self.reportRates) + [try await oneContactRate(centerId: centerId, period: period)]
+    }
+
+    /// The district × category grid of a period's tickets within the actor's scope (数据分析's heat grid).
+    public func heatGrid(period: AssessmentPeriod, for actor: Actor) async throws -> HeatGrid {
+        try actor.require(.viewAnalysis)
+        return try await database.read { db in try await self.heatGrid(period: period, actor, db) }
+    }
+
+    func heatGrid(period: AssessmentPeriod, _ actor: Actor, _ db: any SQLDatabase, also: SQLQueryString? = nil) async throws -> HeatGrid {
+        let cells = try await dailyCounts(keyed: Self.riseKey, from: period.start, to: period.end, actor, db, also: also)
+        let names = try await keyNames(.category, actor, db).merging(try await keyNames(.district, actor, db)) { a, _ in a }
+        return Self.heatGrid(cells, names: names)
     }
 
     /// 一次性办结率, the center's own: consultations answered on contact (直接办结) ÷ consultations recorded in the

@@ -33,13 +33,10 @@ extension Store {
             }
             try await unlock("analysis.warnings", holder: holder)
         }
-        let centers = try await database.read { db in
-            try await db.raw("SELECT id FROM units WHERE kind = 'center' AND active = \(bind: true) ORDER BY id").all()
-                .map { try $0.decode(column: "id", as: Int64.self) }
-        }
+        let centers = try await activeCenterIds()
         let due: [(ReportKind, AssessmentPeriod)] = [
             (.daily, AssessmentPeriod(today.adding(days: -1).description)!),
-            (.weekly, Self.week(containing: today.adding(days: -7))),
+            (.weekly, AssessmentPeriod.week(containing: today.adding(days: -7))),
             (.monthly, AssessmentPeriod.month(containing: today).previous),
         ]
         // One report failing (a center's data, the database for a moment) does not hold back the others: it is named in
@@ -61,14 +58,5 @@ extension Store {
             }
         }
         return round
-    }
-
-    /// The ISO week that holds `day`.
-    static func week(containing day: CivilDate) -> AssessmentPeriod {
-        let monday = day.adding(days: 1 - day.weekday)
-        let thursday = monday.adding(days: 3)
-        let january4 = CivilDate(year: thursday.year, month: 1, day: 4)!
-        let firstMonday = january4.adding(days: 1 - january4.weekday)
-        return AssessmentPeriod(String(format: "%04d-W%02d", thursday.year, (monday.dayNumber - firstMonday.dayNumber) / 7 + 1))!
     }
 }

@@ -47,16 +47,20 @@ extension Store {
     /// Returns the warnings raised or grown.
     @discardableResult
     public func scanWarnings(on day: CivilDate, rise: RiseDetector = RiseDetector(), repeats: RepeatRule = RepeatRule()) async throws -> [EarlyWarning] {
-        let centers = try await database.read { db in
-            try await db.raw("SELECT id FROM units WHERE kind = 'center' AND active = \(bind: true) ORDER BY id").all()
-                .map { try $0.decode(column: "id", as: Int64.self) }
-        }
         var raised: [EarlyWarning] = []
-        for centerId in centers {
+        for centerId in try await activeCenterIds() {
             raised += try await scanRises(centerId: centerId, day: day, detector: rise)
             raised += try await scanRepeats(centerId: centerId, day: day, rule: repeats)
         }
         return raised
+    }
+
+    /// Every active center, in id order: what the scheduled work runs over.
+    func activeCenterIds() async throws -> [Int64] {
+        try await database.read { db in
+            try await db.raw("SELECT id FROM units WHERE kind = 'center' AND active = \(bind: true) ORDER BY id").all()
+                .map { try $0.decode(column: "id", as: Int64.self) }
+        }
     }
 
     func scanRises(centerId: Int64, day: CivilDate, detector: RiseDetector) async throws -> [EarlyWarning] {
