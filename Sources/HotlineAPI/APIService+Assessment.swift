@@ -28,12 +28,17 @@ extension APIService {
 
     func getAssessmentDrillDown(_ input: Operations.GetAssessmentDrillDown.Input) async throws -> Operations.GetAssessmentDrillDown.Output {
         let actor = try RequestIdentity.require()
-        let (numerator, denominator, excluded) = try await store.assessmentDrillDown(
+        let drill = try await store.assessmentDrillDown(
             period: try AssessmentPeriod.parse(input.path.period), unitId: input.query.unitId, indicatorCode: input.query.indicator, for: actor)
         let now = clock.now()
-        return .ok(.init(body: .json(.init(numerator: numerator.map { .init($0, for: actor, now: now) },
-                                           denominator: denominator.map { .init($0, for: actor, now: now) },
-                                           excludedOnAppeal: excluded.map { .init($0, for: actor, now: now) }))))
+        let tasks = { (records: [Store.KnowledgeTaskRecord]) in
+            records.map { Components.Schemas.KnowledgeTask(entryId: $0.entryId, question: $0.question, startedAt: $0.startedAt, dueAt: $0.dueAt, doneAt: $0.doneAt) }
+        }
+        return .ok(.init(body: .json(.init(numerator: drill.numerator.map { .init($0, for: actor, now: now) },
+                                           denominator: drill.denominator.map { .init($0, for: actor, now: now) },
+                                           excludedOnAppeal: drill.excluded.map { .init($0, for: actor, now: now) },
+                                           knowledgeNumerator: drill.knowledgeNumerator.isEmpty ? nil : tasks(drill.knowledgeNumerator),
+                                           knowledgeDenominator: drill.knowledgeDenominator.isEmpty ? nil : tasks(drill.knowledgeDenominator)))))
     }
 
     func getPublishedAssessment(_ input: Operations.GetPublishedAssessment.Input) async throws -> Operations.GetPublishedAssessment.Output {

@@ -141,6 +141,8 @@ public struct Lifecycle: Sendable {
             details["toUnit"] = [target.name]
         case .coInput(let text):
             note = try Self.required(text, "text", max: 4000)
+            // Which co-unit gave it: its turn is assessed (协办及时反馈率).
+            if let unit = actor.unitId { details["coUnitId"] = [String(unit)] }
         case .requestReturn(let reason):
             note = try Self.required(reason, "reason", max: 2000)
             next.resumeStatus = ticket.status

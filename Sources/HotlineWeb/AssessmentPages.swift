@@ -240,12 +240,26 @@ struct AssessmentPages {
         guard let indicator = scheme.indicators.first(where: { $0.code == code }) else {
             throw WebError.page(status: 404, message: Strings.text("notFound", english: english))
         }
-        let (numerator, denominator, excluded) = try await app.store.assessmentDrillDown(period: period, unitId: unitId, indicatorCode: code,
-                                                                                         for: actor)
+        let drill = try await app.store.assessmentDrillDown(period: period, unitId: unitId, indicatorCode: code, for: actor)
+        let (numerator, denominator, excluded) = (drill.numerator, drill.denominator, drill.excluded)
         let ref = try await app.reference.snapshot()
         let rows = { (records: [TicketRecord]) in records.map { TicketView.row($0, actor: actor, now: app.now, english: english, ref: ref) } }
+        let tasks = { (records: [Store.KnowledgeTaskRecord]) in
+            records.map { task in
+                AssessmentDrillPageModel.KnowledgeTask(
+                    entryId: task.entryId, question: task.question, started: Chrome.time(task.startedAt), due: task.dueAt.map(Chrome.time) ?? "",
+                    done: task.doneAt.map(Chrome.time) ?? Strings.text("taskNotDone", english: english),
+                    late: task.dueAt.map { due in (task.doneAt ?? app.now) > due } ?? false)
+            }
+        }
         var lists: [AssessmentDrillPageModel.List] = []
         switch indicator.formula {
+        case .ratio(let top, let bottom) where indicator.role == .knowledge:
+            lists.append(.init(label: top.label(english: english), count: drill.knowledgeNumerator.count, tasks: tasks(drill.knowledgeNumerator)))
+            lists.append(.init(label: bottom.label(english: english), count: drill.knowledgeDenominator.count,
+                               tasks: tasks(drill.knowledgeDenominator)))
+        case .count(let measure) where indicator.role == .knowledge:
+            lists.append(.init(label: measure.label(english: english), count: drill.knowledgeNumerator.count, tasks: tasks(drill.knowledgeNumerator)))
         case .ratio(let top, let bottom):
             lists.append(.init(label: top.label(english: english), count: numerator.count, tickets: rows(numerator)))
             lists.append(.init(label: bottom.label(english: english), count: denominator.count, tickets: rows(denominator)))

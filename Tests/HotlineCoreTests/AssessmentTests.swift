@@ -126,9 +126,10 @@ struct AssessmentTests {
         #expect(Self.value(a, "overdue") == (1, nil, 1))
         #expect(Self.value(a, "supervised") == (1, nil, 1))
         #expect(Self.value(a, "handlingDays").2 == 8)                     // 4 days (1) and 12 days (2)
-        // Points: completion 10 + satisfaction 25 + resolution 10 × (0.667 − 0.5) / 0.5 = 3.333; every other scored
-        // indicator is at or beyond its zero point.
-        #expect(abs(a.score! - 38.333) < 0.001)
+        // Points: completion 10 + satisfaction 20 + resolution 10 × (0.667 − 0.5) / 0.5 = 3.333; every other scored
+        // indicator is at or beyond its zero point. Of the 100 points, co-unit input (5) and knowledge upkeep (5)
+        // cannot be measured for A: 33.333 of 90.
+        #expect(abs(a.score! - 33.333 / 90 * 100) < 0.001)
     }
 
     @Test("B, S and C: a unit without tickets is not scored; weights without data are left out")
@@ -137,8 +138,8 @@ struct AssessmentTests {
         let b = results.first { $0.unitId == 20 }!
         #expect(Self.value(b, "onTimeCompletion") == (1, 1, 1) && Self.value(b, "response") == (0, 1, 0))
         #expect(b.value("unjustifiedReturns")?.value == nil)
-        // 95 points measurable (no return asked), 85 earned: response 0.
-        #expect(abs(b.score! - 85.0 / 95 * 100) < 0.001)
+        // 85 points measurable (no return asked, no co-unit input, no knowledge task), 75 earned: response 0.
+        #expect(abs(b.score! - 75.0 / 85 * 100) < 0.001)
         #expect(results.first { $0.unitId == 11 }!.score == 100)
         let c = results.first { $0.unitId == 30 }!
         #expect(!c.hasTickets && c.score == nil)
@@ -161,7 +162,7 @@ struct AssessmentTests {
         let a = appealed.result(Self.tickets, unitId: 10)
         #expect(Self.value(a, "onTimeCompletion") == (1, 1, 1))
         #expect(Self.value(a, "completion") == (2, 2, 1))  // other indicators still count ticket 2
-        #expect(abs(a.score! - 58.333) < 0.001)          // + 20
+        #expect(abs(a.score! - 48.333 / 90 * 100) < 0.001)  // + 15
         #expect(appealed.drillDown(Self.tickets, unitId: 10, indicatorCode: "onTimeCompletion") == ([1], [1]))
         #expect(plain.drillDown(Self.tickets, unitId: 10, indicatorCode: "satisfaction") == ([1, 2, 6], [1, 2, 6]))
         // A's appeal of ticket 3 (which A never signed before returning it) leaves B's count of ticket 3 alone.
@@ -336,5 +337,87 @@ struct AssessmentTests {
         #expect(Self.value(a, "onTimeCompletion") == (1, 1, 1))
         #expect(Self.value(a, "overdue") == (0, nil, 0))     // the extension moved the deadline past the mark
         #expect(Self.value(a, "supervised") == (0, nil, 0))  // dispatched in October
+    }
+
+    // MARK: Co-units and knowledge upkeep
+
+    static func coDispatch(_ text: String, to unit: Int64, co: [Int64], replyDue: String, before: [Int64] = []) -> AssessmentEvent {
+        at(text, .dispatch, ["mainUnitId": ["", String(unit)], "signDueAt": ["", iso(text)], "replyDueAt": ["", iso(replyDue)],
+                             "coUnitIds": [before.map(String.init).joined(separator: ","), co.map(String.init).joined(separator: ",")]])
+    }
+
+    @Test("each co-unit of a dispatch has a turn, due with the main unit's reply and done by its input")
+    func coUnits() {
+        // 7: A is main, B and C co-units; B gives its input on time, C never; an extension moves both deadlines.
+        // 8: A is main, B the only co-unit; B's input (recorded before co-units were told apart) comes a day late.
+        // 9: B is main with C as co-unit; the center takes it back on a return before C's deadline; re-dispatched to A
+        //    with B as co-unit, due in December: not yet due, not counted.
+        let tickets = [
+            TicketAssessment(ticketId: 7, events: [
+                Self.coDispatch("2026-11-02 09:00", to: 10, co: [20, 30], replyDue: "2026-11-09 17:30"),
+                Self.at("2026-11-03 09:00", .coInput, ["coUnitId": ["20"]]),
+                Self.at("2026-11-06 09:00", .decideExtension, ["approved": ["true"], "replyDueAt": [Self.iso("2026-11-09 17:30"), Self.iso("2026-11-16 17:30")]]),
+            ]),
+            TicketAssessment(ticketId: 8, events: [
+                Self.coDispatch("2026-11-02 09:00", to: 10, co: [20], replyDue: "2026-11-09 17:30"),
+                Self.at("2026-11-10 09:00", .coInput),
+            ]),
+            TicketAssessment(ticketId: 9, events: [
+                Self.coDispatch("2026-11-20 09:00", to: 20, co: [30], replyDue: "2026-11-27 17:30"),
+                Self.at("2026-11-21 09:00", .requestReturn),
+                Self.at("2026-11-21 10:00", .arbitrateReturn, ["approved": ["true"], "mainUnitId": ["20", ""], "coUnitIds": ["30", ""]]),
+                Self.coDispatch("2026-11-23 09:00", to: 10, co: [20], replyDue: "2026-12-02 17:30"),
+            ]),
+        ]
+        #expect(tickets[0].coAssignments.map(\.unitId) == [20, 30] && tickets[0].coAssignments.allSatisfy { $0.replyDueAt == shanghai("2026-11-16 17:30") })
+        #expect(tickets[2].coAssignments.map(\.unitId) == [30, 20])
+        let assessment = Assessment(scheme: .standard, period: Self.november, units: Self.units, asOf: shanghai("2026-11-30 12:00"))
+        let b = assessment.result(tickets, unitId: 20)
+        #expect(Self.value(b, "coVolume") == (3, nil, 3))          // 7, 8 and 9's second dispatch
+        #expect(Self.value(b, "coOnTime") == (1, 2, 0.5))          // due: 7 (on time), 8 (late); 9 due in December
+        let c = assessment.result(tickets, unitId: 30)
+        #expect(Self.value(c, "coVolume") == (2, nil, 2))          // 7 and 9's first dispatch
+        #expect(Self.value(c, "coOnTime") == (0, 1, 0))            // 7 never; 9 was taken back before C's deadline
+        // The co-unit's turns do not count as the main unit's, nor the other way round.
+        #expect(Self.value(b, "volume") == (1, nil, 1) && Self.value(assessment.result(tickets, unitId: 10), "coVolume") == (0, nil, 0))
+        #expect(assessment.drillDown(tickets, unitId: 20, indicatorCode: "coOnTime") == ([7], [7, 8]))
+        // B's score: response, signing, completion … unmeasured; coOnTime 0.5 earns 0 of 5 (60% is the zero point).
+        #expect(b.value("coOnTime")?.points == 0)
+        // On 11-10 12:00, 7's deadline (11-16) is ahead and C has not given input: not yet a miss.
+        let early = Assessment(scheme: .standard, period: Self.november, units: Self.units, asOf: shanghai("2026-11-10 12:00"))
+        #expect(Self.value(early.result(Array(tickets.prefix(2)), unitId: 30), "coOnTime") == (0, 0, nil))
+        #expect(Self.value(early.result(Array(tickets.prefix(2)), unitId: 20), "coOnTime") == (1, 2, 0.5))
+    }
+
+    @Test("knowledge tasks: a verification due in three working days, an error report in five; an edit withdraws")
+    func knowledgeTasks() {
+        let history: [(at: Date, action: KnowledgeAction)] = [
+            (shanghai("2026-11-02 09:00"), .submit), (shanghai("2026-11-04 10:00"), .reject),    // due Thu 11-05 17:30: on time
+            (shanghai("2026-11-04 11:00"), .edit), (shanghai("2026-11-04 12:00"), .submit),
+            (shanghai("2026-11-05 08:00"), .edit),                                                // withdrawn
+            (shanghai("2026-11-05 10:00"), .submit), (shanghai("2026-11-12 09:00"), .approve),  // due Tue 11-10 17:30: late
+            (shanghai("2026-11-27 09:00"), .submit),                                              // due Wed 12-02: December
+        ]
+        let verifications = KnowledgeTasks.verifications(entryId: 5, unitId: 20, history: history, calendar: .china)
+        #expect(verifications.map(\.replyDueAt) == [shanghai("2026-11-05 17:30"), shanghai("2026-11-10 17:30"), shanghai("2026-12-02 17:30")])
+        #expect(verifications.map(\.firstReplyAt) == [shanghai("2026-11-04 10:00"), shanghai("2026-11-12 09:00"), nil])
+        // Filed Monday 11-02: due the fifth working day, Monday 11-09; resolved Friday. Filed 11-20, open at month end
+        // with its deadline (11-27) past: a miss.
+        let reports = [
+            KnowledgeTasks.correction(entryId: 6, unitId: 20, reportedAt: shanghai("2026-11-02 09:00"), resolvedAt: shanghai("2026-11-06 16:00"),
+                                      calendar: .china),
+            KnowledgeTasks.correction(entryId: 6, unitId: 20, reportedAt: shanghai("2026-11-20 09:00"), resolvedAt: nil, calendar: .china),
+        ]
+        #expect(reports[0].replyDueAt == shanghai("2026-11-09 17:30"))
+        let work = Workload(tickets: [], knowledgeTasks: verifications + reports)
+        let assessment = Assessment(scheme: .standard, period: Self.november, units: Self.units, asOf: shanghai("2026-12-01 09:00"))
+        let b = assessment.result(work, unitId: 20)
+        #expect(Self.value(b, "knowledgeUpkeep") == (2, 4, 0.5))   // due: 11-05 ✓, 11-10 ✗, 11-09 ✓, 11-27 ✗
+        #expect(b.score == 0 && b.hasTickets)                        // 50% is below the 60% zero point; the only measured indicator
+        #expect(assessment.counted(work, unitId: 20, indicatorCode: "knowledgeUpkeep").denominator.map(\.ticketId) == [5, 5, 6, 6])
+        // Before the deadline an open task is not yet a miss.
+        let early = Assessment(scheme: .standard, period: Self.november, units: Self.units, asOf: shanghai("2026-11-25 09:00"))
+        #expect(Self.value(early.result(work, unitId: 20), "knowledgeUpkeep") == (2, 3, 2.0 / 3))
+        #expect(Self.value(assessment.result(work, unitId: 10), "knowledgeUpkeep").2 == nil)
     }
 }

@@ -239,4 +239,60 @@ struct AssessmentStoreTests {
             #expect(try await [r1, r2].compactMap(\.version).sorted() == [1, 2])
         }
     }
+
+    @Test("co-units are assessed on their input, and units on their knowledge upkeep; the drill-down lists the tasks", arguments: Backend.available)
+    func coUnitsAndKnowledge(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let store = t.store
+            // Two tickets for housing, with transport and the district as co-units: transport gives its input, the
+            // district never does.
+            var tickets: [Int64] = []
+            for title in ["小区路灯不亮", "楼道堆放杂物"] {
+                let id = try await store.createTicket(TestCity.draft(title: title), centerId: city.center.id, by: city.agent).ticket.state.id
+                _ = try await store.perform(ActionInput(code: .dispatch, mainUnitId: city.housing.id, coUnitIds: [city.transport.id, city.district.id]),
+                                            onTicket: id, by: city.agent)
+                tickets.append(id)
+            }
+            t.clock.advance(by: 3600)
+            _ = try await store.perform(ActionInput(code: .coInput, note: "公交站台归我局，已安排维修"), onTicket: tickets[0], by: city.transportHandler)
+
+            // Knowledge: one entry verified the next day; one sent for verification and left; an error report on the
+            // first resolved in a day.
+            let content = { (question: String) in
+                KnowledgeContent(question: question, variants: [], answer: "按合同约定收取。", categoryCode: "080199", sourceUnitId: city.housing.id, tags: [])
+            }
+            let verified = try await store.createKnowledge(content("物业费怎么收？"), by: city.housingHandler)
+            _ = try await store.knowledgeAction(id: verified.id, .submit, note: "", by: city.housingHandler)
+            let waiting = try await store.createKnowledge(content("维修基金怎么申请？"), by: city.housingHandler)
+            _ = try await store.knowledgeAction(id: waiting.id, .submit, note: "", by: city.housingHandler)
+            t.clock.advance(by: 86400)
+            _ = try await store.knowledgeAction(id: verified.id, .approve, note: "已核实", by: city.housingHandler2)
+            let report = try await store.reportKnowledgeError(id: verified.id, text: "收费标准已调整", by: city.agent)
+            t.clock.advance(by: 86400)
+            try await store.resolveKnowledgeReport(id: report.id, dismiss: false, resolution: "已更正", by: city.housingHandler)
+            t.clock.advance(by: 30 * 86400)
+
+            let quarter = AssessmentPeriod("2026-Q4")!
+            let result = try await store.assessmentReport(period: quarter, for: city.supervisor)
+            let transport = try #require(result.result(city.transport.id))
+            #expect(transport.value("coVolume")?.value == 2 && transport.value("coOnTime")?.numerator == 1 && transport.value("coOnTime")?.denominator == 2)
+            let district = try #require(result.result(city.district.id))
+            #expect(district.value("coOnTime")?.value == 0 && district.hasTickets)
+            let housing = try #require(result.result(city.housing.id))
+            #expect(housing.value("coVolume")?.value == 0 && housing.value("volume")?.value == 2)
+            #expect(housing.value("knowledgeUpkeep")?.numerator == 2 && housing.value("knowledgeUpkeep")?.denominator == 3)
+            #expect(result.result(city.transport.id)?.value("knowledgeUpkeep")?.value == nil)
+
+            let drill = try await store.assessmentDrillDown(period: quarter, unitId: city.transport.id, indicatorCode: "coOnTime", for: city.supervisor)
+            #expect(drill.numerator.map(\.state.id) == [tickets[0]] && drill.denominator.map(\.state.id) == tickets)
+            let tasks = try await store.assessmentDrillDown(period: quarter, unitId: city.housing.id, indicatorCode: "knowledgeUpkeep", for: city.supervisor)
+            #expect(tasks.numerator.isEmpty && tasks.knowledgeDenominator.count == 3)
+            #expect(Set(tasks.knowledgeNumerator.map(\.question)) == ["物业费怎么收？"])
+            #expect(tasks.knowledgeDenominator.contains { $0.question == "维修基金怎么申请？" && $0.doneAt == nil })
+            // The unit sees its own tasks; a knowledge number is not appealed ticket by ticket.
+            #expect(try await store.assessmentDrillDown(period: quarter, unitId: city.housing.id, indicatorCode: "knowledgeUpkeep",
+                                                         for: city.housingHandler).knowledgeDenominator.count == 3)
+        }
+    }
 }

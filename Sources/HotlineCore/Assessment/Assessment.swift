@@ -38,14 +38,30 @@ public struct UnitResult: Sendable, Hashable, Codable {
     public func value(_ code: String) -> IndicatorValue? { values.first { $0.code == code } }
 }
 
+/// The work an assessment reads, by role and by unit: the turns of tickets that count (not excluded), and the
+/// units' knowledge tasks. Built once, then each unit's indicators read only its own turns.
+public struct Workload: Sendable {
+    var byUnit: [Assignment.Role: [Int64: [Assignment]]] = [:]
+
+    public init(tickets: [TicketAssessment], knowledgeTasks: [Assignment] = []) {
+        for ticket in tickets where !ticket.excluded {
+            for turn in ticket.assignments { byUnit[.main, default: [:]][turn.unitId, default: []].append(turn) }
+            for turn in ticket.coAssignments { byUnit[.co, default: [:]][turn.unitId, default: []].append(turn) }
+        }
+        for task in knowledgeTasks { byUnit[.knowledge, default: [:]][task.unitId, default: []].append(task) }
+    }
+
+    func turns(_ role: Assignment.Role, of unitId: Int64) -> [Assignment] { byUnit[role]?[unitId] ?? [] }
+}
+
 /// Scores units by a scheme: pure arithmetic over turns, so every number is reproducible from the history.
 public struct Assessment: Sendable {
     public var scheme: AssessmentScheme
     public var period: AssessmentPeriod
     /// Units assessed, and the tree that rolled-up indicators follow.
     public let units: [UnitRef]
-    /// Each unit's path from the root, for rolled-up indicators.
-    private let paths: [Int64: [Int64]]
+    /// Each unit and every unit below it, for rolled-up indicators.
+    private let subtree: [Int64: [Int64]]
     public var exclusions: Set<AppealExclusion>
     /// The moment the assessment is made: deadlines after it count only once met (see `Measure.counts`).
     public var asOf: Date
@@ -60,23 +76,25 @@ public struct Assessment: Sendable {
         self.scheme = scheme
         self.period = period
         self.units = units
-        paths = Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.path) })
+        var subtree: [Int64: [Int64]] = [:]
+        for unit in units {
+            for ancestor in Set(unit.path + [unit.id]) { subtree[ancestor, default: []].append(unit.id) }
+        }
+        self.subtree = subtree
         self.exclusions = exclusions
         self.asOf = asOf
         self.contactDue = contactDue
         self.workingDays = workingDays
     }
 
-    /// The turns an indicator counts for `unitId`, by their unit (rolled up or not), without excluded tickets.
-    func turns(_ tickets: [TicketAssessment], for unitId: Int64, _ indicator: IndicatorDefinition) -> [Assignment] {
-        tickets.lazy.filter { !$0.excluded }.flatMap(\.assignments).filter { turn in
-            guard !exclusions.contains(AppealExclusion(ticketId: turn.ticketId, indicatorCode: indicator.code, unitId: turn.unitId)) else {
-                return false
-            }
-            switch indicator.unitOfCount {
-            case .mainUnit: return turn.unitId == unitId
-            case .rolledUp: return paths[turn.unitId]?.contains(unitId) ?? (turn.unitId == unitId)
-            }
+    /// The turns an indicator counts for `unitId`, by their unit (rolled up or not), without those an appeal excluded.
+    func turns(_ work: Workload, for unitId: Int64, _ indicator: IndicatorDefinition) -> [Assignment] {
+        let role = indicator.role
+        let whose = indicator.unitOfCount == .rolledUp ? subtree[unitId] ?? [unitId] : [unitId]
+        let turns = whose.flatMap { work.turns(role, of: $0) }
+        guard !exclusions.isEmpty, role != .knowledge else { return turns }
+        return turns.filter { turn in
+            !exclusions.contains(AppealExclusion(ticketId: turn.ticketId, indicatorCode: indicator.code, unitId: turn.unitId))
         }
     }
 
@@ -108,20 +126,37 @@ public struct Assessment: Sendable {
         }
     }
 
-    /// The ticket ids behind one number: the numerator's and the denominator's members (the drill-down).
-    public func drillDown(_ tickets: [TicketAssessment], unitId: Int64, indicatorCode: String) -> (numerator: [Int64], denominator: [Int64]) {
+    /// The turns behind one number: the numerator's and the denominator's (for a count or an average, the same).
+    public func counted(_ work: Workload, unitId: Int64, indicatorCode: String) -> (numerator: [Assignment], denominator: [Assignment]) {
         guard let indicator = scheme.indicators.first(where: { $0.code == indicatorCode }) else { return ([], []) }
-        let (numerator, denominator) = counted(indicator, in: turns(tickets, for: unitId, indicator))
+        let (numerator, denominator) = counted(indicator, in: turns(work, for: unitId, indicator))
+        return (numerator, denominator ?? [])
+    }
+
+    /// The ids behind one number — tickets, or for a knowledge indicator entries: the numerator's and the
+    /// denominator's members (the drill-down).
+    public func drillDown(_ work: Workload, unitId: Int64, indicatorCode: String) -> (numerator: [Int64], denominator: [Int64]) {
+        guard let indicator = scheme.indicators.first(where: { $0.code == indicatorCode }) else { return ([], []) }
+        let (numerator, denominator) = counted(indicator, in: turns(work, for: unitId, indicator))
         return (Self.ids(numerator), Self.ids(denominator ?? []))
     }
 
+    public func drillDown(_ tickets: [TicketAssessment], unitId: Int64, indicatorCode: String) -> (numerator: [Int64], denominator: [Int64]) {
+        drillDown(Workload(tickets: tickets), unitId: unitId, indicatorCode: indicatorCode)
+    }
+
     /// The tickets an approved appeal took out of one number of `unitId`: those it would count without the appeals.
-    public func excludedOnAppeal(_ tickets: [TicketAssessment], unitId: Int64, indicatorCode: String) -> [Int64] {
+    public func excludedOnAppeal(_ work: Workload, unitId: Int64, indicatorCode: String) -> [Int64] {
+        guard !exclusions.isEmpty else { return [] }
         var unappealed = self
         unappealed.exclusions = []
-        let (numerator, denominator) = unappealed.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
-        let (kept, keptOver) = drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
+        let (numerator, denominator) = unappealed.drillDown(work, unitId: unitId, indicatorCode: indicatorCode)
+        let (kept, keptOver) = drillDown(work, unitId: unitId, indicatorCode: indicatorCode)
         return Array(Set(numerator + denominator).subtracting(kept + keptOver)).sorted()
+    }
+
+    public func excludedOnAppeal(_ tickets: [TicketAssessment], unitId: Int64, indicatorCode: String) -> [Int64] {
+        excludedOnAppeal(Workload(tickets: tickets), unitId: unitId, indicatorCode: indicatorCode)
     }
 
     static func ids(_ turns: [Assignment]) -> [Int64] { Array(Set(turns.map(\.ticketId))).sorted() }
@@ -131,13 +166,13 @@ public struct Assessment: Sendable {
     }
 
     /// One unit's values and score.
-    public func result(_ tickets: [TicketAssessment], unitId: Int64) -> UnitResult {
+    public func result(_ work: Workload, unitId: Int64) -> UnitResult {
         var values: [IndicatorValue] = []
         var earned = 0.0
         var possible = 0.0
         var any = false
         for indicator in scheme.indicators {
-            let (numerator, denominator) = counted(indicator, in: turns(tickets, for: unitId, indicator))
+            let (numerator, denominator) = counted(indicator, in: turns(work, for: unitId, indicator))
             var value = IndicatorValue(code: indicator.code, numerator: Double(numerator.count), denominator: denominator.map { Double($0.count) },
                                        value: nil, points: nil)
             switch indicator.formula {
@@ -162,8 +197,16 @@ public struct Assessment: Sendable {
                           hasTickets: hasTickets)
     }
 
+    public func result(_ tickets: [TicketAssessment], unitId: Int64) -> UnitResult {
+        result(Workload(tickets: tickets), unitId: unitId)
+    }
+
     /// Every unit's result.
+    public func results(_ work: Workload) -> [UnitResult] {
+        units.map { result(work, unitId: $0.id) }
+    }
+
     public func results(_ tickets: [TicketAssessment]) -> [UnitResult] {
-        units.map { result(tickets, unitId: $0.id) }
+        results(Workload(tickets: tickets))
     }
 }

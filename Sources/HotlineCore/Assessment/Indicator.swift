@@ -83,11 +83,24 @@ public struct IndicatorDefinition: Sendable, Codable, Hashable {
         self.scoring = scoring
     }
 
+    /// Whose work the indicator counts: the main units' turns, the co-units', or knowledge tasks (a ratio's numerator
+    /// narrows its denominator, so both count the same work).
+    public var role: Assignment.Role {
+        switch formula {
+        case .count(let measure): measure.role
+        case .ratio(_, let denominator): denominator.role
+        case .averageHandlingDays: .main
+        }
+    }
+
     /// The formula in words, as the admin page and `docs/indicators.md` show it.
     public func formulaText(english: Bool = false) -> String {
-        let exclusion = english
-            ? "; tickets not accepted, merged or unreasonable repeats, and tickets excluded on appeal, are not counted"
-            : "；不予受理、合并、无理重复诉求的工单及申诉核减的工单不计入"
+        let exclusion = switch (role, english) {
+        case (.knowledge, true): "; due \(KnowledgeTasks.verifyWorkingDays) working days after an entry is sent for verification, \(KnowledgeTasks.correctWorkingDays) after an error report"
+        case (.knowledge, false): "；送校核的条目\(KnowledgeTasks.verifyWorkingDays)个工作日内校核，纠错报告\(KnowledgeTasks.correctWorkingDays)个工作日内处理"
+        case (_, true): "; tickets not accepted, merged or unreasonable repeats, and tickets excluded on appeal, are not counted"
+        case (_, false): "；不予受理、合并、无理重复诉求的工单及申诉核减的工单不计入"
+        }
         let whose = unitOfCount == .rolledUp ? (english ? " (the unit and every unit below it)" : "（含下级单位）") : ""
         let body: String
         switch formula {

@@ -43,6 +43,18 @@ public enum Measure: String, Labelled {
     case overdue
     /// 督办件数: turns dispatched in the period that were supervised.
     case supervised
+    /// 协办件数: co-unit turns (协办) dispatched in the period.
+    case coAssigned
+    /// 应反馈协办意见数: co-unit turns whose deadline (the main unit's reply deadline) fell in the period, but for those
+    /// the center took back on a return.
+    case coInputDue
+    /// 按时反馈数: of those, the co-unit gave its input (提交协办意见) by the deadline.
+    case coInputOnTime
+    /// 应维护知识数: knowledge tasks of the unit due in the period — entries sent to it for verification, error reports
+    /// on its entries.
+    case knowledgeDue
+    /// 按时维护数: of those, decided (verified or sent back) or resolved by the deadline.
+    case knowledgeOnTime
 
     public var label: String {
         switch self {
@@ -66,6 +78,11 @@ public enum Measure: String, Labelled {
         case .redone: "重办数"
         case .overdue: "超期件数"
         case .supervised: "督办件数"
+        case .coAssigned: "协办件数"
+        case .coInputDue: "应反馈协办意见数"
+        case .coInputOnTime: "按时反馈协办意见数"
+        case .knowledgeDue: "应维护知识数"
+        case .knowledgeOnTime: "按时维护知识数"
         }
     }
 
@@ -91,13 +108,28 @@ public enum Measure: String, Labelled {
         case .redone: "sent back for redo"
         case .overdue: "overdue"
         case .supervised: "supervised"
+        case .coAssigned: "co-unit tickets"
+        case .coInputDue: "co-unit input due"
+        case .coInputOnTime: "co-unit input on time"
+        case .knowledgeDue: "knowledge tasks due"
+        case .knowledgeOnTime: "knowledge tasks done on time"
+        }
+    }
+
+    /// Whose work the measure counts: a main unit's turns, a co-unit's, or a unit's knowledge tasks.
+    public var role: Assignment.Role {
+        switch self {
+        case .coAssigned, .coInputDue, .coInputOnTime: .co
+        case .knowledgeDue, .knowledgeOnTime: .knowledge
+        default: .main
         }
     }
 
     /// The moment that places a turn in a period; nil when the turn is not counted at all.
     public func moment(of turn: Assignment) -> Date? {
         switch self {
-        case .dispatched, .returnRequested, .returnDenied, .extended, .supervised: turn.dispatchedAt
+        case .dispatched, .returnRequested, .returnDenied, .extended, .supervised, .coAssigned: turn.dispatchedAt
+        case .coInputDue, .coInputOnTime, .knowledgeDue, .knowledgeOnTime: turn.replyDueAt
         case .signDue, .signedOnTime: turn.signDueAt
         case .signed, .contactedInTime: turn.signedAt
         case .replyDue, .repliedOnTime, .closedOfDue, .overdue: turn.replyDueAt
@@ -117,6 +149,8 @@ public enum Measure: String, Labelled {
         switch self {
         case .signDue, .signedOnTime: return turn.signedAt != nil
         case .replyDue, .repliedOnTime, .closedOfDue, .overdue: return turn.approvedReplyAt != nil
+        // Co-unit input and knowledge work still inside their deadline count once done.
+        case .coInputDue, .coInputOnTime, .knowledgeDue, .knowledgeOnTime: return turn.firstReplyAt != nil
         default: return true
         }
     }
@@ -125,8 +159,8 @@ public enum Measure: String, Labelled {
     public func holds(for turn: Assignment, contactDue: (Assignment) -> Date?) -> Bool {
         switch self {
         // A turn the center took back on an approved return is not the unit's to finish.
-        case .replyDue: turn.returnedAt == nil
-        case .dispatched, .signDue, .signed, .evaluated, .reachedCallback, .replied: true
+        case .replyDue, .coInputDue: turn.returnedAt == nil
+        case .dispatched, .signDue, .signed, .evaluated, .reachedCallback, .replied, .coAssigned, .knowledgeDue: true
         case .signedOnTime: turn.signedAt.map { signed in turn.signDueAt.map { signed <= $0 } ?? true } ?? false
         case .contactedInTime: turn.contactedAt.map { contacted in contactDue(turn).map { contacted <= $0 } ?? true } ?? false
         case .repliedOnTime: turn.approvedReplyAt.map { reply in turn.replyDueAt.map { reply <= $0 } ?? true } ?? false
@@ -141,6 +175,8 @@ public enum Measure: String, Labelled {
         case .redone: turn.redos > 0
         case .overdue: turn.overdue
         case .supervised: turn.supervisions > 0
+        // The co-unit's input, or the knowledge task's decision, by the deadline.
+        case .coInputOnTime, .knowledgeOnTime: turn.firstReplyAt.map { done in turn.replyDueAt.map { done <= $0 } ?? true } ?? false
         }
     }
 
@@ -155,7 +191,9 @@ public enum Measure: String, Labelled {
         case .returnRequested, .extended, .supervised: .dispatched
         case .returnDenied: .returnRequested
         case .redone: .replied
-        case .dispatched, .signDue, .signed, .replyDue, .evaluated, .reachedCallback, .replied: nil
+        case .coInputOnTime: .coInputDue
+        case .knowledgeOnTime: .knowledgeDue
+        case .dispatched, .signDue, .signed, .replyDue, .evaluated, .reachedCallback, .replied, .coAssigned, .coInputDue, .knowledgeDue: nil
         }
     }
 }

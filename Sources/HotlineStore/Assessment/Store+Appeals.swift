@@ -51,11 +51,14 @@ extension Store {
             // The ticket's row lock first: two submits of the same appeal take turns, and the second finds the first.
             guard let row = try await self.ticketRow(ticketId, db, lock: true) else { throw HotlineError.notFound("工单") }
             let (assessment, _) = try await self.assessment(centerId: centerId, period: period, db)
-            guard assessment.scheme.indicators.contains(where: { $0.code == indicatorCode }) else {
+            guard let indicator = assessment.scheme.indicators.first(where: { $0.code == indicatorCode }) else {
                 throw HotlineError.invalid("indicator", "没有这项指标 (no such indicator: \(indicatorCode))")
             }
-            let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
-            let counted = assessment.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
+            guard indicator.role != .knowledge else {
+                throw HotlineError.invalid("indicator", "知识库维护指标不按工单申诉 (a knowledge indicator is not appealed by ticket)")
+            }
+            let counted = assessment.drillDown(try await self.workload(centerId: centerId, period: period, db), unitId: unitId,
+                                               indicatorCode: indicatorCode)
             guard Set(counted.numerator + counted.denominator).contains(ticketId) else {
                 throw HotlineError(.invalidState, "该工单不计入本单位本期的这项指标 (the ticket does not count for your unit there)")
             }

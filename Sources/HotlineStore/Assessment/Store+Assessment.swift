@@ -156,6 +156,48 @@ extension Store {
         return tickets
     }
 
+    /// How far before a period's start a knowledge task may begin and still fall due in it (the longest task is five
+    /// working days; a month leaves room for any holiday).
+    static let knowledgeTaskReach: TimeInterval = 31 * 86400
+
+    /// The center's units' knowledge tasks that may fall due in `period`: entries sent for verification, and error
+    /// reports, on entries whose source is one of its units (the center's own knowledge is not a unit's work).
+    func knowledgeTasks(centerId: Int64, period: AssessmentPeriod, _ db: any SQLDatabase) async throws -> [Assignment] {
+        let (start, end) = period.instants
+        let since = start.addingTimeInterval(-Self.knowledgeTaskReach).millis
+        let calendar = try await calendar(db)
+        var histories: [Int64: (unit: Int64, steps: [(at: Date, action: KnowledgeAction)])] = [:]
+        for row in try await db.raw("""
+            SELECT h.entry_id, h.action, h.at, e.source_unit_id FROM kb_history h JOIN kb_entries e ON e.id = h.entry_id
+            WHERE e.center_id = \(bind: centerId) AND e.source_unit_id IS NOT NULL AND h.at >= \(bind: since) ORDER BY h.id
+            """).all() {
+            guard let action = KnowledgeAction(rawValue: try row.decode(column: "action", as: String.self)) else { continue }
+            let entry = try row.decode(column: "entry_id", as: Int64.self)
+            let unit = try row.decode(column: "source_unit_id", as: Int64.self)
+            histories[entry, default: (unit, [])].steps
+                .append((Date(millis: try row.decode(column: "at", as: Int64.self)), action))
+        }
+        var tasks = histories.sorted { $0.key < $1.key }.flatMap { entry, history in
+            KnowledgeTasks.verifications(entryId: entry, unitId: history.unit, history: history.steps, calendar: calendar)
+        }
+        for row in try await db.raw("""
+            SELECT r.entry_id, r.created_at, r.resolved_at, e.source_unit_id FROM kb_reports r JOIN kb_entries e ON e.id = r.entry_id
+            WHERE e.center_id = \(bind: centerId) AND e.source_unit_id IS NOT NULL AND r.created_at >= \(bind: since) ORDER BY r.id
+            """).all() {
+            tasks.append(KnowledgeTasks.correction(
+                entryId: try row.decode(column: "entry_id", as: Int64.self), unitId: try row.decode(column: "source_unit_id", as: Int64.self),
+                reportedAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
+                resolvedAt: try row.decode(column: "resolved_at", as: Int64?.self).map(Date.init(millis:)), calendar: calendar))
+        }
+        return tasks.filter { $0.dispatchedAt < end }
+    }
+
+    /// The work an assessment of `period` reads: the center's tickets folded into turns, and its units' knowledge tasks.
+    func workload(centerId: Int64, period: AssessmentPeriod, _ db: any SQLDatabase) async throws -> Workload {
+        Workload(tickets: try await assessmentTickets(centerId: centerId, period: period, db),
+                 knowledgeTasks: try await knowledgeTasks(centerId: centerId, period: period, db))
+    }
+
     /// The assessment of the center's handling units: the calendar decides response times and working days.
     func assessment(centerId: Int64, period: AssessmentPeriod, _ db: any SQLDatabase) async throws -> (Assessment, [OrgUnit]) {
         let scheme = try await assessmentScheme(centerId, db)
@@ -182,13 +224,13 @@ extension Store {
         guard let centerId = actor.kind == .system ? chosen : try actor.requireCenter() else { throw HotlineError.notFound("热线中心") }
         return try await database.read { db in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
-            let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
-            let previousTickets = try await self.assessmentTickets(centerId: centerId, period: period.previous, db)
+            let work = try await self.workload(centerId: centerId, period: period, db)
+            let previousWork = try await self.workload(centerId: centerId, period: period.previous, db)
             var previousAssessment = assessment
             previousAssessment.period = period.previous
             previousAssessment.exclusions = try await self.appealExclusions(centerId: centerId, period: period.previous, db)
-            let results = assessment.results(tickets)
-            let groups = GroupRanking.byGroup(assessment.units, results: results, previous: previousAssessment.results(previousTickets))
+            let results = assessment.results(work)
+            let groups = GroupRanking.byGroup(assessment.units, results: results, previous: previousAssessment.results(previousWork))
                 .map { AssessmentReport.Group(name: $0.groupName, ranking: $0) }
             return AssessmentReport(centerId: centerId, period: period.code, scheme: assessment.scheme,
                                     units: Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.name) }), results: results, groups: groups)
@@ -202,33 +244,77 @@ extension Store {
         return try await database.read { db in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
             guard units.contains(where: { $0.id == unitId }) else { throw HotlineError.notFound("单位") }
-            let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
-            return (assessment.scheme, assessment.result(tickets, unitId: unitId))
+            return (assessment.scheme, assessment.result(try await self.workload(centerId: centerId, period: period, db), unitId: unitId))
         }
     }
 
-    /// The tickets behind one number of the live assessment: its numerator's, its denominator's, and those an approved
-    /// appeal took out of it (the drill-down). A unit sees its own numbers; the center's assessors every unit's.
-    public func assessmentDrillDown(period: AssessmentPeriod, unitId: Int64, indicatorCode: String, for actor: Actor) async throws
-        -> (numerator: [TicketRecord], denominator: [TicketRecord], excluded: [TicketRecord])
-    {
+    /// What is behind one number of the live assessment: the tickets of its numerator and its denominator, and those
+    /// an approved appeal took out of it — or, for a knowledge indicator, the unit's knowledge tasks.
+    public struct DrillDown: Sendable {
+        public var numerator: [TicketRecord] = []
+        public var denominator: [TicketRecord] = []
+        public var excluded: [TicketRecord] = []
+        /// A knowledge indicator's tasks (知识库维护): the numerator's and the denominator's.
+        public var knowledgeNumerator: [KnowledgeTaskRecord] = []
+        public var knowledgeDenominator: [KnowledgeTaskRecord] = []
+    }
+
+    /// One knowledge task behind a number: the entry, when the task began, its deadline and when it was done.
+    public struct KnowledgeTaskRecord: Sendable, Equatable {
+        public var entryId: Int64
+        public var question: String
+        public var startedAt: Date
+        public var dueAt: Date?
+        public var doneAt: Date?
+    }
+
+    /// The drill-down of one number (see `DrillDown`). A unit sees its own numbers; the center's assessors every unit's.
+    public func assessmentDrillDown(period: AssessmentPeriod, unitId: Int64, indicatorCode: String, for actor: Actor) async throws -> DrillDown {
         let centerId = try actor.requireSeesAssessment(ofUnit: unitId).requireCenter()
-        let (numerator, denominator, excluded) = try await database.read { db -> ([Int64], [Int64], [Int64]) in
+        let (role, numerator, denominator, excluded) = try await database.read { db -> (Assignment.Role, [Assignment], [Assignment], [Int64]) in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
             guard units.contains(where: { $0.id == unitId }) else { throw HotlineError.notFound("单位") }
-            guard assessment.scheme.indicators.contains(where: { $0.code == indicatorCode }) else {
+            guard let indicator = assessment.scheme.indicators.first(where: { $0.code == indicatorCode }) else {
                 throw HotlineError.invalid("indicator", "没有这项指标 (no such indicator: \(indicatorCode))")
             }
-            let tickets = try await self.assessmentTickets(centerId: centerId, period: period, db)
-            let counted = assessment.drillDown(tickets, unitId: unitId, indicatorCode: indicatorCode)
-            return (counted.numerator, counted.denominator, assessment.excludedOnAppeal(tickets, unitId: unitId, indicatorCode: indicatorCode))
+            let work = try await self.workload(centerId: centerId, period: period, db)
+            let counted = assessment.counted(work, unitId: unitId, indicatorCode: indicatorCode)
+            return (indicator.role, counted.numerator, counted.denominator,
+                    assessment.excludedOnAppeal(work, unitId: unitId, indicatorCode: indicatorCode))
+        }
+        var drill = DrillDown()
+        if role == .knowledge {
+            let questions = try await database.read { db in
+                try await self.knowledgeQuestions(Array(Set((numerator + denominator).map(\.ticketId))), db)
+            }
+            let record = { (task: Assignment) in
+                KnowledgeTaskRecord(entryId: task.ticketId, question: questions[task.ticketId] ?? "#\(task.ticketId)", startedAt: task.dispatchedAt,
+                                    dueAt: task.replyDueAt, doneAt: task.firstReplyAt)
+            }
+            drill.knowledgeNumerator = numerator.map(record)
+            drill.knowledgeDenominator = denominator.map(record)
+            return drill
         }
         // A unit's own turns stay its own even after a return moved the ticket on (the ticket scope no longer shows it
         // such tickets); they are read unscoped and shown as the viewer may see them (identity masked, or hidden
         // when confidential).
         let reader = actor.may(.viewAssessment) ? actor : Actor.system
-        return (try await tickets(ids: numerator, for: reader), try await tickets(ids: denominator, for: reader),
-                try await tickets(ids: excluded, for: reader))
+        let ids = { (turns: [Assignment]) in Array(Set(turns.map(\.ticketId))).sorted() }
+        drill.numerator = try await tickets(ids: ids(numerator), for: reader)
+        drill.denominator = try await tickets(ids: ids(denominator), for: reader)
+        drill.excluded = try await tickets(ids: excluded, for: reader)
+        return drill
+    }
+
+    func knowledgeQuestions(_ ids: [Int64], _ db: any SQLDatabase) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        var questions: [Int64: String] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for row in try await db.raw("SELECT id, question FROM kb_entries WHERE id IN (\(binds: chunk))").all() {
+                questions[try row.decode(column: "id", as: Int64.self)] = try row.decode(column: "question", as: String.self)
+            }
+        }
+        return questions
     }
 
     // MARK: Publishing

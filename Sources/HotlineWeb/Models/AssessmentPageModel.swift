@@ -66,7 +66,20 @@ struct AssessmentDrillPageModel: PageModel {
     struct List: TemplateModel {
         let label: String
         let count: Int
-        let tickets: [TicketRowModel]
+        var tickets: [TicketRowModel] = []
+        /// A knowledge indicator's tasks, instead of tickets.
+        var tasks: [KnowledgeTask] = []
+        var isKnowledge: Bool { !tasks.isEmpty }
+    }
+
+    /// One knowledge task behind a knowledge indicator (知识库维护).
+    struct KnowledgeTask: TemplateModel {
+        let entryId: Int64
+        let question: String
+        let started: String
+        let due: String
+        let done: String
+        let late: Bool
     }
 
     /// A ticket the viewing unit may appeal, for the form's list.
