@@ -57,28 +57,34 @@ extension APIService {
 extension APIService {
     func listAppeals(_ input: Operations.ListAppeals.Input) async throws -> Operations.ListAppeals.Output {
         let appeals = try await store.appeals(period: try AssessmentPeriod.parse(input.path.period), for: try RequestIdentity.require())
-        return .ok(.init(body: .json(appeals.map(Components.Schemas.Appeal.init))))
+        let files = try await store.appealFiles(appeals)
+        return .ok(.init(body: .json(appeals.map { Components.Schemas.Appeal($0, files: files[$0.id] ?? []) })))
     }
 
     func fileAppeal(_ input: Operations.FileAppeal.Input) async throws -> Operations.FileAppeal.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let evidence = try Appeal.evidence.check((body.files ?? []).map { file in
+            guard let data = Data(base64Encoded: file.content) else { throw HotlineError.invalid("files", "「\(file.name)」不是有效的base64 (content is not base64)") }
+            return Upload(name: file.name, data: data)
+        })
         let appeal = try await store.fileAppeal(period: try AssessmentPeriod.parse(input.path.period), ticketId: body.ticketId, indicatorCode: body.indicator,
-                                                reason: body.reason, by: try RequestIdentity.require())
-        return .created(.init(body: .json(.init(appeal))))
+                                                reason: body.reason, files: evidence, by: try RequestIdentity.require())
+        return .created(.init(body: .json(.init(appeal, files: try await store.appealFiles([appeal])[appeal.id] ?? []))))
     }
 
     func decideAppeal(_ input: Operations.DecideAppeal.Input) async throws -> Operations.DecideAppeal.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let appeal = try await store.decideAppeal(id: input.path.id, approve: body.approve, note: body.note ?? "", by: try RequestIdentity.require())
-        return .ok(.init(body: .json(.init(appeal))))
+        return .ok(.init(body: .json(.init(appeal, files: try await store.appealFiles([appeal])[appeal.id] ?? []))))
     }
 }
 
 extension Components.Schemas.Appeal {
-    init(_ appeal: Appeal) {
+    init(_ appeal: Appeal, files: [StoredFile]) {
         self.init(id: appeal.id, unitId: appeal.unitId, ticketId: appeal.ticketId, period: appeal.period, indicator: appeal.indicatorCode,
                   reason: appeal.reason, status: convert(appeal.status), statusLabel: appeal.status.label, createdAt: appeal.createdAt,
-                  decidedAt: appeal.decidedAt, decisionNote: appeal.decisionNote)
+                  decidedAt: appeal.decidedAt, decisionNote: appeal.decisionNote,
+                  files: files.map { .init(id: $0.id, name: $0.name, contentType: $0.contentType, size: $0.size, url: "/files/\($0.id)") })
     }
 }
 

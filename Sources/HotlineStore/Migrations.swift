@@ -237,6 +237,9 @@ enum Migrations {
                 "CREATE INDEX tickets_center_created ON tickets(center_id, created_at)",
             ]
         },
+        Migration(version: 10, name: "appeal evidence: the history event an appeal was filed with, whose files are its evidence") { _ in
+            ["ALTER TABLE assessment_appeals ADD COLUMN event_seq BIGINT"]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

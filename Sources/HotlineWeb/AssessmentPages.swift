@@ -66,13 +66,14 @@ struct AssessmentPages {
             return try await mine(context, actor: actor, period: period)
         }
         router.post("/assessment/appeals") { request, context -> Response in
-            let form = try await Form.read(request, limit: 64 * 1024)
+            let form = try await Form.read(request, limit: context.maxUploadSize)
             try app.checkCSRF(form, context)
             let actor = try app.require(context, .appealAssessment)
             let period = try Self.period(form["period"], now: app.now, english: context.english)
             guard let ticketId = try form.int64("ticketId") else { throw HotlineError.invalid("ticketId", "请选择工单 (choose a ticket)") }
+            let evidence = try Appeal.evidence.check(form.files["files"] ?? [])
             _ = try await app.store.fileAppeal(period: period, ticketId: ticketId, indicatorCode: form["indicator"] ?? "", reason: form["reason"] ?? "",
-                                               by: actor)
+                                               files: evidence, by: actor)
             return Pages.redirect("/assessment/mine?period=\(period.code)")
         }
         router.post("/assessment/appeals/:id/decision") { request, context -> Response in
@@ -292,6 +293,7 @@ struct AssessmentPages {
     /// A period's appeals as rows, with decision forms for whoever decides them.
     func appealRows(period: AssessmentPeriod, actor: Actor, english: Bool, unitName: (Int64) -> String) async throws -> [AppealRowModel] {
         let appeals = try await app.store.appeals(period: period, for: actor)
+        let evidence = try await app.store.appealFiles(appeals)
         let tickets = Dictionary(uniqueKeysWithValues: try await app.store.tickets(ids: appeals.map(\.ticketId), for: actor).map { ($0.state.id, $0) })
         let scheme = try await app.store.assessmentScheme(centerId: try actor.requireCenter())
         let names = Dictionary(uniqueKeysWithValues: scheme.indicators.map { ($0.code, english ? $0.englishName : $0.name) })
@@ -299,7 +301,8 @@ struct AssessmentPages {
             AppealRowModel(id: appeal.id, unit: unitName(appeal.unitId), ticketId: appeal.ticketId, number: tickets[appeal.ticketId]?.number ?? "#\(appeal.ticketId)",
                            indicator: names[appeal.indicatorCode] ?? appeal.indicatorCode, reason: appeal.reason, status: appeal.status.rawValue,
                            statusLabel: appeal.status.label(english: english), decision: appeal.decisionNote, pending: appeal.status == .pending,
-                           mayDecide: actor.may(.decideAppeals))
+                           mayDecide: actor.may(.decideAppeals),
+                           files: (evidence[appeal.id] ?? []).map { AppealRowModel.File(id: $0.id, name: $0.name) })
         }
     }
 

@@ -200,6 +200,8 @@ enum Strings {
         "approvedReplies": ("本期审核通过的答复", "Replies approved in the period"),
         "excludedOnAppeal": ("申诉核减（不计入）", "Excluded on appeal"),
         "knowledgeEntry": ("知识条目", "Knowledge entry"),
+        "appealEvidence": ("证明材料", "Evidence"),
+        "appealEvidenceHint": ("可选，最多3个文件，每个不超过5MB（图片、PDF、Word、Excel）", "optional: up to 3 files of 5 MB (images, PDF, Word, Excel)"),
         "taskStarted": ("发起时间", "Started"),
         "taskDue": ("办理时限", "Due"),
         "taskDone": ("完成时间", "Done"),

@@ -63,9 +63,17 @@ struct AssessmentAPITests {
                                        json: ["ticketId": .int(id), "indicator": "onTimeSigning", "reason": "太早"]).status == 409)
             api.t.clock.set(CivilDate("2026-12-02")!.instant(atMinute: 10 * 60))
             (supervisor, admin, housing) = (try await api.login("supervisor"), try await api.login("admin"), try await api.login("housing"))
-            let filed = try await api.send(.post, "/api/v1/assessment/2026-11/appeals", token: housing,
-                                           json: ["ticketId": .int(id), "indicator": "onTimeSigning", "reason": "系统故障未收到提醒"])
+            // Evidence goes base64 in `files`; a file that is not an accepted kind is a 400 that files nothing.
+            let letter = Data("%PDF-1.4 第三方评议意见".utf8).base64EncodedString()
+            #expect(try await api.send(.post, "/api/v1/assessment/2026-11/appeals", token: housing, json: [
+                "ticketId": .int(id), "indicator": "onTimeSigning", "reason": "系统故障未收到提醒",
+                "files": [["name": "run.pdf", "content": .string(Data("MZ".utf8).base64EncodedString())]]]).status == 400)
+            #expect(try await api.send(.get, "/api/v1/assessment/2026-11/appeals", token: housing).json.array.isEmpty)
+            let filed = try await api.send(.post, "/api/v1/assessment/2026-11/appeals", token: housing, json: [
+                "ticketId": .int(id), "indicator": "onTimeSigning", "reason": "系统故障未收到提醒",
+                "files": [["name": "评议意见.pdf", "content": .string(letter)]]])
             #expect(filed.status == 201 && filed.json["status"] == "pending" && filed.json["statusLabel"] == "待审核")
+            #expect(filed.json["files"].array.map { $0["name"] } == ["评议意见.pdf"] && filed.json["files"][0]["contentType"] == "application/pdf")
             let appealId = try #require(filed.json["id"].int)
             #expect(try await api.send(.post, "/api/v1/assessment/2026-11/appeals", token: housing,
                                        json: ["ticketId": .int(id), "indicator": "onTimeSigning", "reason": "再来一次"]).status == 409)

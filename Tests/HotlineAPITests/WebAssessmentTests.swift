@@ -43,12 +43,19 @@ struct WebAssessmentTests {
             let own = try await unit.get("/assessment/drill?period=2026-11&unit=\(city.housing.id)&indicator=onTimeSigning")
             #expect(own.status == 200 && own.contains("提出申诉"))
             #expect(try await unit.get("/assessment/drill?period=2026-11&unit=\(city.transport.id)&indicator=volume").status == 403)
-            let filed = try await unit.post("/assessment/appeals", [("_csrf", try #require(own.csrf)), ("period", "2026-11"),
-                                                                    ("indicator", "onTimeSigning"), ("ticketId", String(id)), ("reason", "系统故障")])
+            #expect(own.contains("multipart/form-data") && own.contains("证明材料"))
+            let screenshot = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3])
+            let filed = try await unit.postMultipart("/assessment/appeals", [("_csrf", try #require(own.csrf)), ("period", "2026-11"),
+                                                                             ("indicator", "onTimeSigning"), ("ticketId", String(id)), ("reason", "系统故障")],
+                                                     files: [("files", "故障截图.png", screenshot)])
             #expect(filed.status == 303 && filed.location == "/assessment/mine?period=2026-11")
             #expect(try await unit.get("/assessment/mine?period=2026-11").contains("待审核"))
             let desk = try await supervisor.get("/assessment?period=2026-11")
-            #expect(desk.contains("系统故障") && desk.contains("同意核减"))
+            #expect(desk.contains("系统故障") && desk.contains("同意核减") && desk.contains("故障截图.png"))
+            let fileId = try #require(try await store.appealFiles(store.appeals(period: AssessmentPeriod("2026-11")!, for: city.supervisor)).values.first?.first?.id)
+            #expect(desk.contains("/files/\(fileId)"))
+            let download = try await supervisor.get("/files/\(fileId)")
+            #expect(download.status == 200)
             let appealId = try #require(try await store.appeals(period: AssessmentPeriod("2026-11")!, for: city.supervisor).first?.id)
             let decided = try await supervisor.post("/assessment/appeals/\(appealId)/decision",
                                                     [("_csrf", try #require(desk.csrf)), ("approve", "true"), ("note", "第三方评议属实")])

@@ -322,6 +322,15 @@ struct AssessmentTests {
         #expect(Appeal.deadline(for: AssessmentPeriod("2026-09")!, calendar: .china) > shanghai("2026-10-08 00:00"))
     }
 
+    @Test("an appeal's evidence: at most three images, PDFs or office files of 5 MB, recognised by their bytes")
+    func appealEvidence() throws {
+        let pdf = Data(Array("%PDF-1.7 第三方评议意见".utf8))
+        #expect(try Appeal.evidence.check([Upload(name: "评议意见.pdf", data: pdf), Upload(name: "empty.png", data: Data())]).map(\.kind) == [.pdf])
+        #expect(throws: HotlineError.self) { try Appeal.evidence.check([Upload(name: "run.pdf", data: Data("MZ\u{90}".utf8))]) }
+        #expect(throws: HotlineError.self) { try Appeal.evidence.check(Array(repeating: Upload(name: "a.pdf", data: pdf), count: 4)) }
+        #expect(throws: HotlineError.self) { try Appeal.evidence.check([Upload(name: "big.pdf", data: pdf + Data(count: 5 * 1024 * 1024))]) }
+    }
+
     @Test("an evaluation before a redo is not a callback of the new reply; a moved deadline lifts an overdue mark")
     func redoAndExtension() {
         let ticket = TicketAssessment(ticketId: 9, events: [

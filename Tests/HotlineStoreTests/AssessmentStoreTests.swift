@@ -132,9 +132,21 @@ struct AssessmentStoreTests {
                                                                   by: city.transportHandler) } == 400)
             #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning", reason: " ",
                                                                   by: city.transportHandler) } == 400)
+            // Evidence: checked before anything is written; more than three files change nothing.
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array("系统故障截图".utf8))
+            let screenshot = try Appeal.evidence.check([Upload(name: "故障截图.png", data: png)])
+            #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
+                                                                  reason: "系统故障", files: Array(repeating: screenshot[0], count: 4),
+                                                                  by: city.transportHandler) } == 400)
+            #expect(try await store.appeals(period: period, for: city.supervisor).isEmpty)
+            #expect(try await store.files(ticketId: unsigned, for: city.supervisor).isEmpty)
             let appeal = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
-                                                    reason: "派单时系统故障，承办端未收到提醒", by: city.transportHandler)
+                                                    reason: "派单时系统故障，承办端未收到提醒", files: screenshot, by: city.transportHandler)
             #expect(appeal.status == .pending && appeal.unitId == city.transport.id)
+            let evidence = try await store.appealFiles([appeal])[appeal.id] ?? []
+            #expect(evidence.map(\.name) == ["故障截图.png"] && evidence.first?.contentType == "image/png" && evidence.first?.eventSeq == appeal.eventSeq)
+            let (_, bytes) = try await store.file(id: try #require(evidence.first).id, for: city.supervisor)
+            #expect(bytes == png)
             #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
                                                                   reason: "再次申诉", by: city.transportHandler) } == 409)
             #expect(try await store.appeals(period: period, for: city.transportHandler).map(\.id) == [appeal.id])

@@ -28,9 +28,11 @@ public struct Appeal: Sendable, Hashable, Codable {
     public var createdAt: Date
     public var decidedAt: Date?
     public var decisionNote: String?
+    /// The history event the appeal was filed with: the files attached to it are the appeal's evidence (证明材料).
+    public var eventSeq: Int64?
 
     public init(id: Int64, centerId: Int64, unitId: Int64, ticketId: Int64, period: String, indicatorCode: String, reason: String,
-                status: Status, createdAt: Date, decidedAt: Date? = nil, decisionNote: String? = nil) {
+                status: Status, createdAt: Date, decidedAt: Date? = nil, decisionNote: String? = nil, eventSeq: Int64? = nil) {
         self.id = id
         self.centerId = centerId
         self.unitId = unitId
@@ -42,6 +44,7 @@ public struct Appeal: Sendable, Hashable, Codable {
         self.createdAt = createdAt
         self.decidedAt = decidedAt
         self.decisionNote = decisionNote
+        self.eventSeq = eventSeq
     }
 
     /// How many working days after a period ends its appeals may be filed (申诉期), unless the center's scheme says.
@@ -57,6 +60,10 @@ public struct Appeal: Sendable, Hashable, Codable {
     public static func isOpen(_ period: AssessmentPeriod, at now: Date, calendar: WorkingCalendar, workingDays: Int = windowWorkingDays) -> Bool {
         now >= period.instants.end && now <= deadline(for: period, calendar: calendar, workingDays: workingDays)
     }
+
+    /// What an appeal's evidence may be: up to three photos, PDFs or office files of at most 5 MB each (a third-party
+    /// review's letter, a photo of the scene, the other party's written confirmation).
+    public static let evidence = UploadPolicy(maxBytes: 5 * 1024 * 1024, maxFiles: 3)
 
     /// The reason checked: required, at most 2,000 characters.
     public static func checkedReason(_ text: String) throws -> String {

@@ -16,7 +16,7 @@ extension Store {
             reason: try row.decode(column: "reason", as: String.self), status: status,
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
             decidedAt: try row.decode(column: "decided_at", as: Int64?.self).map(Date.init(millis:)),
-            decisionNote: try row.decode(column: "decision_note", as: String?.self))
+            decisionNote: try row.decode(column: "decision_note", as: String?.self), eventSeq: try row.decode(column: "event_seq", as: Int64?.self))
     }
 
     /// The approved appeals of a period: what the assessment leaves out.
@@ -34,14 +34,18 @@ extension Store {
     /// A unit's appeal against `ticketId` counting against it in `indicatorCode` of `period`. Refused before the
     /// period has ended, after its appeal window, when the ticket does not count against the unit there, or when the
     /// unit already appealed it there.
-    public func fileAppeal(period: AssessmentPeriod, ticketId: Int64, indicatorCode: String, reason: String, by actor: Actor) async throws
-        -> Appeal
+    /// `files` are its evidence (checked by `Appeal.evidence`), recorded on the appeal's event in the ticket's history.
+    public func fileAppeal(period: AssessmentPeriod, ticketId: Int64, indicatorCode: String, reason: String, files uploads: [CheckedUpload] = [],
+                           by actor: Actor) async throws -> Appeal
     {
         let centerId = try actor.require(.appealAssessment).requireCenter()
         guard let unitId = actor.unitId else { throw HotlineError.forbidden("账号不属于任何单位 (no unit)") }
         let reason = try Appeal.checkedReason(reason)
+        guard uploads.count <= Appeal.evidence.maxFiles, uploads.allSatisfy({ $0.data.count <= Appeal.evidence.maxBytes }) else {
+            throw HotlineError.invalid("files", "证明材料最多\(Appeal.evidence.maxFiles)个，每个不超过5MB (at most 3 files of 5 MB)")
+        }
         let at = now
-        return try await database.transaction { db in
+        return try await withStagedFiles(uploads) { staged in try await database.transaction { db in
             let window = try await self.assessmentScheme(centerId, db).appealWindow
             guard Appeal.isOpen(period, at: at, calendar: try await self.calendar(db), workingDays: window) else {
                 throw HotlineError(.invalidState, at < period.instants.end
@@ -74,11 +78,28 @@ extension Store {
                   'pending', \(bind: actor.userId), \(bind: at.millis)) RETURNING id
                 """).first() else { throw HotlineError(.insertFailed, "申诉保存失败") }
             let id = try inserted.decode(column: "id", as: Int64.self)
-            try await self.appendEvent(db, ticketId: ticketId, number: row.number, actor: actor, draft: EventDraft(
-                action: .appealAssessment, fromStatus: nil, toStatus: nil, note: reason,
-                details: ["period": [period.code], "indicator": [indicatorCode], "appeal": [String(id)]]), at: at)
+            var details = ["period": [period.code], "indicator": [indicatorCode], "appeal": [String(id)]]
+            if !staged.isEmpty { details["files"] = staged.map(\.upload.name) }
+            let seq = try await self.appendEvent(db, ticketId: ticketId, number: row.number, actor: actor, draft: EventDraft(
+                action: .appealAssessment, fromStatus: nil, toStatus: nil, note: reason, details: details), at: at)
+            try await self.attach(staged, ticketId: ticketId, eventSeq: seq, actor: actor, at: at, db)
+            try await db.raw("UPDATE assessment_appeals SET event_seq = \(bind: seq) WHERE id = \(bind: id)").run()
             return Appeal(id: id, centerId: centerId, unitId: unitId, ticketId: ticketId, period: period.code, indicatorCode: indicatorCode,
-                          reason: reason, status: .pending, createdAt: at)
+                          reason: reason, status: .pending, createdAt: at, eventSeq: seq)
+        } }
+    }
+
+    /// The evidence of each appeal (by appeal id): the files recorded with the event that filed it.
+    public func appealFiles(_ appeals: [Appeal]) async throws -> [Int64: [StoredFile]] {
+        let bySeq = Dictionary(appeals.compactMap { appeal in appeal.eventSeq.map { ($0, appeal.id) } }, uniquingKeysWith: { a, _ in a })
+        guard !bySeq.isEmpty else { return [:] }
+        return try await database.read { db in
+            var files: [Int64: [StoredFile]] = [:]
+            for row in try await db.raw("SELECT * FROM attachments WHERE event_seq IN (\(binds: Array(bySeq.keys))) ORDER BY id").all() {
+                let file = try Self.storedFile(from: row)
+                if let seq = file.eventSeq, let appeal = bySeq[seq] { files[appeal, default: []].append(file) }
+            }
+            return files
         }
     }
 

@@ -115,6 +115,13 @@ struct AppealRowModel: TemplateModel {
     let decision: String?
     let pending: Bool
     let mayDecide: Bool
+    /// The appeal's evidence (证明材料).
+    let files: [File]
+
+    struct File: TemplateModel {
+        let id: Int64
+        let name: String
+    }
 }
 
 /// 本单位考核: a unit's own values for a period, each opening its tickets, and its appeals.
