@@ -44,6 +44,26 @@ extension APIService {
         return .ok(.init(body: .json(try Self.contract(found))))
     }
 
+    func actOnHotspot(_ input: Operations.ActOnHotspot.Input) async throws -> Operations.ActOnHotspot.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let actor = try RequestIdentity.require()
+        let days = body.days ?? 30
+        guard (1...365).contains(days) else { throw HotlineError.invalid("days", "天数须为1至365 (1 to 365)") }
+        let now = clock.now()
+        let listing = try await store.hotspots(from: now.addingTimeInterval(-Double(days) * 86_400), to: now, limit: 200, for: actor)
+        guard let hotspot = listing.first(where: { $0.memberIds.contains(body.memberId) }) else { throw HotlineError.notFound("热点") }
+        switch body.action {
+        case .supervise:
+            let changed = try await store.superviseTogether(ticketIds: hotspot.memberIds, note: body.note ?? "", by: actor)
+            return .ok(.init(body: .json(.init(changed: changed, skipped: hotspot.memberIds.count - changed))))
+        case .dispatch:
+            guard let main = body.mainUnitId else { throw HotlineError.invalid("mainUnitId", "请选择主办单位 (choose the main unit)") }
+            let done = try await store.dispatchTogether(ticketIds: hotspot.memberIds, mainUnitId: main, coUnitIds: body.coUnitIds ?? [],
+                                                        note: body.note ?? "", by: actor)
+            return .ok(.init(body: .json(.init(changed: done.dispatched, skipped: done.skipped))))
+        }
+    }
+
     func listWarnings(_ input: Operations.ListWarnings.Input) async throws -> Operations.ListWarnings.Output {
         let status = input.query.status.flatMap { EarlyWarning.Status(rawValue: $0.rawValue) }
         return .ok(.init(body: .json(try Self.contract(try await store.warnings(status: status, for: try RequestIdentity.require())))))

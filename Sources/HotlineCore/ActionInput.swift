@@ -60,7 +60,7 @@ public struct ActionInput: Sendable, Equatable {
         case .answerOnContact: return .answerOnContact(answer: try need(note, "note"))
         case .dispatch:
             guard coUnitIds.count <= 10 else { throw HotlineError.invalid("coUnitIds", "协办单位最多10个 (at most 10)") }
-            return .dispatch(main: try unit(mainUnitId, "mainUnitId"), co: try coUnitIds.map { try unit($0, "coUnitIds") })
+            return .dispatch(main: try unit(mainUnitId, "mainUnitId"), co: try coUnitIds.map { try unit($0, "coUnitIds") }, note: text)
         case .sign: return .sign
         case .contactRequester: return .contactRequester(note: text)
         case .subDispatch: return .subDispatch(to: try unit(unitId, "unitId"))

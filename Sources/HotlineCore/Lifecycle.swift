@@ -101,7 +101,9 @@ public struct Lifecycle: Sendable {
             next.status = .closed
             next.closedAt = now
             note = answer
-        case .dispatch(let main, let co):
+        case .dispatch(let main, let co, let instructions):
+            let instructions = try Self.optional(instructions)
+            if !instructions.isEmpty { note = instructions }
             try Self.checkDispatchTarget(main, for: ticket)
             for unit in co { try Self.checkDispatchTarget(unit, for: ticket) }
             let coIds = co.map(\.id)

@@ -7,7 +7,8 @@ public enum TicketAction: Sendable, Equatable {
     /// 直接办结: answer on first contact and close.
     case answerOnContact(answer: String)
     /// 派单: hand the ticket to a main unit and optional co-units.
-    case dispatch(main: UnitRef, co: [UnitRef])
+    /// 派单, with the dispatcher's instructions (派单意见) if any.
+    case dispatch(main: UnitRef, co: [UnitRef], note: String = "")
     /// 签收.
     case sign
     /// 联系诉求人: the unit recorded that it reached the requester (the response indicator counts it).

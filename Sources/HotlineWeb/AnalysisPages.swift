@@ -37,7 +37,29 @@ struct AnalysisPages {
         router.get("/analysis/hotspots") { request, context -> Response in
             let actor = try app.require(context, .viewAnalysis)
             let days = min(max(request.uri.queryParameters.get("days").flatMap { Int($0) } ?? 30, 1), 365)
-            return try await hotspots(context, actor: actor, days: days, flash: request.uri.queryParameters.get("done"))
+            let query = request.uri.queryParameters
+            let flash = query.get("done").map { String(format: Strings.text("supervisedTogether", english: context.english), Int($0) ?? 0) }
+                ?? query.get("dispatched").map {
+                    String(format: Strings.text("dispatchedTogether", english: context.english), Int($0) ?? 0, Int(query.get("skipped") ?? "") ?? 0)
+                }
+            return try await hotspots(context, actor: actor, days: days, flash: flash)
+        }
+        router.post("/analysis/hotspots/dispatch") { request, context -> Response in
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            let actor = try app.require(context, .handleWarnings)
+            let days = min(max(try form.int64("days").map(Int.init) ?? 30, 1), 365)
+            guard let member = try form.int64("member") else { throw HotlineError.invalid("member", "请选择热点 (choose a hotspot)") }
+            guard let main = try form.int64("mainUnitId") else { throw HotlineError.invalid("mainUnitId", "请选择主办单位 (choose the main unit)") }
+            let co = try form.all("coUnitIds").filter { !$0.isEmpty }.map {
+                guard let id = Int64($0) else { throw HotlineError.invalid("coUnitIds", "无效的单位 (bad unit)") }
+                return id
+            }
+            let listing = try await app.store.hotspots(from: app.now.addingTimeInterval(-Double(days) * 86_400), to: app.now, limit: 30, for: actor)
+            guard let hotspot = listing.first(where: { $0.memberIds.contains(member) }) else { throw HotlineError.notFound("热点") }
+            let done = try await app.store.dispatchTogether(ticketIds: hotspot.memberIds, mainUnitId: main, coUnitIds: co, note: form["note"] ?? "",
+                                                            by: actor)
+            return Pages.redirect("/analysis/hotspots?days=\(days)&dispatched=\(done.dispatched)&skipped=\(done.skipped)")
         }
         router.post("/analysis/hotspots/supervise") { request, context -> Response in
             let form = try await Form.read(request, limit: 64 * 1024)
@@ -49,7 +71,7 @@ struct AnalysisPages {
             let listing = try await app.store.hotspots(from: app.now.addingTimeInterval(-Double(days) * 86_400), to: app.now, limit: 30, for: actor)
             guard let hotspot = listing.first(where: { $0.memberIds.contains(member) }) else { throw HotlineError.notFound("热点") }
             let done = try await app.store.superviseTogether(ticketIds: hotspot.memberIds, note: form["note"] ?? "", by: actor)
-            return Pages.redirect("/analysis/hotspots?days=\((try form.int64("days")).map(String.init) ?? "30")&done=\(done)")
+            return Pages.redirect("/analysis/hotspots?days=\(days)&done=\(done)")
         }
         router.get("/analysis/warnings") { request, context -> Response in
             let actor = try app.require(context, .viewAnalysis)
@@ -216,9 +238,12 @@ struct AnalysisPages {
 
     func hotspots(_ context: StaffContext, actor: Actor, days: Int, flash: String?) async throws -> Response {
         let found = try await app.store.hotspots(from: app.now.addingTimeInterval(-Double(days) * 86_400), to: app.now, limit: 30, for: actor)
-        let message = flash.map { String(format: Strings.text("supervisedTogether", english: context.english), Int($0) ?? 0) }
+        let mayDispatch = actor.may(.handleWarnings) && actor.may(.dispatchTickets)
+        let units = mayDispatch ? try await app.reference.snapshot().dispatchTargets(centerId: actor.centerId).map {
+            OptionModel(code: String($0.id), label: $0.name)
+        } : []
         let model = HotspotsPageModel(chrome: app.chrome(context, path: "/analysis"), days: days, hotspots: hotspotModels(found, actor: actor),
-                                      mayHandle: actor.may(.handleWarnings), flash: message)
+                                      mayHandle: actor.may(.handleWarnings), mayDispatch: mayDispatch, units: units, flash: flash)
         return app.pages.render(.analysisHotspots, model)
     }
 

@@ -45,7 +45,25 @@ struct AnalysisWebAPITests {
             let board = try await api.send(.get, "/api/v1/dashboard", token: leader)
             #expect(board.status == 200 && board.json["receivedToday"].int == 6 && board.json["day"] == "2026-11-23", "\(board.text.prefix(300))")
             #expect(!board.text.contains("13812341234") && !board.text.contains("王小明"))
-            #expect(try await api.send(.get, "/api/v1/analysis/hotspots?days=30", token: leader).status == 200)
+            let hotspots = try await api.send(.get, "/api/v1/analysis/hotspots?days=30", token: leader)
+            #expect(hotspots.status == 200)
+            let member = try #require(hotspots.json.array.first?["memberIds"].array.first?.int)
+            // A hotspot handled as one group matter: dispatched together, then a retry leaves everything as it is.
+            let group = try await api.send(.post, "/api/v1/analysis/hotspots/group-actions", token: supervisor, json: [
+                "memberId": .int(member), "action": "dispatch", "mainUnitId": .int(api.city.housing.id), "note": "同一路段路灯"])
+            #expect(group.status == 200 && group.json["changed"].int == 6 && group.json["skipped"].int == 0, "\(group.text.prefix(300))")
+            let retried = try await api.send(.post, "/api/v1/analysis/hotspots/group-actions", token: supervisor, json: [
+                "memberId": .int(member), "action": "dispatch", "mainUnitId": .int(api.city.housing.id)])
+            #expect(retried.json["changed"].int == 0 && retried.json["skipped"].int == 6)
+            let supervised = try await api.send(.post, "/api/v1/analysis/hotspots/group-actions", token: supervisor, json: [
+                "memberId": .int(member), "action": "supervise", "note": "请合并办理"])
+            #expect(supervised.status == 200 && supervised.json["changed"].int == 6)
+            for (json, token, status) in [(["memberId": .int(member), "action": "dispatch"] as [String: JSON], supervisor, 400),
+                                          (["memberId": .int(member), "action": "supervise", "note": ""], supervisor, 400),
+                                          (["memberId": .int(member + 1000), "action": "supervise", "note": "x"], supervisor, 404),
+                                          (["memberId": .int(member), "action": "supervise", "note": "x"], leader, 403)] {
+                #expect(try await api.send(.post, "/api/v1/analysis/hotspots/group-actions", token: token, json: json).status == status, "\(json)")
+            }
             let made = try await api.send(.post, "/api/v1/reports", token: supervisor, json: ["kind": "daily", "period": "2026-11-23"])
             #expect(made.status == 201 && made.json["version"].int == 1 && made.json["volumes"].array.count == 5, "\(made.text.prefix(300))")
             let reportId = try #require(made.json["id"].int)
@@ -130,6 +148,17 @@ struct AnalysisWebAPITests {
                                                      [("_csrf", hot.csrf ?? ""), ("member", String(ids[0])), ("days", "7"), ("note", "同一问题，合并督办")])
             #expect(together.status == 303 && together.location?.hasSuffix("done=\(ids.count)") == true, "\(together.location ?? "")")
             #expect(try await api.t.store.ticket(id: ids[5], for: api.city.supervisor).state.supervisionCount == 1)
+            // …and dispatched together to one unit, as one group matter.
+            let again = try await supervisor.get("/analysis/hotspots?days=7")
+            #expect(again.contains("合并派单") && again.contains("派单意见"))
+            let dispatched = try await supervisor.post("/analysis/hotspots/dispatch", [
+                ("_csrf", again.csrf ?? ""), ("member", String(ids[0])), ("days", "7"), ("mainUnitId", String(api.city.transport.id)),
+                ("coUnitIds", ""), ("note", "统一由交通局处理")])
+            #expect(dispatched.status == 303 && dispatched.location?.hasSuffix("dispatched=\(ids.count)&skipped=0") == true, "\(dispatched.location ?? "")")
+            #expect(try await supervisor.get(try #require(dispatched.location)).contains("已合并派单 \(ids.count) 件工单"))
+            #expect(try await api.t.store.ticket(id: ids[5], for: api.city.supervisor).state.mainUnitId == api.city.transport.id)
+            let noUnit = try await supervisor.post("/analysis/hotspots/dispatch", [("_csrf", again.csrf ?? ""), ("member", String(ids[0])), ("days", "7")])
+            #expect(noUnit.status == 400)
             #expect(try await supervisor.get("/analysis/warnings").contains("已安排核查"))
         }
     }

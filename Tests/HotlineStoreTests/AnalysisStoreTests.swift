@@ -130,6 +130,27 @@ struct AnalysisStoreTests {
             #expect(try await t.store.superviseTogether(ticketIds: ids, note: "同一工地夜间施工，请合并办理", by: city.supervisor) == 3)
             let record = try await t.store.ticket(id: ids[0], for: city.supervisor)
             #expect(record.state.supervisionCount == 1)
+
+            // Dispatched together: those still at the center go to one unit with the same instructions; one already
+            // dispatched is left alone, and a retry changes nothing more. A unit of another center moves nothing.
+            _ = try await t.store.perform(ActionInput(code: .dispatch, mainUnitId: city.housing.id), onTicket: ids[0], by: city.supervisor)
+            let statuses = { try await t.store.tickets(ids: ids, for: city.supervisor).map(\.state.status) }
+            let before = try await statuses()
+            #expect(await Self.status { _ = try await t.store.dispatchTogether(ticketIds: ids, mainUnitId: city.otherDepartment.id, note: "",
+                                                                              by: city.supervisor) } == 422)
+            #expect(await Self.status { _ = try await t.store.dispatchTogether(ticketIds: ids, mainUnitId: city.transport.id, note: "",
+                                                                              by: city.agent) } == 403)
+            #expect(try await statuses() == before)
+            let done = try await t.store.dispatchTogether(ticketIds: ids, mainUnitId: city.transport.id, coUnitIds: [city.district.id],
+                                                          note: "同一工地夜间施工，请交通局牵头、东湖区配合", by: city.supervisor)
+            #expect(done == GroupDispatch(dispatched: 2, skipped: 1))
+            let moved = try await t.store.tickets(ids: Array(ids.dropFirst()), for: city.supervisor)
+            #expect(moved.allSatisfy { $0.state.mainUnitId == city.transport.id && $0.state.coUnitIds == [city.district.id] && $0.state.status == .pendingSign })
+            let note = try await t.store.history(ticketId: ids[1], for: city.supervisor).last { $0.action == .dispatch }?.note
+            #expect(note == "【群体诉求·合并派单】同一工地夜间施工，请交通局牵头、东湖区配合")
+            #expect(try await t.store.ticket(id: ids[0], for: city.supervisor).state.mainUnitId == city.housing.id)
+            #expect(try await t.store.dispatchTogether(ticketIds: ids, mainUnitId: city.transport.id, note: "", by: city.supervisor)
+                == GroupDispatch(dispatched: 0, skipped: 3))
         }
     }
 

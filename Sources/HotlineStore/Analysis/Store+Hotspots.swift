@@ -71,6 +71,59 @@ extension Store {
     }
 }
 
+/// What dispatching a group matter together did.
+public struct GroupDispatch: Sendable, Equatable {
+    /// Tickets dispatched now (those still being screened were accepted first).
+    public var dispatched: Int
+    /// Tickets left as they were: already with a unit, answered or closed.
+    public var skipped: Int
+
+    public init(dispatched: Int, skipped: Int) {
+        self.dispatched = dispatched
+        self.skipped = skipped
+    }
+}
+
+extension Store {
+    /// Dispatches a group matter's tickets together (群体诉求合并派单): every one still at the center — being screened or
+    /// accepted — goes to the same main unit and co-units with the same instructions, marked as one group matter.
+    /// Each ticket changes in its own transaction; the others are left as they are, so a retry dispatches only what
+    /// the first attempt did not.
+    public func dispatchTogether(ticketIds: [Int64], mainUnitId: Int64, coUnitIds: [Int64] = [], note: String, by actor: Actor) async throws
+        -> GroupDispatch
+    {
+        try actor.require(.handleWarnings).require(.dispatchTickets)
+        let note = note.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard note.count <= 500 else { throw HotlineError.invalid("note", "派单意见不超过500字 (at most 500 characters)") }
+        let ids = Array(Set(ticketIds)).sorted()
+        guard !ids.isEmpty, ids.count <= Self.hotspotTicketLimit else {
+            throw HotlineError.invalid("ids", "请选择1至\(Self.hotspotTicketLimit)件工单 (1 to \(Self.hotspotTicketLimit) tickets)")
+        }
+        let input = ActionInput(code: .dispatch, note: "【群体诉求·合并派单】" + (note.isEmpty ? "同一问题的诉求一并派发" : note), mainUnitId: mainUnitId,
+                                coUnitIds: coUnitIds)
+        // The units checked before any ticket moves: a wrong one must not leave screened tickets accepted and waiting.
+        for id in [mainUnitId] + coUnitIds {
+            guard let unit = try await unit(id: id), unit.centerId == actor.centerId, unit.active, unit.kind != .center else {
+                throw HotlineError(.unknownUnit, "单位\(id)不存在或不可派单 (no unit \(id) to dispatch to)")
+            }
+        }
+        var result = GroupDispatch(dispatched: 0, skipped: 0)
+        for record in try await tickets(ids: ids, for: actor) {
+            switch record.state.status {
+            case .screening:
+                _ = try await perform(ActionInput(code: .accept), onTicket: record.state.id, by: actor)
+                fallthrough
+            case .accepted:
+                _ = try await perform(input, onTicket: record.state.id, by: actor)
+                result.dispatched += 1
+            default:
+                result.skipped += 1
+            }
+        }
+        return result
+    }
+}
+
 /// Recent hotspot listings, by scope and window.
 final class HotspotCache: Sendable {
     private let entries = Mutex<[String: (until: Date, hotspots: [Hotspot])]>([:])

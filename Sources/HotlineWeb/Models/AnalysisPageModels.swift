@@ -108,6 +108,9 @@ struct HotspotsPageModel: PageModel {
     let days: Int
     let hotspots: [HotspotModel]
     let mayHandle: Bool
+    /// Whether the viewer may also dispatch a group matter together, and to which units.
+    let mayDispatch: Bool
+    let units: [OptionModel]
     let flash: String?
 }
 
