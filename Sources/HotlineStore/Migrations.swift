@@ -240,6 +240,9 @@ enum Migrations {
         Migration(version: 10, name: "appeal evidence: the history event an appeal was filed with, whose files are its evidence") { _ in
             ["ALTER TABLE assessment_appeals ADD COLUMN event_seq BIGINT"]
         },
+        Migration(version: 11, name: "hotspots: each ticket's text signature, computed once when it is written") { _ in
+            ["ALTER TABLE tickets ADD COLUMN text_signature TEXT"]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

@@ -195,6 +195,18 @@ struct AnalysisTests {
         let pairs = HotspotFinder(minimumSize: 2).find(items, now: Self.now)
         #expect(pairs.map(\.memberIds) == [[1, 2, 3], [4, 5]] && pairs.map(\.rank) == [1, 2])
         #expect(pairs[1].place == "滨江路")
+        // Signatures stored at intake cluster exactly as those computed here; a damaged one is computed again.
+        let stored = items.map { item in
+            var copy = item
+            copy.signature = HotspotFinder.decodedSignature(HotspotFinder.encodedSignature(title: item.title, text: item.text))
+            return copy
+        }
+        #expect(stored.allSatisfy { $0.signature?.count == 128 })
+        #expect(HotspotFinder(minimumSize: 2).find(stored, now: Self.now) == pairs)
+        #expect(HotspotFinder.decodedSignature("bm90IGEgc2lnbmF0dXJl") == nil && HotspotFinder.decodedSignature(nil) == nil)
+        var damaged = stored
+        damaged[0].signature = [1, 2, 3]
+        #expect(HotspotFinder(minimumSize: 2).find(damaged, now: Self.now) == pairs)
     }
 
     @Test("Heat grows with tickets, requesters and engagement, and fades with age")

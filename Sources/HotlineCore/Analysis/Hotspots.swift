@@ -15,9 +15,13 @@ public struct HotspotItem: Sendable, Hashable {
     /// Citizens' engagement where the data has it (点赞数, 反对数).
     public var likes: Int
     public var dislikes: Int
+    /// The text's MinHash signature when it was computed already (`HotspotFinder.signature`, stored with a ticket at
+    /// intake); nil to compute it here.
+    public var signature: [UInt32]?
 
     public init(id: Int64, reference: String, title: String, text: String, place: String?, time: Date, requester: String?,
-                likes: Int = 0, dislikes: Int = 0) {
+                likes: Int = 0, dislikes: Int = 0, signature: [UInt32]? = nil) {
+        self.signature = signature
         self.id = id
         self.reference = reference
         self.title = title
@@ -84,6 +88,30 @@ public struct HotspotFinder: Sendable {
         self.scoring = scoring
     }
 
+    /// The signatures' parameters (the same for every listing, so stored signatures stay comparable).
+    static let hasher = MinHasher()
+
+    /// The text a message is compared by: its title and its body.
+    static func text(title: String, text: String) -> String { title + "。" + text }
+
+    /// The MinHash signature hotspots compare a message by, as stored with a ticket (`tickets.text_signature`): 128
+    /// 32-bit minima, little-endian, base64.
+    public static func encodedSignature(title: String, text: String) -> String {
+        let values = hasher.signature(of: Self.text(title: title, text: text)).values
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(values.count * 4)
+        for value in values { withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) } }
+        return Data(bytes).base64EncodedString()
+    }
+
+    /// A stored signature read back; nil when it is missing or not one.
+    public static func decodedSignature(_ text: String?) -> [UInt32]? {
+        guard let text, let data = Data(base64Encoded: text), data.count == hasher.permutations * 4 else { return nil }
+        return data.withUnsafeBytes { raw in
+            (0..<data.count / 4).map { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)) }
+        }
+    }
+
     /// The heat index of a cluster (see the type's documentation).
     public func heat(tickets: Int, requesters: Int, engagement: Int, newest: Date, oldest: Date, now: Date) -> Double {
         let age = max(0, now.timeIntervalSince(newest) / 86_400)
@@ -96,7 +124,7 @@ public struct HotspotFinder: Sendable {
     /// region code for the description.
     public func find(_ items: [HotspotItem], now: Date, regionName: (String) -> String? = { $0 }) -> [Hotspot] {
         let ordered = items.sorted { ($0.time, $0.id) < ($1.time, $1.id) }
-        var index = DuplicateIndex(scoring: scoring)
+        var index = DuplicateIndex(hasher: Self.hasher, scoring: scoring)
         var parent = Array(0..<ordered.count)
         var links = [Int](repeating: 0, count: ordered.count)
         func root(_ i: Int) -> Int {
@@ -109,8 +137,10 @@ public struct HotspotFinder: Sendable {
         }
         let position = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1.id, $0) })
         for (i, item) in ordered.enumerated() {
-            let text = item.title + "。" + item.text
-            let candidates = index.candidates(for: text, place: item.place, time: item.time, threshold: threshold, limit: neighbours)
+            // One signature per message, for the lookup and the index both: stored at intake, else computed now.
+            let signature = item.signature.flatMap { $0.count == index.hasher.permutations ? $0 : nil }
+                ?? index.hasher.signature(of: Self.text(title: item.title, text: item.text)).values
+            let candidates = index.candidates(signature: signature, place: item.place, time: item.time, threshold: threshold, limit: neighbours)
             for candidate in candidates {
                 guard let j = position[candidate.id] else { continue }
                 links[i] += 1
@@ -121,7 +151,7 @@ public struct HotspotFinder: Sendable {
             // A near copy of a message already indexed joins its cluster through it and is not indexed itself: a
             // campaign of copies would otherwise fill the index's buckets and make each later lookup slower.
             if !(candidates.first.map { $0.textSimilarity >= copySimilarity } ?? false) {
-                index.add(id: item.id, text: text, place: item.place, time: item.time)
+                index.add(id: item.id, signature: signature, place: item.place, time: item.time)
             }
         }
         var clusters: [Int: [Int]] = [:]

@@ -36,8 +36,12 @@ public struct DuplicateIndex: Sendable {
 
     /// Adds (or replaces) a submission.
     public mutating func add(id: Int64, text: String, place: String? = nil, time: Date? = nil) {
+        add(id: id, signature: hasher.signature(of: text).values, place: place, time: time)
+    }
+
+    /// Adds (or replaces) a submission whose signature was computed already (by this index's hasher).
+    public mutating func add(id: Int64, signature: [UInt32], place: String? = nil, time: Date? = nil) {
         remove(id: id)
-        let signature = hasher.signature(of: text).values
         let slot = UInt32(signatures.count)
         signatures.append(signature)
         slotIDs.append(id)
@@ -71,7 +75,14 @@ public struct DuplicateIndex: Sendable {
     public func candidates(
         for text: String, place: String? = nil, time: Date? = nil, threshold: Double = 0.07, limit: Int = 10, excluding excludedID: Int64? = nil
     ) -> [DuplicateCandidate] {
-        let signature = hasher.signature(of: text).values
+        candidates(signature: hasher.signature(of: text).values, place: place, time: time, threshold: threshold, limit: limit, excluding: excludedID)
+    }
+
+    /// The candidates for a signature computed already (by this index's hasher).
+    public func candidates(
+        signature: [UInt32], place: String? = nil, time: Date? = nil, threshold: Double = 0.07, limit: Int = 10, excluding excludedID: Int64? = nil
+    ) -> [DuplicateCandidate] {
+        guard signature.count == hasher.permutations else { return [] }
         // Dense counters: one increment per bucket entry, the dominant cost at scale.
         var sharedBands = [UInt16](repeating: 0, count: signatures.count)
         var touched: [UInt32] = []

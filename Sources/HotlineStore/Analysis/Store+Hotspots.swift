@@ -26,7 +26,7 @@ extension Store {
             let scope = try await self.scopeCondition(actor, db)
             let center: SQLQueryString = centerId.map { " AND t.center_id = \(bind: $0)" } ?? ""
             let items = try await db.raw("""
-                SELECT t.id, t.number, t.title, t.content, t.region_code, t.created_at, t.requester_phone_hash FROM tickets t
+                SELECT t.id, t.number, t.title, t.content, t.region_code, t.created_at, t.requester_phone_hash, t.text_signature FROM tickets t
                 WHERE t.created_at >= \(bind: from.millis) AND t.created_at <= \(bind: to.millis) AND t.status <> 'merged' AND \(scope)\(center)
                 ORDER BY t.created_at DESC LIMIT \(literal: Self.hotspotTicketLimit)
                 """).all().map { row in
@@ -34,7 +34,8 @@ extension Store {
                             title: try row.decode(column: "title", as: String.self), text: try row.decode(column: "content", as: String.self),
                             place: try row.decode(column: "region_code", as: String?.self),
                             time: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
-                            requester: try row.decode(column: "requester_phone_hash", as: String?.self))
+                            requester: try row.decode(column: "requester_phone_hash", as: String?.self),
+                            signature: HotspotFinder.decodedSignature(try row.decode(column: "text_signature", as: String?.self)))
             }
             return (items, try await self.keyNames(.district, actor, db))
         }

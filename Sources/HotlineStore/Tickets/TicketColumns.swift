@@ -21,6 +21,17 @@ struct TicketColumn: Sendable {
         read = { row, sql in row[keyPath: field] = try load(try sql.decode(column: name, as: Stored.self)) }
     }
 
+    /// A value derived from the row when it is written, never read back into it.
+    static func derived<Stored: Codable & Sendable>(_ name: String, _ value: @escaping @Sendable (TicketRow) -> Stored) -> Self {
+        Self(name: name, bind: { SQLBind(value($0)) }, read: { _, _ in })
+    }
+
+    private init(name: String, bind: @escaping @Sendable (TicketRow) -> any SQLExpression, read: @escaping @Sendable (inout TicketRow, any SQLRow) throws -> Void) {
+        self.name = name
+        self.bind = bind
+        self.read = read
+    }
+
     /// A field stored as it is.
     init<Value: Codable & Sendable>(_ name: String, _ field: WritableKeyPath<TicketRow, Value> & Sendable) {
         self.init(name, field, store: { $0 }, load: { $0 })
@@ -99,5 +110,7 @@ extension TicketRow {
         // Bookkeeping.
         TicketColumn("created_by", \.createdBy), TicketColumn("created_at", \.createdAt), TicketColumn("updated_at", \.updatedAt),
         TicketColumn("version", \.version),
+        // For hotspots: the text's MinHash signature, computed once when the ticket is written (see HotspotFinder).
+        .derived("text_signature") { HotspotFinder.encodedSignature(title: $0.title, text: $0.content) },
     ]
 }
