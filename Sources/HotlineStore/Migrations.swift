@@ -243,6 +243,28 @@ enum Migrations {
         Migration(version: 11, name: "hotspots: each ticket's text signature, computed once when it is written") { _ in
             ["ALTER TABLE tickets ADD COLUMN text_signature TEXT"]
         },
+        Migration(version: 12, name: "assessment rollup: each ticket's facts, summed per unit and day, kept with its history") { d in
+            let real = d == .postgres ? "DOUBLE PRECISION" : "REAL"
+            return [
+                // Each ticket's facts as last computed (to apply the difference when its history grows).
+                "CREATE TABLE assessment_facts (ticket_id BIGINT PRIMARY KEY, center_id BIGINT NOT NULL, facts TEXT NOT NULL)",
+                // The facts that count at once, summed per unit, fact and day.
+                """
+                CREATE TABLE assessment_counts (center_id BIGINT NOT NULL, unit_id BIGINT NOT NULL, fact TEXT NOT NULL, day TEXT NOT NULL,
+                  count BIGINT NOT NULL, days \(real) NOT NULL, PRIMARY KEY (center_id, unit_id, fact, day))
+                """,
+                // The facts that count only from a deadline on (open work), one row each.
+                """
+                CREATE TABLE assessment_pending (ticket_id BIGINT NOT NULL, center_id BIGINT NOT NULL, unit_id BIGINT NOT NULL, fact TEXT NOT NULL,
+                  day TEXT NOT NULL, pending_until BIGINT NOT NULL)
+                """,
+                "CREATE INDEX assessment_pending_center ON assessment_pending(center_id, day)",
+                "CREATE INDEX assessment_pending_ticket ON assessment_pending(ticket_id)",
+                // Whether every ticket's facts are in (a database with tickets from before fills them in the background).
+                "CREATE TABLE assessment_rollup (id BIGINT PRIMARY KEY, ready BOOLEAN NOT NULL, cursor BIGINT NOT NULL)",
+                "INSERT INTO assessment_rollup (id, ready, cursor) SELECT 1, NOT EXISTS (SELECT 1 FROM tickets), 0",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

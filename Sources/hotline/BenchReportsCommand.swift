@@ -62,6 +62,11 @@ extension BenchCommand {
             }
             let importSeconds = seconds(since: started)
             print(String(format: "bulk import of %d tickets: %.1f s, %.0f tickets/s", tickets, importSeconds, Double(tickets) / importSeconds))
+            started = ContinuousClock.now
+            let lived = try await store.recordBenchHistories(centerId: summary.centerId, units: units.map(\.id), seed: 2026)
+            let livedSeconds = seconds(since: started)
+            print(String(format: "their lives (派单 … 办结, about 9 events each, through the audit chain and the rollup): %.1f s, %.0f tickets/s",
+                         livedSeconds, Double(lived) / livedSeconds))
 
             let center = summary.centerId
             let centerUnit = try await store.units(visibleTo: .system).first { $0.id == center }!
@@ -89,7 +94,10 @@ extension BenchCommand {
                     + String(format: "%9.1f ms   %8.0f × one ticket read", seconds * 1000, seconds / baseline))
             }
             let unit = units.first { $0.name == "市住房和城乡建设局" } ?? units[0]
-            line("monthly KPI table, all units", try await time { _ = try await store.assessmentReport(period: month, for: actor) })
+            line("monthly KPI table, all units (rollup)", try await time { _ = try await store.assessmentReport(period: month, for: actor) })
+            line("monthly KPI table, folded from histories", try await time {
+                _ = try await store.assessmentReport(period: month, fromHistories: true, for: actor)
+            })
             line("volumes of the month by category", try await time { _ = try await store.volumes(.category, period: month, for: actor) })
             line("volumes of the month by district", try await time { _ = try await store.volumes(.district, period: month, for: actor) })
             line("a year's trend by month", try await time {

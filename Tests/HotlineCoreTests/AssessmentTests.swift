@@ -429,4 +429,65 @@ struct AssessmentTests {
         #expect(Self.value(early.result(work, unitId: 20), "knowledgeUpkeep") == (2, 3, 2.0 / 3))
         #expect(Self.value(assessment.result(work, unitId: 10), "knowledgeUpkeep").2 == nil)
     }
+
+    // MARK: The rollup
+
+    /// Two results alike: the same values (to 1e-9: sums of working days may add in another order) and score.
+    static func alike(_ a: UnitResult, _ b: UnitResult) -> Bool {
+        func near(_ x: Double?, _ y: Double?) -> Bool {
+            switch (x, y) {
+            case (nil, nil): true
+            case let (x?, y?): abs(x - y) < 1e-9
+            default: false
+            }
+        }
+        return a.unitId == b.unitId && a.hasTickets == b.hasTickets && near(a.score, b.score) && a.values.count == b.values.count
+            && zip(a.values, b.values).allSatisfy { x, y in
+                x.code == y.code && near(x.numerator, y.numerator) && near(x.denominator, y.denominator) && near(x.value, y.value) && near(x.points, y.points)
+            }
+    }
+
+    @Test("the rollup's facts give the results folded from the histories, at every moment, with appeals and roll-ups")
+    func factsMatchFolding() {
+        var rolled = AssessmentScheme.standard
+        for index in rolled.indicators.indices where index % 2 == 0 { rolled.indicators[index].unitOfCount = .rolledUp }
+        let co = Self.coDispatch("2026-11-09 09:00", to: 10, co: [20, 11], replyDue: "2026-11-16 17:30")
+        let extra: [(Int64, [AssessmentEvent])] = [(7, [co, Self.at("2026-11-10 09:00", .coInput, ["coUnitId": ["20"]]), Self.at("2026-11-10 10:00", .sign)])]
+        let exclusionSets: [Set<AppealExclusion>] = [[], [
+            AppealExclusion(ticketId: 2, indicatorCode: "onTimeCompletion", unitId: 10), AppealExclusion(ticketId: 3, indicatorCode: "onTimeSigning", unitId: 10),
+            AppealExclusion(ticketId: 1, indicatorCode: "handlingDays", unitId: 10), AppealExclusion(ticketId: 5, indicatorCode: "volume", unitId: 11),
+            AppealExclusion(ticketId: 7, indicatorCode: "coOnTime", unitId: 11),
+        ]]
+        let moments = ["2026-11-02 09:30", "2026-11-03 12:00", "2026-11-05 10:30", "2026-11-10 12:00", "2026-11-13 09:30", "2026-11-16 09:30",
+                       "2026-11-30 23:00", "2026-12-15 00:00"].map(shanghai)
+        var compared = 0
+        for scheme in [AssessmentScheme.standard, rolled] {
+            for exclusions in exclusionSets {
+                for moment in moments {
+                    let histories = (Self.histories + extra).map { TicketAssessment(ticketId: $0.0, events: $0.1.filter { $0.at <= moment }) }
+                    var assessment = Self.assessment(scheme: scheme, exclusions: exclusions)
+                    assessment.asOf = moment
+                    let facts = Dictionary(uniqueKeysWithValues: histories.map {
+                        ($0.ticketId, AssessmentFact.facts(of: $0, contactDue: assessment.contactDue, workingDays: assessment.workingDays))
+                    })
+                    let totals = FactTotals(facts.values.flatMap { $0 }, period: Self.november, at: moment)
+                    let excluded = FactTotals.excluded(exclusions, facts: facts, scheme: scheme, period: Self.november, at: moment)
+                    for unit in Self.units {
+                        let fromFacts = assessment.result(totals: totals, excluded: excluded, unitId: unit.id)
+                        let folded = assessment.result(histories, unitId: unit.id)
+                        #expect(Self.alike(fromFacts, folded), "\(unit.name) at \(moment) \(exclusions.count) appeals: \(fromFacts) vs \(folded)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == 2 * 2 * moments.count * Self.units.count)
+        // A fact waiting on a deadline counts from it on; an excluded ticket has none.
+        let early = AssessmentFact.facts(of: TicketAssessment(ticketId: 1, events: Array(Self.histories[0].1.prefix(1))), contactDue: { _ in nil },
+                                         workingDays: { _, _ in 0 })
+        let signDue = early.first { $0.key == "signDue" }
+        #expect(signDue?.pendingUntil == shanghai("2026-11-02 11:00") && signDue?.counts(at: shanghai("2026-11-02 10:59")) == false
+            && signDue?.counts(at: shanghai("2026-11-02 11:00")) == true)
+        #expect(AssessmentFact.facts(of: Self.tickets[3], contactDue: { _ in nil }, workingDays: { _, _ in 0 }).isEmpty)
+    }
 }

@@ -2,11 +2,25 @@ import Foundation
 import HotlineCore
 import HotlineStore
 import HotlineTestSupport
+import SQLKit
 import Testing
 
 @Suite("Assessment in the store: live results, drill-down, schemes and frozen publications")
 struct AssessmentStoreTests {
     static let november = AssessmentPeriod("2026-11")!
+
+    /// The rollup's results are those folded from every history.
+    static func expectRollupMatches(_ store: Store, _ period: AssessmentPeriod, _ actor: Actor, sourceLocation: SourceLocation = #_sourceLocation)
+        async throws
+    {
+        let rolled = try await store.assessmentReport(period: period, for: actor)
+        let folded = try await store.assessmentReport(period: period, fromHistories: true, for: actor)
+        #expect(rolled.results.count == folded.results.count, sourceLocation: sourceLocation)
+        for (a, b) in zip(rolled.results, folded.results) {
+            #expect(AssessmentTestsAlike.alike(a, b), "\(a) vs \(b)", sourceLocation: sourceLocation)
+        }
+        #expect(rolled.groups == folded.groups, sourceLocation: sourceLocation)
+    }
 
     /// Housing answers one ticket well; transport never signs its one.
     static func history(_ t: TestDatabase, _ city: TestCity) async throws -> (good: Int64, unsigned: Int64) {
@@ -35,6 +49,7 @@ struct AssessmentStoreTests {
             let city = try await TestCity.make(t.store)
             let (good, unsigned) = try await Self.history(t, city)
             let report = try await t.store.assessmentReport(period: Self.november, for: city.supervisor)
+            try await Self.expectRollupMatches(t.store, Self.november, city.supervisor)
             let housing = try #require(report.result(city.housing.id))
             #expect(housing.value("volume")?.value == 1)
             #expect(housing.value("onTimeSigning")?.value == 1 && housing.value("response")?.value == 1)
@@ -175,6 +190,7 @@ struct AssessmentStoreTests {
             let history = try await store.history(ticketId: unsigned, for: city.supervisor).map(\.action)
             #expect(history.suffix(2) == [.appealAssessment, .decideAppeal])
             #expect(try await store.verifyAuditChain().broken == nil)
+            try await Self.expectRollupMatches(store, period, city.supervisor)
 
             // After five working days past the period, appeals are closed.
             t.clock.advance(by: 30 * 86400)
@@ -305,6 +321,40 @@ struct AssessmentStoreTests {
             // The unit sees its own tasks; a knowledge number is not appealed ticket by ticket.
             #expect(try await store.assessmentDrillDown(period: quarter, unitId: city.housing.id, indicatorCode: "knowledgeUpkeep",
                                                          for: city.housingHandler).knowledgeDenominator.count == 3)
+            try await Self.expectRollupMatches(store, quarter, city.supervisor)
+            // …and read from the rollup: the two tickets' facts are summed, the district's missed input is pending no more.
+            let sums = try await t.database.read { db in
+                try await db.raw("SELECT CAST(SUM(count) AS BIGINT) AS n FROM assessment_counts WHERE unit_id = \(bind: city.transport.id) AND fact = 'coAssigned'")
+                    .first()?.decode(column: "n", as: Int64?.self)
+            }
+            #expect(sums == 2)
+
+            // A change to the working calendar empties the rollup (response times and working days move with it):
+            // results are folded from the histories until it is filled again, and then read from it.
+            try await store.setCalendarDay(CalendarDay(date: CivilDate("2026-11-24")!, kind: .holiday, name: "测试假日"), by: .system)
+            try await Self.expectRollupMatches(store, quarter, city.supervisor)
+            #expect(try await store.fillAssessmentRollup(batch: 1) == 2)
+            #expect(try await store.fillAssessmentRollup() == 0)
+            try await Self.expectRollupMatches(store, quarter, city.supervisor)
+            #expect(try await store.rebuildAssessmentRollup() == 2)
+            try await Self.expectRollupMatches(store, quarter, city.supervisor)
         }
+    }
+}
+
+/// Two results alike (see `AssessmentTests.alike`).
+enum AssessmentTestsAlike {
+    static func alike(_ a: UnitResult, _ b: UnitResult) -> Bool {
+        func near(_ x: Double?, _ y: Double?) -> Bool {
+            switch (x, y) {
+            case (nil, nil): true
+            case let (x?, y?): abs(x - y) < 1e-9
+            default: false
+            }
+        }
+        return a.unitId == b.unitId && a.hasTickets == b.hasTickets && near(a.score, b.score) && a.values.count == b.values.count
+            && zip(a.values, b.values).allSatisfy { x, y in
+                x.code == y.code && near(x.numerator, y.numerator) && near(x.denominator, y.denominator) && near(x.value, y.value) && near(x.points, y.points)
+            }
     }
 }

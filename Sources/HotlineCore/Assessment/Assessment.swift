@@ -167,24 +167,41 @@ public struct Assessment: Sendable {
 
     /// One unit's values and score.
     public func result(_ work: Workload, unitId: Int64) -> UnitResult {
+        scored(unitId: unitId, scheme.indicators.map { measured($0, in: turns(work, for: unitId, $0)) })
+    }
+
+    /// The unit and every unit below it.
+    func subtreeUnits(of unitId: Int64) -> [Int64] { subtree[unitId] ?? [unitId] }
+
+    /// One indicator's value over the turns it counts, and whether it measured anything (a ratio over some turns).
+    func measured(_ indicator: IndicatorDefinition, in turns: [Assignment]) -> (IndicatorValue, Bool) {
+        let (numerator, denominator) = counted(indicator, in: turns)
+        var value = IndicatorValue(code: indicator.code, numerator: Double(numerator.count), denominator: denominator.map { Double($0.count) },
+                                   value: nil, points: nil)
+        var any = false
+        switch indicator.formula {
+        case .count: value.value = value.numerator
+        case .ratio:
+            let over = denominator ?? []
+            value.value = over.isEmpty ? nil : value.numerator / Double(over.count)
+            any = !over.isEmpty
+        case .averageHandlingDays:
+            value.value = numerator.isEmpty ? nil
+                : numerator.map { workingDays($0.dispatchedAt, $0.approvedAt!) }.reduce(0, +) / Double(numerator.count)
+        }
+        return (value, any)
+    }
+
+    /// The points each value earns and the unit's score: the points earned over the weights of the indicators that
+    /// could be measured, on a scale of 100.
+    func scored(unitId: Int64, _ measured: [(IndicatorValue, Bool)]) -> UnitResult {
         var values: [IndicatorValue] = []
         var earned = 0.0
         var possible = 0.0
         var any = false
-        for indicator in scheme.indicators {
-            let (numerator, denominator) = counted(indicator, in: turns(work, for: unitId, indicator))
-            var value = IndicatorValue(code: indicator.code, numerator: Double(numerator.count), denominator: denominator.map { Double($0.count) },
-                                       value: nil, points: nil)
-            switch indicator.formula {
-            case .count: value.value = value.numerator
-            case .ratio:
-                let over = denominator ?? []
-                value.value = over.isEmpty ? nil : value.numerator / Double(over.count)
-                any = any || !over.isEmpty
-            case .averageHandlingDays:
-                value.value = numerator.isEmpty ? nil
-                    : numerator.map { workingDays($0.dispatchedAt, $0.approvedAt!) }.reduce(0, +) / Double(numerator.count)
-            }
+        for (indicator, (measuredValue, measuredAny)) in zip(scheme.indicators, measured) {
+            var value = measuredValue
+            any = any || measuredAny
             if indicator.scoring.weight > 0, let measured = value.value {
                 value.points = indicator.scoring.points(for: measured)
                 earned += value.points!

@@ -19,6 +19,9 @@ public struct AnalysisScheduler: Service {
 
     public func run() async throws {
         await everyInterval(interval, logger: logger, what: "analysis schedule") { [store, logger, holder] in
+            // A database with tickets from before the assessment rollup fills it in, up to 100,000 tickets a round.
+            let filled = try await store.fillAssessmentRollup(maxBatches: 200)
+            if filled > 0 { logger.info("assessment rollup: \(filled) earlier tickets folded in") }
             let round = try await store.runScheduledAnalysis(holder: holder)
             if round.warnings > 0 || !round.reports.isEmpty {
                 logger.info("analysis: \(round.warnings) warnings raised or grown; reports \(round.reports.joined(separator: ", "))")

@@ -207,10 +207,8 @@ extension Store {
         let calendar = try await calendar(db)
         let assessment = Assessment(
             scheme: scheme, period: period, units: units.map(\.ref), exclusions: try await appealExclusions(centerId: centerId, period: period, db),
-            asOf: now,
             // 响应时限: two hours from signing for an urgent ticket, else one working day.
-            contactDue: { turn in turn.responseDue(calendar: calendar) },
-            workingDays: { start, end in Double(calendar.workingMinutes(from: start, to: end)) / Double(calendar.minutesPerDay) })
+            asOf: now, contactDue: Assessment.contactDue(calendar), workingDays: Assessment.workingDays(calendar))
         return (assessment, units)
     }
 
@@ -219,18 +217,20 @@ extension Store {
     /// The live assessment of `period` for the actor's center: every unit's values and score, ranked in groups by
     /// the kind of unit (区县, 市直部门, 乡镇街道 …).
     /// `centerId` names the center for the system (the command line); an account always sees its own.
-    public func assessmentReport(period: AssessmentPeriod, centerId chosen: Int64? = nil, for actor: Actor) async throws -> AssessmentReport {
+    /// `fromHistories` folds every history instead of reading the rollup (the benchmark compares the two).
+    public func assessmentReport(period: AssessmentPeriod, centerId chosen: Int64? = nil, fromHistories: Bool = false, for actor: Actor) async throws
+        -> AssessmentReport
+    {
         try actor.require(.viewAssessment)
         guard let centerId = actor.kind == .system ? chosen : try actor.requireCenter() else { throw HotlineError.notFound("热线中心") }
         return try await database.read { db in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
-            let work = try await self.workload(centerId: centerId, period: period, db)
-            let previousWork = try await self.workload(centerId: centerId, period: period.previous, db)
             var previousAssessment = assessment
             previousAssessment.period = period.previous
             previousAssessment.exclusions = try await self.appealExclusions(centerId: centerId, period: period.previous, db)
-            let results = assessment.results(work)
-            let groups = GroupRanking.byGroup(assessment.units, results: results, previous: previousAssessment.results(previousWork))
+            let results = try await self.assessmentResults(assessment, centerId: centerId, fromHistories: fromHistories, db)
+            let previous = try await self.assessmentResults(previousAssessment, centerId: centerId, fromHistories: fromHistories, db)
+            let groups = GroupRanking.byGroup(assessment.units, results: results, previous: previous)
                 .map { AssessmentReport.Group(name: $0.groupName, ranking: $0) }
             return AssessmentReport(centerId: centerId, period: period.code, scheme: assessment.scheme,
                                     units: Dictionary(uniqueKeysWithValues: units.map { ($0.id, $0.name) }), results: results, groups: groups)
@@ -244,7 +244,9 @@ extension Store {
         return try await database.read { db in
             let (assessment, units) = try await self.assessment(centerId: centerId, period: period, db)
             guard units.contains(where: { $0.id == unitId }) else { throw HotlineError.notFound("单位") }
-            return (assessment.scheme, assessment.result(try await self.workload(centerId: centerId, period: period, db), unitId: unitId))
+            let results = try await self.assessmentResults(assessment, centerId: centerId, db)
+            guard let result = results.first(where: { $0.unitId == unitId }) else { throw HotlineError.notFound("单位") }
+            return (assessment.scheme, result)
         }
     }
 

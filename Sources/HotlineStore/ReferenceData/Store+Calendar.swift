@@ -28,6 +28,7 @@ extension Store {
         try await database.transaction { db in
             try await db.raw("DELETE FROM calendar_days WHERE day = \(bind: day.date.description)").run()
             try await db.raw("INSERT INTO calendar_days (day, kind, name) VALUES (\(bind: day.date.description), \(bind: day.kind.rawValue), \(bind: day.name))").run()
+            try await self.resetAssessmentRollup(db)
         }
     }
 
@@ -38,6 +39,7 @@ extension Store {
             guard try await db.raw("DELETE FROM calendar_days WHERE day = \(bind: date.description) RETURNING day").first() != nil else {
                 throw HotlineError.notFound("日历日期")
             }
+            try await self.resetAssessmentRollup(db)
         }
     }
 

@@ -14,6 +14,13 @@ extension Store {
     /// Taking the head row serializes writers on PostgreSQL, so the chain never forks; a batch takes it once.
     @discardableResult
     func appendEvents(_ db: any SQLDatabase, _ events: [(ticketId: Int64?, number: String?, actor: Actor, draft: EventDraft)], at: Date) async throws -> Int64 {
+        try await appendEvents(db, events.map { (ticketId: $0.ticketId, number: $0.number, actor: $0.actor, draft: $0.draft, at: at) })
+    }
+
+    /// Appends events each with its own moment (a history recorded after the fact), in order; returns the last
+    /// sequence number.
+    @discardableResult
+    func appendEvents(_ db: any SQLDatabase, _ events: [(ticketId: Int64?, number: String?, actor: Actor, draft: EventDraft, at: Date)]) async throws -> Int64 {
         guard !events.isEmpty else { throw HotlineError(.noEvents, "没有事件") }
         guard let head = try await db.raw("UPDATE audit_head SET seq = seq + \(bind: events.count) WHERE id = 1 RETURNING seq, hash").first() else {
             throw HotlineError(.auditHeadMissing, "审计链缺失 (audit head missing)")
@@ -26,7 +33,7 @@ extension Store {
         for (offset, event) in events.enumerated() {
             let seq = lastSeq - Int64(events.count) + 1 + Int64(offset)
             var record = AuditRecord(
-                seq: seq, ticketId: event.ticketId, at: at.millis, actorId: event.actor.userId, actorName: event.actor.name,
+                seq: seq, ticketId: event.ticketId, at: event.at.millis, actorId: event.actor.userId, actorName: event.actor.name,
                 action: event.draft.action.rawValue, fromStatus: event.draft.fromStatus?.rawValue, toStatus: event.draft.toStatus?.rawValue,
                 note: event.draft.note, details: event.draft.details.canonicalJSON, prevHash: previous, hash: "")
             record.hash = AuditChain.hash(record, prevHash: previous)
@@ -40,12 +47,14 @@ extension Store {
             // An event of the center, not of a ticket (a warning, a publication), carries its facts for the receiver to
             // route on: the warning, the center, the units concerned.
             if event.ticketId == nil { payload.merge(event.draft.details) { kept, _ in kept } }
-            outbox = outbox.values(SQLBind(seq), SQLBind(event.draft.action.topic), SQLBind(payload.canonicalJSON), SQLBind(at.millis))
+            outbox = outbox.values(SQLBind(seq), SQLBind(event.draft.action.topic), SQLBind(payload.canonicalJSON), SQLBind(event.at.millis))
             previous = record.hash
         }
         try await rows.run()
         try await db.raw("UPDATE audit_head SET hash = \(bind: previous) WHERE id = 1").run()
         try await outbox.run()
+        // The tickets' assessment facts move with their histories, in the same transaction.
+        try await refreshAssessmentFacts(ticketIds: events.compactMap(\.ticketId), db)
         return lastSeq
     }
 
