@@ -276,27 +276,16 @@ struct TicketPages {
             let first = filter
             return Response(status: .ok, headers: Exports.headers(.csv, name: name), body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "\u{FEFF}" + Exports.csvLine(header.map(XLSXWriter.Cell.text))))
-                var page = first
-                var written = 0
-                while written < limit {
-                    let batch = try await store.tickets(matching: page, for: actor)
-                    let lines = batch.tickets.map { Exports.csvLine(Exports.ticketRow($0, ref: ref, english: english)) }.joined()
-                    try await writer.write(ByteBuffer(string: lines))
-                    written += batch.tickets.count
-                    guard let next = batch.nextCursor else { break }
-                    page.before = next
+                try await store.exportTickets(matching: first, limit: limit, for: actor) { batch in
+                    try await writer.write(ByteBuffer(string: batch.map { Exports.csvLine(Exports.ticketRow($0, ref: ref, english: english)) }.joined()))
                 }
                 try await writer.finish(nil)
             })
         case .xlsx:
             let writer = try XLSXWriter(sheetName: "工单")
             try writer.append(texts: header)
-            var page = filter
-            while writer.rows <= limit {
-                let batch = try await store.tickets(matching: page, for: actor)
-                for record in batch.tickets { try writer.append(Exports.ticketRow(record, ref: ref, english: english)) }
-                guard let next = batch.nextCursor else { break }
-                page.before = next
+            try await store.exportTickets(matching: filter, limit: limit, for: actor) { batch in
+                for record in batch { try writer.append(Exports.ticketRow(record, ref: ref, english: english)) }
             }
             return try Exports.file(writer, name: name)
         }

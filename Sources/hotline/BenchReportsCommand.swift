@@ -119,16 +119,16 @@ extension BenchCommand {
             let before = Self.memory()
             started = ContinuousClock.now
             let writer = try XLSXWriter(sheetName: "工单")
-            try writer.append(texts: ["工单编号", "标题", "状态", "登记时间"])
-            var filter = TicketFilter()
-            filter.limit = 200
-            while writer.rows <= exportRows {
-                let page = try await store.tickets(matching: filter, for: actor)
-                for record in page.tickets {
-                    try writer.append([.text(record.number), .text(record.title), .text(record.state.status.label), .text(CivilDate(record.createdAt).description)])
+            try writer.append(texts: ["工单编号", "标题", "状态", "类型", "渠道", "分类", "登记时间", "办理时限", "办结时间", "满意度", "地址"])
+            // As the ticket export reads them: a batch at a time, only the columns it shows.
+            try await store.exportTickets(matching: TicketFilter(), limit: exportRows, for: actor) { batch in
+                for record in batch {
+                    try writer.append([.text(record.number), .text(record.title), .text(record.state.status.label), .text(record.state.type.label),
+                                       .text(record.state.channel.label), .text(record.state.categoryCode ?? ""), .text(CivilDate(record.createdAt).description),
+                                       .text(record.state.replyDueAt.map { CivilDate($0).description } ?? ""),
+                                       .text(record.state.closedAt.map { CivilDate($0).description } ?? ""), .text(record.state.satisfaction?.label ?? ""),
+                                       .text(record.location.address ?? "")])
                 }
-                guard let next = page.nextCursor else { break }
-                filter.before = next
             }
             let file = folder.appendingPathComponent("export.xlsx")
             try writer.finish(to: file)

@@ -208,7 +208,7 @@ public enum PlaceTerms {
         var found: [String] = []
         var index = 0
         while index < characters.count {
-            guard let suffix = suffixes.first(where: { matches($0, characters, at: index) }) else {
+            guard let suffix = bySuffixStart[characters[index]]?.first(where: { matches($0.characters, characters, at: index) })?.text else {
                 index += 1
                 continue
             }
@@ -230,10 +230,14 @@ public enum PlaceTerms {
         return found
     }
 
-    static func matches(_ suffix: String, _ characters: [Character], at index: Int) -> Bool {
-        let scalars = Array(suffix)
-        guard index + scalars.count <= characters.count else { return false }
-        return Array(characters[index..<(index + scalars.count)]) == scalars
+    /// The suffixes by their first character, each with its characters, in the order of `suffixes`.
+    static let bySuffixStart: [Character: [(text: String, characters: [Character])]] = Dictionary(
+        grouping: suffixes.map { (text: $0, characters: Array($0)) }, by: { $0.characters[0] })
+
+    static func matches(_ suffix: [Character], _ characters: [Character], at index: Int) -> Bool {
+        guard index + suffix.count <= characters.count else { return false }
+        for offset in suffix.indices where characters[index + offset] != suffix[offset] { return false }
+        return true
     }
 
     static func isNamePart(_ character: Character) -> Bool {

@@ -104,6 +104,40 @@ extension Store {
         return TicketPage(tickets: page, nextCursor: more && filter.order == .newest ? page.last?.state.id : nil, hasMore: more)
     }
 
+    /// The columns an export shows (never the requester's identity, never the text).
+    static let exportColumns: Set<String> = ["id", "number", "title", "center_id", "status", "type", "urgency", "channel", "category_code",
+                                             "main_unit_id", "created_at", "updated_at", "reply_due_at", "replied_at", "closed_at", "satisfaction",
+                                             "address", "region_code", "confidential", "version"]
+
+    /// For exports: the tickets matching `filter` within the actor's scope, newest first, handed to `each` `batch` at
+    /// a time, at most `limit`. Only `exportColumns` are read and no identity is decrypted, so a large export streams
+    /// quickly in bounded memory. Returns how many were handed over.
+    @discardableResult
+    public func exportTickets(matching filter: TicketFilter, limit: Int, batch: Int = 2000, for actor: Actor,
+                              _ each: ([TicketRecord]) async throws -> Void) async throws -> Int {
+        let columns = Self.exportColumns.sorted().map { "t.\($0)" }.joined(separator: ", ")
+        let anonymous = Requester(kind: .person)
+        var before = filter.before
+        var written = 0
+        while written < limit {
+            var next = filter
+            next.before = before
+            let page = next
+            let size = min(batch, limit - written)
+            let rows = try await database.read { db in
+                let conditions = try await self.conditions(page, actor, db)
+                return try await db.raw("SELECT \(unsafeRaw: columns) FROM tickets t WHERE \(conditions) ORDER BY t.id DESC LIMIT \(literal: size)")
+                    .all().map { try TicketRow(row: $0, only: Self.exportColumns) }
+            }
+            guard !rows.isEmpty else { break }
+            try await each(try rows.map { try record($0, requester: anonymous) })
+            written += rows.count
+            guard rows.count == size else { break }
+            before = rows.last?.state.id
+        }
+        return written
+    }
+
     /// The tickets among `ids` that the actor may see, in the order given.
     public func tickets(ids: [Int64], for actor: Actor) async throws -> [TicketRecord] {
         guard !ids.isEmpty else { return [] }

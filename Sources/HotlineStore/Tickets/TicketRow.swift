@@ -48,8 +48,13 @@ extension TicketRow {
 
     /// Reads a `SELECT *` row of `tickets`.
     init(row: any SQLRow) throws {
+        try self.init(row: row, only: nil)
+    }
+
+    /// Reads a row of `tickets` — with `only`, a row of just those columns (the other fields keep their empty values).
+    init(row: any SQLRow, only: Set<String>?) throws {
         self.init(state: TicketState(id: 0, centerId: 0, status: .screening, type: .other, urgency: .normal, channel: .phone, categoryCode: nil))
-        for column in Self.table {
+        for column in Self.table where only?.contains(column.name) ?? true {
             do {
                 try column.read(&self, row)
             } catch is TicketColumn.Unreadable {
