@@ -41,7 +41,10 @@ extension Store {
         // Only what the dashboard shows: the month's assessment (rates, ranking) and its channels, not a whole report.
         let assessment = try await assessmentReport(period: month, centerId: centerId, for: actor)
         let channels = try await centerVolumes(.channel, period: month, centerId: centerId)
-        let hotspots = try await hotspots(from: now.addingTimeInterval(-30 * 86_400), to: now, limit: 5, centerId: centerId, for: actor)
+        // The last 30 days up to the last five-minute mark: every dashboard of the center in those five minutes reuses one
+        // listing (see `hotspotCacheSeconds`).
+        let mark = Date(millis: now.millis / 300_000 * 300_000)
+        let hotspots = try await hotspots(from: mark.addingTimeInterval(-30 * 86_400), to: mark, limit: 5, centerId: centerId, for: actor)
         let warnings = try await warnings(status: .open, limit: 10, for: actor)
         return Dashboard(day: today, receivedToday: trend.last?.count ?? 0, receivedYesterday: trend.dropLast().last?.count ?? 0, open: open,
                          dueSoon: dueSoon, overdue: overdue, month: month.code,

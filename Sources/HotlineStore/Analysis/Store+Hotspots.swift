@@ -19,7 +19,10 @@ extension Store {
         guard from < to, to.timeIntervalSince(from) <= 366 * 86_400 else {
             throw HotlineError.invalid("range", "热点统计区间须在一年以内且起始早于结束 (from before to, at most a year)")
         }
-        let key = "\(actor.kind.rawValue)|\(actor.role?.rawValue ?? "")|\(actor.unitPath)|\(actor.userId ?? 0)|\(centerId ?? 0)|"
+        // Everyone who sees the whole center sees the same listing; anyone else their own scope's.
+        let wholeCenter = actor.role.map { $0.may(.seeWholeCenter) && !$0.may(.integrate) } ?? false
+        let whose = wholeCenter ? "center \(actor.centerPath ?? [])" : "\(actor.kind.rawValue)|\(actor.role?.rawValue ?? "")|\(actor.unitPath)|\(actor.userId ?? 0)"
+        let key = "\(whose)|\(centerId ?? 0)|"
             + "\(from.millis / 60_000)|\(to.millis / 60_000)|\(limit)|\(finder.threshold)|\(finder.minimumSize)"
         if cached, let listing = hotspotCache.value(key, now: now) { return listing }
         let (items, names) = try await database.read { db in
