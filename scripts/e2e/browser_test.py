@@ -31,7 +31,7 @@ DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-subm
         "07-agent-dispatch": "ticket-dispatch", "08-unit-workbench": "unit-workbench", "10-unit-reply": "unit-reply",
         "11-center-desk": "center-desk", "14-citizen-closed": "citizen-closed", "15-admin-calendar": "admin-calendar",
         "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile", "19-assessment-ranking": "assessment-ranking",
-        "21-leader-dashboard": "leader-dashboard", "22-analysis-volumes": "analysis-volumes", "23-hotspots": "hotspots",
+        "21-leader-dashboard": "leader-dashboard", "22-analysis-volumes": "analysis-volumes", "23-hotspots": "hotspots", "23b-hotspot-group-matter": "hotspot-group-matter",
         "24-monthly-report": "monthly-report"}
 
 
@@ -319,6 +319,15 @@ def walk(run):
     run.go("/analysis/hotspots?days=90", "table.hotspots")
     run.shot("23-hotspots")
     run.login("supervisor", "/desk", "main nav.tabs")
+    print("   a hotspot handled as one group matter: dispatched together from the hotspot page")
+    run.go("/analysis/hotspots?days=90", 'details.group-matter summary')
+    run.find('details.group-matter summary').click()
+    form = run.find('form[action="/analysis/hotspots/dispatch"]')
+    Select(form.find_element(By.CSS_SELECTOR, 'select[name="mainUnitId"]')).select_by_index(1)
+    form.find_element(By.CSS_SELECTOR, 'input[name="note"]').send_keys("同一问题合并派单，请牵头处理")
+    run.shot("23b-hotspot-group-matter")
+    run.click(form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'), "p.flash.ok")
+    run.expect("已合并派单" in run.text(), "dispatching a hotspot together should say what it did")
     tickets = read_xlsx(run.download("/tickets/export/xlsx?all=1"))
     run.expect(len(tickets) > 100 and tickets[0][:2] == ("工单编号", "标题"), f"the ticket export should hold the demo's tickets: {len(tickets)}")
     run.expect(not any("陈女士" in str(cell) or "13905718888" in str(cell) for row in tickets for cell in row), "exports hold no identity")
