@@ -155,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineCoreTests",
-            dependencies: ["HotlineCore"],
+            dependencies: ["HotlineCore", "HotlineTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

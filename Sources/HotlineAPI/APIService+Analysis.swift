@@ -47,11 +47,7 @@ extension APIService {
     func actOnHotspot(_ input: Operations.ActOnHotspot.Input) async throws -> Operations.ActOnHotspot.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let actor = try RequestIdentity.require()
-        let days = body.days ?? 30
-        guard (1...365).contains(days) else { throw HotlineError.invalid("days", "天数须为1至365 (1 to 365)") }
-        let now = clock.now()
-        let listing = try await store.hotspots(from: now.addingTimeInterval(-Double(days) * 86_400), to: now, limit: 200, for: actor)
-        guard let hotspot = listing.first(where: { $0.memberIds.contains(body.memberId) }) else { throw HotlineError.notFound("热点") }
+        let hotspot = try await store.hotspot(containing: body.memberId, days: body.days ?? 30, for: actor)
         switch body.action {
         case .supervise:
             let changed = try await store.superviseTogether(ticketIds: hotspot.memberIds, note: body.note ?? "", by: actor)

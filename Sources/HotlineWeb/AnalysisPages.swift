@@ -45,31 +45,18 @@ struct AnalysisPages {
             return try await hotspots(context, actor: actor, days: days, flash: flash)
         }
         router.post("/analysis/hotspots/dispatch") { request, context -> Response in
-            let form = try await Form.read(request, limit: 64 * 1024)
-            try app.checkCSRF(form, context)
-            let actor = try app.require(context, .handleWarnings)
-            let days = min(max(try form.int64("days").map(Int.init) ?? 30, 1), 365)
-            guard let member = try form.int64("member") else { throw HotlineError.invalid("member", "请选择热点 (choose a hotspot)") }
+            let (form, actor, days, hotspot) = try await groupMatter(request, context)
             guard let main = try form.int64("mainUnitId") else { throw HotlineError.invalid("mainUnitId", "请选择主办单位 (choose the main unit)") }
             let co = try form.all("coUnitIds").filter { !$0.isEmpty }.map {
                 guard let id = Int64($0) else { throw HotlineError.invalid("coUnitIds", "无效的单位 (bad unit)") }
                 return id
             }
-            let listing = try await app.store.hotspots(from: app.now.addingTimeInterval(-Double(days) * 86_400), to: app.now, limit: 30, for: actor)
-            guard let hotspot = listing.first(where: { $0.memberIds.contains(member) }) else { throw HotlineError.notFound("热点") }
             let done = try await app.store.dispatchTogether(ticketIds: hotspot.memberIds, mainUnitId: main, coUnitIds: co, note: form["note"] ?? "",
                                                             by: actor)
             return Pages.redirect("/analysis/hotspots?days=\(days)&dispatched=\(done.dispatched)&skipped=\(done.skipped)")
         }
         router.post("/analysis/hotspots/supervise") { request, context -> Response in
-            let form = try await Form.read(request, limit: 64 * 1024)
-            try app.checkCSRF(form, context)
-            let actor = try app.require(context, .handleWarnings)
-            // The hotspot is found again on the server, by one of its tickets: a large one's ids never travel in the form.
-            let days = min(max(try form.int64("days").map(Int.init) ?? 30, 1), 365)
-            guard let member = try form.int64("member") else { throw HotlineError.invalid("member", "请选择热点 (choose a hotspot)") }
-            let listing = try await app.store.hotspots(from: app.now.addingTimeInterval(-Double(days) * 86_400), to: app.now, limit: 30, for: actor)
-            guard let hotspot = listing.first(where: { $0.memberIds.contains(member) }) else { throw HotlineError.notFound("热点") }
+            let (form, actor, days, hotspot) = try await groupMatter(request, context)
             let done = try await app.store.superviseTogether(ticketIds: hotspot.memberIds, note: form["note"] ?? "", by: actor)
             return Pages.redirect("/analysis/hotspots?days=\(days)&done=\(done)")
         }
@@ -234,6 +221,16 @@ struct AnalysisPages {
             heatChart: Charts.heat(title: t("heatGrid"), rows: heat.rows, columns: heat.columns, counts: heat.counts),
             exportCSV: "/analysis/export/csv?\(query)", exportXLSX: "/analysis/export/xlsx?\(query)")
         return app.pages.render(.analysisVolumes, model)
+    }
+
+    /// A group-matter form's hotspot: the form, who sends it, the window and the hotspot found again by one of its tickets.
+    func groupMatter(_ request: Request, _ context: StaffContext) async throws -> (Form, Actor, Int, Hotspot) {
+        let form = try await Form.read(request, limit: 64 * 1024)
+        try app.checkCSRF(form, context)
+        let actor = try app.require(context, .handleWarnings)
+        let days = min(max(try form.int64("days").map(Int.init) ?? 30, 1), 365)
+        guard let member = try form.int64("member") else { throw HotlineError.invalid("member", "请选择热点 (choose a hotspot)") }
+        return (form, actor, days, try await app.store.hotspot(containing: member, days: days, for: actor))
     }
 
     func hotspots(_ context: StaffContext, actor: Actor, days: Int, flash: String?) async throws -> Response {

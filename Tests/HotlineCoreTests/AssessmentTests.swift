@@ -1,4 +1,5 @@
 import Foundation
+import HotlineTestSupport
 import Testing
 
 @testable import HotlineCore
@@ -432,21 +433,6 @@ struct AssessmentTests {
 
     // MARK: The rollup
 
-    /// Two results alike: the same values (to 1e-9: sums of working days may add in another order) and score.
-    static func alike(_ a: UnitResult, _ b: UnitResult) -> Bool {
-        func near(_ x: Double?, _ y: Double?) -> Bool {
-            switch (x, y) {
-            case (nil, nil): true
-            case let (x?, y?): abs(x - y) < 1e-9
-            default: false
-            }
-        }
-        return a.unitId == b.unitId && a.hasTickets == b.hasTickets && near(a.score, b.score) && a.values.count == b.values.count
-            && zip(a.values, b.values).allSatisfy { x, y in
-                x.code == y.code && near(x.numerator, y.numerator) && near(x.denominator, y.denominator) && near(x.value, y.value) && near(x.points, y.points)
-            }
-    }
-
     @Test("the rollup's facts give the results folded from the histories, at every moment, with appeals and roll-ups")
     func factsMatchFolding() {
         var rolled = AssessmentScheme.standard
@@ -475,7 +461,7 @@ struct AssessmentTests {
                     for unit in Self.units {
                         let fromFacts = assessment.result(totals: totals, excluded: excluded, unitId: unit.id)
                         let folded = assessment.result(histories, unitId: unit.id)
-                        #expect(Self.alike(fromFacts, folded), "\(unit.name) at \(moment) \(exclusions.count) appeals: \(fromFacts) vs \(folded)")
+                        #expect(fromFacts.isAlike(folded), "\(unit.name) at \(moment) \(exclusions.count) appeals: \(fromFacts) vs \(folded)")
                         compared += 1
                     }
                 }

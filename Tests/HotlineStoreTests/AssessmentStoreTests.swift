@@ -17,7 +17,7 @@ struct AssessmentStoreTests {
         let folded = try await store.assessmentReport(period: period, fromHistories: true, for: actor)
         #expect(rolled.results.count == folded.results.count, sourceLocation: sourceLocation)
         for (a, b) in zip(rolled.results, folded.results) {
-            #expect(AssessmentTestsAlike.alike(a, b), "\(a) vs \(b)", sourceLocation: sourceLocation)
+            #expect(a.isAlike(b), "\(a) vs \(b)", sourceLocation: sourceLocation)
         }
         #expect(rolled.groups == folded.groups, sourceLocation: sourceLocation)
     }
@@ -342,19 +342,3 @@ struct AssessmentStoreTests {
     }
 }
 
-/// Two results alike (see `AssessmentTests.alike`).
-enum AssessmentTestsAlike {
-    static func alike(_ a: UnitResult, _ b: UnitResult) -> Bool {
-        func near(_ x: Double?, _ y: Double?) -> Bool {
-            switch (x, y) {
-            case (nil, nil): true
-            case let (x?, y?): abs(x - y) < 1e-9
-            default: false
-            }
-        }
-        return a.unitId == b.unitId && a.hasTickets == b.hasTickets && near(a.score, b.score) && a.values.count == b.values.count
-            && zip(a.values, b.values).allSatisfy { x, y in
-                x.code == y.code && near(x.numerator, y.numerator) && near(x.denominator, y.denominator) && near(x.value, y.value) && near(x.points, y.points)
-            }
-    }
-}

@@ -62,3 +62,21 @@ public struct TestCity: Sendable {
                     requester: Requester(name: "王小明", phone: phone, idNumber: "11010519491231002X"), confidential: confidential)
     }
 }
+
+extension UnitResult {
+    /// The same values (to 1e-9: sums of working days may add in another order) and score — how the rollup's results
+    /// are compared with those folded from the histories.
+    public func isAlike(_ other: UnitResult) -> Bool {
+        func near(_ x: Double?, _ y: Double?) -> Bool {
+            switch (x, y) {
+            case (nil, nil): true
+            case let (x?, y?): abs(x - y) < 1e-9
+            default: false
+            }
+        }
+        return unitId == other.unitId && hasTickets == other.hasTickets && near(score, other.score) && values.count == other.values.count
+            && zip(values, other.values).allSatisfy { x, y in
+                x.code == y.code && near(x.numerator, y.numerator) && near(x.denominator, y.denominator) && near(x.value, y.value) && near(x.points, y.points)
+            }
+    }
+}

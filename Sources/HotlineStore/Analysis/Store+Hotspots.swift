@@ -49,6 +49,15 @@ extension Store {
 }
 
 extension Store {
+    /// The hotspot of the last `days` days (up to now) that holds `ticketId`, found again on the server — a group
+    /// matter is named by one of its tickets, so that a large one's ids never travel in a request.
+    public func hotspot(containing ticketId: Int64, days: Int, for actor: Actor) async throws -> Hotspot {
+        guard (1...365).contains(days) else { throw HotlineError.invalid("days", "天数须为1至365 (1 to 365)") }
+        let listing = try await hotspots(from: now.addingTimeInterval(-Double(days) * 86_400), to: now, limit: 200, for: actor)
+        guard let hotspot = listing.first(where: { $0.memberIds.contains(ticketId) }) else { throw HotlineError.notFound("热点") }
+        return hotspot
+    }
+
     /// Supervises the open tickets of a group matter together (群体诉求督办): one center supervision per ticket, each
     /// its own transaction and event, with the same note; tickets already ended, or that may not be supervised now,
     /// are passed over. Returns how many were supervised.
