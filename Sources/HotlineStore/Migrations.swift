@@ -265,6 +265,15 @@ enum Migrations {
                 "INSERT INTO assessment_rollup (id, ready, cursor) SELECT 1, NOT EXISTS (SELECT 1 FROM tickets), 0",
             ]
         },
+        Migration(version: 13, name: "assessment rollup: which units each ticket has facts of, for one unit's drill-down") { _ in
+            [
+                "CREATE TABLE assessment_units (unit_id BIGINT NOT NULL, ticket_id BIGINT NOT NULL, PRIMARY KEY (unit_id, ticket_id))",
+                "CREATE INDEX assessment_units_ticket ON assessment_units(ticket_id)",
+                // Filled with the facts: a database that had the rollup already fills it again.
+                "DELETE FROM assessment_facts", "DELETE FROM assessment_counts", "DELETE FROM assessment_pending",
+                "UPDATE assessment_rollup SET ready = NOT EXISTS (SELECT 1 FROM tickets), cursor = 0",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

@@ -399,18 +399,19 @@ struct AssessmentTests {
         #expect(Self.value(early.result(Array(tickets.prefix(2)), unitId: 20), "coOnTime") == (1, 2, 0.5))
     }
 
-    @Test("knowledge tasks: a verification due in three working days, an error report in five; an edit withdraws")
+    @Test("knowledge tasks: a verification due in three working days, an error report in five; an edit does not stop the clock")
     func knowledgeTasks() {
         let history: [(at: Date, action: KnowledgeAction)] = [
             (shanghai("2026-11-02 09:00"), .submit), (shanghai("2026-11-04 10:00"), .reject),    // due Thu 11-05 17:30: on time
             (shanghai("2026-11-04 11:00"), .edit), (shanghai("2026-11-04 12:00"), .submit),
-            (shanghai("2026-11-05 08:00"), .edit),                                                // withdrawn
+            (shanghai("2026-11-05 08:00"), .edit),                                                // due Mon 11-09 17:30: never done
             (shanghai("2026-11-05 10:00"), .submit), (shanghai("2026-11-12 09:00"), .approve),  // due Tue 11-10 17:30: late
             (shanghai("2026-11-27 09:00"), .submit),                                              // due Wed 12-02: December
         ]
         let verifications = KnowledgeTasks.verifications(entryId: 5, unitId: 20, history: history, calendar: .china)
-        #expect(verifications.map(\.replyDueAt) == [shanghai("2026-11-05 17:30"), shanghai("2026-11-10 17:30"), shanghai("2026-12-02 17:30")])
-        #expect(verifications.map(\.firstReplyAt) == [shanghai("2026-11-04 10:00"), shanghai("2026-11-12 09:00"), nil])
+        #expect(verifications.map(\.replyDueAt) == [shanghai("2026-11-05 17:30"), shanghai("2026-11-09 17:30"), shanghai("2026-11-10 17:30"),
+                                                     shanghai("2026-12-02 17:30")])
+        #expect(verifications.map(\.firstReplyAt) == [shanghai("2026-11-04 10:00"), nil, shanghai("2026-11-12 09:00"), nil])
         // Filed Monday 11-02: due the fifth working day, Monday 11-09; resolved Friday. Filed 11-20, open at month end
         // with its deadline (11-27) past: a miss.
         let reports = [
@@ -422,12 +423,12 @@ struct AssessmentTests {
         let work = Workload(tickets: [], knowledgeTasks: verifications + reports)
         let assessment = Assessment(scheme: .standard, period: Self.november, units: Self.units, asOf: shanghai("2026-12-01 09:00"))
         let b = assessment.result(work, unitId: 20)
-        #expect(Self.value(b, "knowledgeUpkeep") == (2, 4, 0.5))   // due: 11-05 ✓, 11-10 ✗, 11-09 ✓, 11-27 ✗
-        #expect(b.score == 0 && b.hasTickets)                        // 50% is below the 60% zero point; the only measured indicator
-        #expect(assessment.counted(work, unitId: 20, indicatorCode: "knowledgeUpkeep").denominator.map(\.ticketId) == [5, 5, 6, 6])
+        #expect(Self.value(b, "knowledgeUpkeep") == (2, 5, 0.4))   // due: 11-05 ✓, 11-09 ✗ (withdrawn), 11-10 ✗, report 11-09 ✓, 11-27 ✗
+        #expect(b.score == 0 && b.hasTickets)                        // 40% is below the 60% zero point; the only measured indicator
+        #expect(assessment.counted(work, unitId: 20, indicatorCode: "knowledgeUpkeep").denominator.map(\.ticketId) == [5, 5, 5, 6, 6])
         // Before the deadline an open task is not yet a miss.
         let early = Assessment(scheme: .standard, period: Self.november, units: Self.units, asOf: shanghai("2026-11-25 09:00"))
-        #expect(Self.value(early.result(work, unitId: 20), "knowledgeUpkeep") == (2, 3, 2.0 / 3))
+        #expect(Self.value(early.result(work, unitId: 20), "knowledgeUpkeep") == (2, 4, 0.5))
         #expect(Self.value(assessment.result(work, unitId: 10), "knowledgeUpkeep").2 == nil)
     }
 

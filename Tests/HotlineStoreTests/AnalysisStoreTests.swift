@@ -140,6 +140,10 @@ struct AnalysisStoreTests {
                                                                               by: city.supervisor) } == 422)
             #expect(await Self.status { _ = try await t.store.dispatchTogether(ticketIds: ids, mainUnitId: city.transport.id, note: "",
                                                                               by: city.agent) } == 403)
+            for co in [[city.transport.id], [city.district.id, city.district.id], Array(repeating: city.section.id, count: 11)] {
+                #expect(await Self.status { _ = try await t.store.dispatchTogether(ticketIds: ids, mainUnitId: city.transport.id, coUnitIds: co,
+                                                                                  note: "", by: city.supervisor) } == 400)
+            }
             #expect(try await statuses() == before)
             let done = try await t.store.dispatchTogether(ticketIds: ids, mainUnitId: city.transport.id, coUnitIds: [city.district.id],
                                                           note: "同一工地夜间施工，请交通局牵头、东湖区配合", by: city.supervisor)

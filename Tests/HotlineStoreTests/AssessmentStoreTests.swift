@@ -160,8 +160,15 @@ struct AssessmentStoreTests {
             #expect(appeal.status == .pending && appeal.unitId == city.transport.id)
             let evidence = try await store.appealFiles([appeal])[appeal.id] ?? []
             #expect(evidence.map(\.name) == ["故障截图.png"] && evidence.first?.contentType == "image/png" && evidence.first?.eventSeq == appeal.eventSeq)
-            let (_, bytes) = try await store.file(id: try #require(evidence.first).id, for: city.supervisor)
+            let evidenceId = try #require(evidence.first).id
+            let (_, bytes) = try await store.file(id: evidenceId, for: city.supervisor)
             #expect(bytes == png)
+            // The evidence is the appealing unit's and the center's assessors': not listed with the ticket's files, and
+            // not another unit's to open.
+            #expect(try await store.file(id: evidenceId, for: city.transportHandler).1 == png)
+            #expect(await status { _ = try await store.file(id: evidenceId, for: city.housingHandler) } == 404)
+            #expect(await status { _ = try await store.file(id: evidenceId, for: city.otherAdmin) } == 404)
+            #expect(try await store.files(ticketId: unsigned, for: city.supervisor).isEmpty)
             #expect(await status { _ = try await store.fileAppeal(period: period, ticketId: unsigned, indicatorCode: "onTimeSigning",
                                                                   reason: "再次申诉", by: city.transportHandler) } == 409)
             #expect(try await store.appeals(period: period, for: city.transportHandler).map(\.id) == [appeal.id])

@@ -171,7 +171,7 @@ public struct Assessment: Sendable {
     }
 
     /// The unit and every unit below it.
-    func subtreeUnits(of unitId: Int64) -> [Int64] { subtree[unitId] ?? [unitId] }
+    public func subtreeUnits(of unitId: Int64) -> [Int64] { subtree[unitId] ?? [unitId] }
 
     /// One indicator's value over the turns it counts, and whether it measured anything (a ratio over some turns).
     func measured(_ indicator: IndicatorDefinition, in turns: [Assignment]) -> (IndicatorValue, Bool) {

@@ -11,7 +11,9 @@ public enum KnowledgeTasks {
     public static let correctWorkingDays = 5
 
     /// The verification tasks in an entry's history (its actions in order): a submission opens one; verifying,
-    /// sending back or archiving the entry ends it; an edit while it waits withdraws it (nothing was asked any more).
+    /// sending back or archiving the entry ends it. An edit while it waits takes the entry back to draft but does not
+    /// stop the clock: that task stays undone (due, and missed once its deadline passes), so withdrawing an entry
+    /// cannot hide a late verification.
     public static func verifications(entryId: Int64, unitId: Int64, history: [(at: Date, action: KnowledgeAction)],
                                      calendar: WorkingCalendar) -> [Assignment] {
         var tasks: [Assignment] = []
@@ -27,7 +29,6 @@ public enum KnowledgeTasks {
                 if let index = open { tasks[index].firstReplyAt = at }
                 open = nil
             case .edit:
-                if let index = open { tasks.remove(at: index) }
                 open = nil
             case .restore:
                 break

@@ -115,6 +115,9 @@ extension Store {
         let input = ActionInput(code: .dispatch, note: "【群体诉求·合并派单】" + (note.isEmpty ? "同一问题的诉求一并派发" : note), mainUnitId: mainUnitId,
                                 coUnitIds: coUnitIds)
         // The units checked before any ticket moves: a wrong one must not leave screened tickets accepted and waiting.
+        guard coUnitIds.count <= 10, Set(coUnitIds).count == coUnitIds.count, !coUnitIds.contains(mainUnitId) else {
+            throw HotlineError.invalid("coUnitIds", "协办单位最多10个，不能重复，也不能与主办单位相同 (at most 10 co-units, distinct, not the main unit)")
+        }
         for id in [mainUnitId] + coUnitIds {
             guard let unit = try await unit(id: id), unit.centerId == actor.centerId, unit.active, unit.kind != .center else {
                 throw HotlineError(.unknownUnit, "单位\(id)不存在或不可派单 (no unit \(id) to dispatch to)")
@@ -122,14 +125,20 @@ extension Store {
         }
         var result = GroupDispatch(dispatched: 0, skipped: 0)
         for record in try await tickets(ids: ids, for: actor) {
-            switch record.state.status {
-            case .screening:
-                _ = try await perform(ActionInput(code: .accept), onTicket: record.state.id, by: actor)
-                fallthrough
-            case .accepted:
-                _ = try await perform(input, onTicket: record.state.id, by: actor)
-                result.dispatched += 1
-            default:
+            // A ticket that may not go there (a unit that already returned it, say) or that moved meanwhile is left as
+            // it is and counted as skipped; the others go on.
+            do {
+                switch record.state.status {
+                case .screening:
+                    _ = try await perform(ActionInput(code: .accept), onTicket: record.state.id, by: actor)
+                    fallthrough
+                case .accepted:
+                    _ = try await perform(input, onTicket: record.state.id, by: actor)
+                    result.dispatched += 1
+                default:
+                    result.skipped += 1
+                }
+            } catch let error as HotlineError where [.invalid, .conflict, .unprocessable, .forbidden].contains(error.kind) {
                 result.skipped += 1
             }
         }

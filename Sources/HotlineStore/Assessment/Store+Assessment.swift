@@ -133,24 +133,20 @@ extension Store {
     // MARK: Turns
 
     /// The histories an assessment of `period` reads: the center's tickets that changed, or had a deadline, in or
-    /// after the period's start and were recorded before its end, folded into turns.
-    func assessmentTickets(centerId: Int64, period: AssessmentPeriod, _ db: any SQLDatabase) async throws -> [TicketAssessment] {
+    /// after the period's start and were recorded before its end, folded into turns. With `units` (and a complete
+    /// rollup), only the tickets those units ever had a fact of — what one unit's drill-down needs.
+    func assessmentTickets(centerId: Int64, period: AssessmentPeriod, units: [Int64]? = nil, _ db: any SQLDatabase) async throws
+        -> [TicketAssessment]
+    {
         let (start, end) = period.instants
+        let whose: SQLQueryString = units.map { "AND id IN (SELECT ticket_id FROM assessment_units WHERE unit_id IN (\(binds: $0)))" } ?? ""
         let ids = try await db.raw("""
             SELECT id FROM tickets WHERE center_id = \(bind: centerId) AND created_at < \(bind: end.millis)
-              AND (updated_at >= \(bind: start.millis) OR reply_due_at >= \(bind: start.millis) OR sign_due_at >= \(bind: start.millis))
+              AND (updated_at >= \(bind: start.millis) OR reply_due_at >= \(bind: start.millis) OR sign_due_at >= \(bind: start.millis)) \(whose)
             """).all().map { try $0.decode(column: "id", as: Int64.self) }
         var tickets: [TicketAssessment] = []
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            var events: [Int64: [AssessmentEvent]] = [:]
-            for row in try await db.raw("""
-                SELECT seq, ticket_id, at, action, details FROM ticket_events WHERE ticket_id IN (\(binds: chunk)) ORDER BY seq
-                """).all() {
-                guard let action = ActionCode(rawValue: try row.decode(column: "action", as: String.self)) else { continue }
-                events[try row.decode(column: "ticket_id", as: Int64.self), default: []].append(AssessmentEvent(
-                    at: Date(millis: try row.decode(column: "at", as: Int64.self)), action: action,
-                    details: [String: [String]](json: try row.decode(column: "details", as: String.self))))
-            }
+            let events = try await assessmentEvents(chunk, db)
             tickets += chunk.map { TicketAssessment(ticketId: $0, events: events[$0] ?? []) }
         }
         return tickets
@@ -193,8 +189,8 @@ extension Store {
     }
 
     /// The work an assessment of `period` reads: the center's tickets folded into turns, and its units' knowledge tasks.
-    func workload(centerId: Int64, period: AssessmentPeriod, _ db: any SQLDatabase) async throws -> Workload {
-        Workload(tickets: try await assessmentTickets(centerId: centerId, period: period, db),
+    func workload(centerId: Int64, period: AssessmentPeriod, units: [Int64]? = nil, _ db: any SQLDatabase) async throws -> Workload {
+        Workload(tickets: try await assessmentTickets(centerId: centerId, period: period, units: units, db),
                  knowledgeTasks: try await knowledgeTasks(centerId: centerId, period: period, db))
     }
 
@@ -279,7 +275,9 @@ extension Store {
             guard let indicator = assessment.scheme.indicators.first(where: { $0.code == indicatorCode }) else {
                 throw HotlineError.invalid("indicator", "没有这项指标 (no such indicator: \(indicatorCode))")
             }
-            let work = try await self.workload(centerId: centerId, period: period, db)
+            // With the rollup complete, only the tickets the unit (or one below it, for a rolled-up indicator) had a part in.
+            let whose = indicator.unitOfCount == .rolledUp ? assessment.subtreeUnits(of: unitId) : [unitId]
+            let work = try await self.workload(centerId: centerId, period: period, units: try await self.assessmentRollupReady(db) ? whose : nil, db)
             let counted = assessment.counted(work, unitId: unitId, indicatorCode: indicatorCode)
             return (indicator.role, counted.numerator, counted.denominator,
                     assessment.excludedOnAppeal(work, unitId: unitId, indicatorCode: indicatorCode))

@@ -10,6 +10,7 @@ import SQLKit
 /// - `assessment_counts`: the facts that count at once, summed per (center, unit, fact, day).
 /// - `assessment_pending`: the facts that count only from a deadline on (open work), one row each, counted when the
 ///   deadline has passed at the moment of reading.
+/// - `assessment_units`: which units each ticket has facts of (one unit's drill-down folds only those tickets).
 /// - `assessment_rollup`: whether every ticket's facts are in. A database with tickets from before the rollup fills
 ///   them in the background (`fillAssessmentRollup`); until then results are folded from the histories.
 extension Store {
@@ -43,6 +44,13 @@ extension Store {
                         deltas[CountKey(center: center, unit: fact.unitId, fact: fact.key, day: fact.day.description), default: .init()].days += sign * fact.days
                     }
                 }
+                let (unitsBefore, unitsAfter) = (Set(before.map(\.unitId)), Set(facts.map(\.unitId)))
+                for unit in unitsBefore.subtracting(unitsAfter) {
+                    try await db.raw("DELETE FROM assessment_units WHERE unit_id = \(bind: unit) AND ticket_id = \(bind: id)").run()
+                }
+                for unit in unitsAfter.subtracting(unitsBefore).sorted() {
+                    try await db.raw("INSERT INTO assessment_units (unit_id, ticket_id) VALUES (\(bind: unit), \(bind: id))").run()
+                }
                 if before.contains(where: { $0.pendingUntil != nil }) {
                     try await db.raw("DELETE FROM assessment_pending WHERE ticket_id = \(bind: id)").run()
                 }
@@ -60,7 +68,9 @@ extension Store {
                         INSERT INTO assessment_facts (ticket_id, center_id, facts) VALUES (\(bind: id), \(bind: center), \(bind: Self.encodeFacts(facts)))
                         """).run()
                 } else {
-                    try await db.raw("UPDATE assessment_facts SET facts = \(bind: Self.encodeFacts(facts)) WHERE ticket_id = \(bind: id)").run()
+                    guard try await db.raw("""
+                        UPDATE assessment_facts SET facts = \(bind: Self.encodeFacts(facts)) WHERE ticket_id = \(bind: id) RETURNING ticket_id
+                        """).first() != nil else { throw HotlineError(.concurrentUpdate, "考核汇总已重建，请重试 (the assessment rollup was rebuilt meanwhile)") }
                 }
             }
             let changed = deltas.filter { $0.value.count != 0 || $0.value.days != 0 }.sorted { $0.key < $1.key }
@@ -122,26 +132,32 @@ extension Store {
         try await db.raw("SELECT ready FROM assessment_rollup WHERE id = 1").first()?.decode(column: "ready", as: Bool.self) ?? false
     }
 
-    /// The period's facts that count at `moment`, summed per unit, for the center.
-    func factTotals(centerId: Int64, period: AssessmentPeriod, at moment: Date, _ db: any SQLDatabase) async throws -> FactTotals {
+    /// The period's facts that count at `moment`, summed per unit, for the center — or nil when the rollup is not
+    /// complete. One statement reads the flag, the sums and the pending facts, so they are of one moment: a fact moving
+    /// from pending to counted meanwhile is counted once.
+    func factTotals(centerId: Int64, period: AssessmentPeriod, at moment: Date, _ db: any SQLDatabase) async throws -> FactTotals? {
         var totals = FactTotals()
+        var ready = false
         let (start, end) = (period.start.description, period.end.description)
         for row in try await db.raw("""
             SELECT unit_id, fact, CAST(SUM(count) AS BIGINT) AS c, SUM(days) AS d FROM assessment_counts
             WHERE center_id = \(bind: centerId) AND day >= \(bind: start) AND day < \(bind: end) GROUP BY unit_id, fact
-            """).all() {
-            totals.add(unitId: try row.decode(column: "unit_id", as: Int64.self), key: try row.decode(column: "fact", as: String.self),
-                       count: Double(try row.decode(column: "c", as: Int64.self)), days: try row.decode(column: "d", as: Double?.self) ?? 0)
-        }
-        for row in try await db.raw("""
-            SELECT unit_id, fact, COUNT(*) AS c FROM assessment_pending
+            UNION ALL
+            SELECT unit_id, fact, COUNT(*) AS c, 0.0 AS d FROM assessment_pending
             WHERE center_id = \(bind: centerId) AND day >= \(bind: start) AND day < \(bind: end) AND pending_until <= \(bind: moment.millis)
             GROUP BY unit_id, fact
+            UNION ALL
+            SELECT -1 AS unit_id, 'ready' AS fact, CASE WHEN ready THEN 1 ELSE 0 END AS c, 0.0 AS d FROM assessment_rollup WHERE id = 1
             """).all() {
-            totals.add(unitId: try row.decode(column: "unit_id", as: Int64.self), key: try row.decode(column: "fact", as: String.self),
-                       count: Double(try row.decode(column: "c", as: Int64.self)), days: 0)
+            let (unit, fact) = (try row.decode(column: "unit_id", as: Int64.self), try row.decode(column: "fact", as: String.self))
+            let count = try row.decode(column: "c", as: Int64.self)
+            if unit == -1 && fact == "ready" {
+                ready = count == 1
+                continue
+            }
+            totals.add(unitId: unit, key: fact, count: Double(count), days: try row.decode(column: "d", as: Double?.self) ?? 0)
         }
-        return totals
+        return ready ? totals : nil
     }
 
     /// What the period's approved appeals take out, per indicator: the appealed tickets' facts of the appealing unit
@@ -161,17 +177,21 @@ extension Store {
 
     /// Every unit's result for the period, from the rollup when it is complete, else folded from the histories.
     func assessmentResults(_ assessment: Assessment, centerId: Int64, fromHistories: Bool = false, _ db: any SQLDatabase) async throws -> [UnitResult] {
-        let ready = try await !fromHistories ? assessmentRollupReady(db) : false
-        guard ready else {
+        let rolled = fromHistories ? nil : try await factTotals(centerId: centerId, period: assessment.period, at: assessment.asOf, db)
+        guard let totals = rolled else {
             return assessment.results(try await workload(centerId: centerId, period: assessment.period, db))
         }
-        let totals = try await factTotals(centerId: centerId, period: assessment.period, at: assessment.asOf, db)
         let excluded = try await excludedTotals(assessment.exclusions, scheme: assessment.scheme, period: assessment.period, at: assessment.asOf, db)
         let knowledge = Workload(tickets: [], knowledgeTasks: try await knowledgeTasks(centerId: centerId, period: assessment.period, db))
         return assessment.units.map { assessment.result(totals: totals, excluded: excluded, knowledge: knowledge, unitId: $0.id) }
     }
 
     // MARK: Filling
+
+    /// Takes the audit chain's head row (as `appendEvents` does) until the transaction ends: no event is written meanwhile.
+    func holdEventWriters(_ db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE audit_head SET seq = seq WHERE id = 1").run()
+    }
 
     /// Computes the facts of tickets recorded before the rollup existed, a batch at a time from where the last call
     /// stopped, each batch its own transaction (the tickets' rows locked, so a new event cannot cross it); marks the
@@ -181,6 +201,9 @@ extension Store {
         var done = 0
         for _ in 0..<maxBatches {
             let moved = try await database.transaction { db -> Int in
+                // The chain's head first, as every event writer takes it: the fill and the writers take turns, so a
+                // ticket's facts are never computed twice at once and the sums are upserted by one at a time.
+                try await self.holdEventWriters(db)
                 guard let state = try await db.raw("SELECT ready, cursor FROM assessment_rollup WHERE id = 1\(unsafeRaw: self.forUpdate)").first(),
                     try !state.decode(column: "ready", as: Bool.self)
                 else { return 0 }
@@ -212,7 +235,8 @@ extension Store {
     /// Empties the rollup in the caller's transaction (the working calendar changed: response times and working days
     /// with it); results are folded from the histories until the scheduler has filled it again.
     func resetAssessmentRollup(_ db: any SQLDatabase) async throws {
-        for table in ["assessment_facts", "assessment_counts", "assessment_pending"] { try await db.raw("DELETE FROM \(unsafeRaw: table)").run() }
+        try await holdEventWriters(db)
+        for table in ["assessment_facts", "assessment_counts", "assessment_pending", "assessment_units"] { try await db.raw("DELETE FROM \(unsafeRaw: table)").run() }
         // With no ticket yet there is nothing to fill.
         try await db.raw("UPDATE assessment_rollup SET ready = NOT EXISTS (SELECT 1 FROM tickets), cursor = 0 WHERE id = 1").run()
     }

@@ -65,11 +65,15 @@ extension Store {
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)))
     }
 
-    /// The files of a ticket the actor may see, oldest first.
+    /// The files of a ticket the actor may see, oldest first — not an appeal's evidence, which is the appealing unit's
+    /// and the center's assessors' only (`appealFiles`).
     public func files(ticketId: Int64, for actor: Actor) async throws -> [StoredFile] {
         try await database.read { db in
             _ = try await self.visibleRow(ticketId, actor, db)
-            return try await db.raw("SELECT * FROM attachments WHERE ticket_id = \(bind: ticketId) ORDER BY id").all().map(Self.storedFile(from:))
+            return try await db.raw("""
+                SELECT * FROM attachments a WHERE a.ticket_id = \(bind: ticketId)
+                  AND NOT EXISTS (SELECT 1 FROM assessment_appeals p WHERE p.event_seq = a.event_seq) ORDER BY a.id
+                """).all().map(Self.storedFile(from:))
         }
     }
 
@@ -80,7 +84,17 @@ extension Store {
                 throw HotlineError.notFound("附件")
             }
             let file = try Self.storedFile(from: row)
-            _ = try await self.visibleRow(file.ticketId, actor, db)
+            // An appeal's evidence: the center's assessors and the unit that appealed, whoever holds the ticket now.
+            if let seq = file.eventSeq, let appeal = try await db.raw("""
+                SELECT center_id, unit_id FROM assessment_appeals WHERE event_seq = \(bind: seq)
+                """).first() {
+                let (center, unit) = (try appeal.decode(column: "center_id", as: Int64.self), try appeal.decode(column: "unit_id", as: Int64.self))
+                guard actor.centerId == center, actor.may(.viewAssessment) || (actor.may(.appealAssessment) && actor.unitId == unit) else {
+                    throw HotlineError.notFound("附件")
+                }
+            } else {
+                _ = try await self.visibleRow(file.ticketId, actor, db)
+            }
             return (file, try row.decode(column: "storage_key", as: String.self))
         }
         guard let files else { throw HotlineError.notFound("附件") }
