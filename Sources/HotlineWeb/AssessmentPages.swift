@@ -114,13 +114,7 @@ struct AssessmentPages {
             scoring.floor = try number("floor_" + code, scoring.floor)
             scoring.cap = try number("cap_" + code, scoring.cap)
             if let text = form["curve_" + code]?.trimmingCharacters(in: .whitespaces) {
-                scoring.curve = try text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" }).map { pair in
-                    let parts = pair.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
-                    guard parts.count == 2, let value = Double(parts[0]), let fraction = Double(parts[1]), value.isFinite, fraction.isFinite else {
-                        throw HotlineError.invalid("curve_" + code, "评分曲线须写成“指标值:得分比例”，以逗号分隔 (value:fraction pairs)")
-                    }
-                    return IndicatorDefinition.Scoring.Point(value, fraction)
-                }
+                scoring.curve = try IndicatorDefinition.Scoring.curve(from: text, field: "curve_" + code)
             }
             scheme.indicators[index].scoring = scoring
         }
@@ -130,12 +124,12 @@ struct AssessmentPages {
     func scheme(_ context: StaffContext, actor: Actor, flash: String?) async throws -> Response {
         let english = context.english
         let scheme = try await app.store.assessmentScheme(centerId: try actor.requireCenter())
-        let text = { (value: Double) in String(format: "%g", value) }
+        let text = IndicatorDefinition.Scoring.number
         let model = AssessmentSchemePageModel(
             chrome: app.chrome(context, path: "/assessment"), version: scheme.version,
             rows: scheme.indicators.map { indicator in
                 .init(code: indicator.code, name: english ? indicator.englishName : indicator.name, formula: indicator.formulaText(english: english),
-                      weight: text(indicator.scoring.weight), curve: indicator.scoring.curve.map { "\(text($0.value)):\(text($0.fraction))" }.joined(separator: ", "),
+                      weight: text(indicator.scoring.weight), curve: indicator.scoring.curveText,
                       floor: text(indicator.scoring.floor), cap: text(indicator.scoring.cap))
             },
             totalWeight: text(scheme.indicators.map(\.scoring.weight).reduce(0, +)), appealWorkingDays: scheme.appealWindow, flash: flash)

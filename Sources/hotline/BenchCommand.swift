@@ -33,18 +33,13 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            var configuration = AppConfiguration()
-            configuration.databaseURL = databaseURL ?? folder.appendingPathComponent("bench.sqlite").path
-            configuration.keyFile = folder.appendingPathComponent("bench.key").path
+            let scratch = try BenchScratch()
+            defer { scratch.remove() }
+            var configuration = scratch.configuration(databaseURL: databaseURL)
             configuration.port = 0
             configuration.scanIntervalSeconds = 0
-            configuration.bcryptCost = 4
             configuration.services = .none
-            var logger = Logger(label: "hotline-bench")
-            logger.logLevel = .error
+            let logger = scratch.logger
             let runtime = try await openRuntime(configuration, logger: logger)
             let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
             let options = StartOptions(onServerRunning: { port in
@@ -188,4 +183,31 @@ struct BenchCommand: AsyncParsableCommand {
                 latencies: outcomes.flatMap(\.0), failures: outcomes.map(\.1).reduce(0, +))
         }
     }
+}
+
+/// A benchmark's scratch folder (a SQLite file unless a database URL is given, its key and its files), removed when the
+/// benchmark ends; and the quiet logger benchmarks run with.
+struct BenchScratch {
+    let folder: URL
+    let logger: Logger
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var logger = Logger(label: "hotline-bench")
+        logger.logLevel = .error
+        self.logger = logger
+    }
+
+    /// The configuration of a benchmark's runtime: the database, key and files in the folder, cheap password hashing.
+    func configuration(databaseURL: String? = nil) -> AppConfiguration {
+        var configuration = AppConfiguration()
+        configuration.databaseURL = databaseURL ?? folder.appendingPathComponent("bench.sqlite").path
+        configuration.keyFile = folder.appendingPathComponent("bench.key").path
+        configuration.filesDirectory = folder.appendingPathComponent("files").path
+        configuration.bcryptCost = 4
+        return configuration
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
 }

@@ -24,17 +24,11 @@ extension BenchCommand {
         }
 
         func run() async throws {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            var configuration = AppConfiguration()
-            configuration.databaseURL = databaseURL ?? folder.appendingPathComponent("bench.sqlite").path
-            configuration.keyFile = folder.appendingPathComponent("bench.key").path
-            configuration.filesDirectory = folder.appendingPathComponent("files").path
-            configuration.bcryptCost = 4
-            var logger = Logger(label: "hotline-bench")
-            logger.logLevel = .error
-            let runtime = try await openRuntime(configuration, logger: logger)
+            let scratch = try BenchScratch()
+            defer { scratch.remove() }
+            let folder = scratch.folder
+            let logger = scratch.logger
+            let runtime = try await openRuntime(scratch.configuration(databaseURL: databaseURL), logger: logger)
             let pool = Task { await runtime.database.run() }
             defer { pool.cancel() }
             try await prepare(runtime, logger: logger)

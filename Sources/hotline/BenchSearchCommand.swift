@@ -69,16 +69,10 @@ extension BenchCommand {
         }
 
         func run() async throws {
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hotline-bench-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: folder) }
-            var configuration = AppConfiguration()
-            configuration.databaseURL = folder.appendingPathComponent("bench.sqlite").path
-            configuration.keyFile = folder.appendingPathComponent("bench.key").path
-            configuration.filesDirectory = folder.appendingPathComponent("files").path
-            configuration.bcryptCost = 4
-            var logger = Logger(label: "hotline-bench")
-            logger.logLevel = .error
-            let runtime = try await openRuntime(configuration, logger: logger)
+            let scratch = try BenchScratch()
+            defer { scratch.remove() }
+            let logger = scratch.logger
+            let runtime = try await openRuntime(scratch.configuration(), logger: logger)
             try await prepare(runtime, logger: logger)
             let seeded = ContinuousClock.now
             let summary = try await DemoSeeder(store: runtime.store, now: Date(), ticketCount: tickets).run()

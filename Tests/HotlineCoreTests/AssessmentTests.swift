@@ -209,7 +209,7 @@ struct AssessmentTests {
     }
 
     @Test("scoring curves: rising, falling, between points, beyond them, held between floor and cap")
-    func curves() {
+    func curves() throws {
         let rising = IndicatorDefinition.Scoring(weight: 20, curve: [.init(0.7, 0), .init(1, 1)])
         #expect(rising.points(for: 0.5) == 0 && rising.points(for: 0.85) == 10 && rising.points(for: 1) == 20)
         let falling = IndicatorDefinition.Scoring(weight: 10, curve: [.init(0, 1), .init(0.3, 0)])
@@ -217,6 +217,12 @@ struct AssessmentTests {
         let floored = IndicatorDefinition.Scoring(weight: 10, curve: [.init(0.5, 0), .init(1, 1)], floor: 0.2, cap: 0.9)
         #expect(floored.points(for: 0) == 2 && floored.points(for: 1) == 9)
         #expect(IndicatorDefinition.Scoring.none.points(for: 1) == 0)
+        // The curve as the scheme page writes and reads it.
+        #expect(rising.curveText == "0.7:0, 1:1")
+        #expect(try IndicatorDefinition.Scoring.curve(from: "0.7:0，0.9:1; 1:1", field: "c").map(\.value) == [0.7, 0.9, 1])
+        for bad in ["0.7", "0.7:x", "a:b, 1:1", "inf:1"] {
+            #expect(throws: HotlineError.self) { try IndicatorDefinition.Scoring.curve(from: bad, field: "c") }
+        }
     }
 
     @Test("a malformed scheme is refused with what is wrong")

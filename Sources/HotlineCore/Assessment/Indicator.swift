@@ -48,6 +48,26 @@ public struct IndicatorDefinition: Sendable, Codable, Hashable {
         /// Not scored: shown for information only.
         public static let none = Scoring(weight: 0, curve: [])
 
+        /// The curve as an administrator writes it: `value:fraction` pairs, comma-separated (`0.8:0, 1:1`).
+        public var curveText: String {
+            curve.map { "\(Self.number($0.value)):\(Self.number($0.fraction))" }.joined(separator: ", ")
+        }
+
+        /// A curve read from `curveText`'s form (commas, Chinese commas or semicolons between pairs); a pair that does
+        /// not read is a 400 naming `field`.
+        public static func curve(from text: String, field: String) throws -> [Point] {
+            try text.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == ";" }).map { pair in
+                let parts = pair.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard parts.count == 2, let value = Double(parts[0]), let fraction = Double(parts[1]), value.isFinite, fraction.isFinite else {
+                    throw HotlineError.invalid(field, "评分曲线须写成“指标值:得分比例”，以逗号分隔 (value:fraction pairs)")
+                }
+                return Point(value, fraction)
+            }
+        }
+
+        /// A number as the scheme page shows it: as short as it reads back exactly (`0.8`, `25`).
+        public static func number(_ value: Double) -> String { String(format: "%g", value) }
+
         /// The points `value` earns.
         public func points(for value: Double) -> Double {
             guard weight > 0, let first = curve.first, let last = curve.last else { return 0 }
