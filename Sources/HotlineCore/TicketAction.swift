@@ -89,6 +89,10 @@ public enum ActionCode: String, Labelled {
     case appealAssessment, decideAppeal
     /// An early warning was raised (预警) and a person acknowledged it: events of the center, not of one ticket.
     case raiseWarning, acknowledgeWarning
+    /// An administrator created, paused, resumed a webhook subscription or redelivered to it: data leaving the center.
+    case changeSubscription
+    /// 转110: a matter for the police sent on to 110, 110's acknowledgement (签收) and its feedback (反馈).
+    case escalateTo110, police110Acknowledge, police110Feedback
 
     /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
     public static let clientActions: [ActionCode] = [
@@ -130,6 +134,10 @@ public enum ActionCode: String, Labelled {
         case .decideAppeal: "申诉审核"
         case .raiseWarning: "发出预警"
         case .acknowledgeWarning: "预警签收"
+        case .changeSubscription: "变更推送订阅"
+        case .escalateTo110: "转110"
+        case .police110Acknowledge: "110签收"
+        case .police110Feedback: "110反馈"
         }
     }
 
@@ -166,6 +174,10 @@ public enum ActionCode: String, Labelled {
         case .decideAppeal: "Decide appeal"
         case .raiseWarning: "Raise warning"
         case .acknowledgeWarning: "Acknowledge warning"
+        case .changeSubscription: "Change subscription"
+        case .escalateTo110: "Escalate to 110"
+        case .police110Acknowledge: "110 acknowledged"
+        case .police110Feedback: "110 feedback"
         }
     }
 
@@ -183,6 +195,7 @@ public enum ActionCode: String, Labelled {
         case .publishAssessment: "assessment.published"
         case .raiseWarning: "warning.raised"
         case .acknowledgeWarning: "warning.acknowledged"
+        case .changeSubscription: "subscription.changed"
         default: "ticket." + rawValue
         }
     }

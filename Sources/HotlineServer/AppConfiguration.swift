@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import HotlineCore
+import HotlineIntegrations
 import HotlineWeb
 import Logging
 
@@ -32,8 +33,10 @@ public struct AppConfiguration: Sendable {
     public var retrainCheckMinutes = 30
     /// `files.directory`: where uploaded photos and documents are kept.
     public var filesDirectory = "data/files"
-    /// `relay.intervalSeconds`: how often the outbox relay looks for new changes.
-    public var relayIntervalSeconds = 2
+    /// `relay.intervalSeconds`, `relay.maxAttempts`, `relay.firstRetrySeconds`, `relay.maxRetrySeconds`,
+    /// `relay.concurrency`, `relay.leaseSeconds`: the webhook relay (it wakes at once for changes of its own node;
+    /// the interval is how soon it sees another node's and a retry coming due).
+    public var relay = WebhookRelay.Settings()
     /// `analysis.intervalMinutes`: how often warnings are raised and due reports generated.
     public var analysisIntervalMinutes = 15
     /// `services.*`: which background services this node runs.
@@ -58,7 +61,12 @@ public struct AppConfiguration: Sendable {
         refreshSeconds = reader.double(forKey: "search.refreshSeconds", default: refreshSeconds)
         retrainAfter = reader.int(forKey: "models.retrainAfter", default: retrainAfter)
         retrainCheckMinutes = reader.int(forKey: "models.checkMinutes", default: retrainCheckMinutes)
-        relayIntervalSeconds = reader.int(forKey: "relay.intervalSeconds", default: relayIntervalSeconds)
+        relay.interval = .milliseconds(Int64(reader.double(forKey: "relay.intervalSeconds", default: 1) * 1000))
+        relay.policy.maxAttempts = reader.int(forKey: "relay.maxAttempts", default: relay.policy.maxAttempts)
+        relay.policy.firstDelay = reader.double(forKey: "relay.firstRetrySeconds", default: relay.policy.firstDelay)
+        relay.policy.maxDelay = reader.double(forKey: "relay.maxRetrySeconds", default: relay.policy.maxDelay)
+        relay.concurrency = reader.int(forKey: "relay.concurrency", default: relay.concurrency)
+        relay.lease = reader.double(forKey: "relay.leaseSeconds", default: relay.lease)
         analysisIntervalMinutes = reader.int(forKey: "analysis.intervalMinutes", default: analysisIntervalMinutes)
         services = BackgroundServices(reader: reader)
         web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
@@ -84,7 +92,12 @@ public struct AppConfiguration: Sendable {
         try check(refreshSeconds >= 0.5 && refreshSeconds <= 3600, "search.refreshSeconds", "must be 0.5–3600")
         try check(retrainAfter >= 0, "models.retrainAfter", "must be 0 (never) or more")
         try check(retrainCheckMinutes >= 1, "models.checkMinutes", "must be at least 1")
-        try check(relayIntervalSeconds >= 1, "relay.intervalSeconds", "must be at least 1")
+        try check(relay.interval >= .milliseconds(100) && relay.interval <= .seconds(3600), "relay.intervalSeconds", "must be 0.1–3600")
+        try check((1...100).contains(relay.policy.maxAttempts), "relay.maxAttempts", "must be 1–100")
+        try check(relay.policy.firstDelay >= 0.1 && relay.policy.firstDelay <= relay.policy.maxDelay, "relay.firstRetrySeconds",
+                  "must be at least 0.1 and at most relay.maxRetrySeconds")
+        try check((1...1000).contains(relay.concurrency), "relay.concurrency", "must be 1–1000")
+        try check(relay.lease >= 5, "relay.leaseSeconds", "must be at least 5")
         try check(analysisIntervalMinutes >= 1, "analysis.intervalMinutes", "must be at least 1")
         try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")
         try check(web.portalSubmissionsPerHour >= 1, "portal.submissionsPerHour", "must be at least 1")

@@ -95,8 +95,8 @@ public func buildApplication(
             store: runtime.store, interval: .seconds(config.analysisIntervalMinutes * 60), logger: logger)))
     }
     if services.outboxRelay {
-        app.addServices(AfterReadiness(gate: prepared, service: OutboxRelay(
-            store: runtime.store, subscribers: [], interval: .seconds(config.relayIntervalSeconds), logger: logger)))
+        app.addServices(AfterReadiness(gate: prepared, service: WebhookRelay(
+            store: runtime.store, settings: config.relay, logger: logger)))
     }
     return app
 }

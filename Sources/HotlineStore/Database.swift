@@ -20,6 +20,8 @@ public final class Database: Sendable {
     public let logger: Logger
     private let backend: Backend
     private let nextReader = Atomic<UInt64>(0)
+    /// Rung after every committed transaction that appended history events: the relay wakes at once instead of waiting for its next look.
+    public let commits = Doorbell()
 
     private enum Backend: Sendable {
         case sqlite(writer: SQLiteConnection, writerLock: AsyncLock, readers: [(SQLiteConnection, AsyncLock)])
@@ -98,13 +100,13 @@ public final class Database: Sendable {
             return try await lock.withLock {
                 let db = writer.sql(queryLogLevel: nil)
                 try await db.raw("BEGIN IMMEDIATE").run()
-                return try await Self.finish(db, body)
+                return try await self.finish(db, body)
             }
         case .postgres(let client):
             return try await client.withConnection { connection in
                 let db = connection.sql(queryLogLevel: nil)
                 try await db.raw("BEGIN").run()
-                return try await Self.finish(db, body)
+                return try await self.finish(db, body)
             }
         }
     }
@@ -120,10 +122,13 @@ public final class Database: Sendable {
         }
     }
 
-    private static func finish<R>(_ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
+    private func finish<R>(_ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> R) async throws -> R {
         do {
-            let result = try await body(db)
+            let changes = Doorbell()
+            let result = try await Doorbell.$changesOfTransaction.withValue(changes) { try await body(db) }
             try await db.raw("COMMIT").run()
+            // Only a transaction that wrote changes wakes the relay (its own bookkeeping does not).
+            if changes.isRung { commits.ring() }
             return result
         } catch let error as PSQLError where ["40P01", "40001"].contains(error.serverInfo?[.sqlState] ?? "") {
             // A deadlock or serialization failure: someone else changed the same rows first.

@@ -274,6 +274,29 @@ enum Migrations {
                 "UPDATE assessment_rollup SET ready = NOT EXISTS (SELECT 1 FROM tickets), cursor = 0",
             ]
         },
+        Migration(version: 14, name: "webhooks: subscriptions, one delivery per change and subscriber, the relay's cursor") { d in
+            [
+                """
+                CREATE TABLE subscriptions (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id), name TEXT NOT NULL, url TEXT NOT NULL,
+                  secret_enc TEXT NOT NULL, topics TEXT NOT NULL, scope TEXT NOT NULL, scope_id BIGINT, active BOOLEAN NOT NULL,
+                  created_by BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+                """,
+                // One row per change and subscriber: fanned out in commit order, so within one subscriber and one ticket
+                // (`order_key`; 0 for the center's own events) a lower id is an earlier change.
+                """
+                CREATE TABLE deliveries (id \(id(d)), subscription_id BIGINT NOT NULL REFERENCES subscriptions(id), outbox_id BIGINT NOT NULL,
+                  event_seq BIGINT NOT NULL, order_key BIGINT NOT NULL, topic TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
+                  next_at BIGINT NOT NULL, lease_until BIGINT, lease_token TEXT, last_status INTEGER, last_error TEXT,
+                  created_at BIGINT NOT NULL, last_attempt_at BIGINT, delivered_at BIGINT, UNIQUE (subscription_id, outbox_id))
+                """,
+                "CREATE INDEX deliveries_due ON deliveries(next_at) WHERE status = 'pending'",
+                "CREATE INDEX deliveries_order ON deliveries(subscription_id, order_key, id) WHERE status = 'pending'",
+                "CREATE UNIQUE INDEX outbox_event ON outbox(event_seq)",
+                // The last change fanned out to the subscriptions. Changes from before webhooks existed had no subscriber.
+                "CREATE TABLE relay_state (id BIGINT PRIMARY KEY, fanned_seq BIGINT NOT NULL)",
+                "INSERT INTO relay_state (id, fanned_seq) SELECT 1, COALESCE(MAX(event_seq), 0) FROM outbox",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

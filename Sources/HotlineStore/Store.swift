@@ -42,6 +42,8 @@ public final class Store: Sendable {
         Store(database: database, cipher: cipher, clock: clock, bcryptCost: bcryptCost, sessionLifetime: sessionLifetime, files: files)
     }
     var now: Date { clock.now() }
+    /// The store's clock, for work outside it that must agree with it (a webhook's signing time).
+    public var currentTime: Date { clock.now() }
 
     /// Brings the schema up to date; returns the migrations it applied.
     @discardableResult

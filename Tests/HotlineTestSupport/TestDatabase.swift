@@ -117,3 +117,15 @@ public func withTestDatabase(_ backend: Backend, _ body: (TestDatabase) async th
         throw error
     }
 }
+
+/// The HTTP status an operation fails with, nil when it succeeds, -1 for an error that is not Hotline's.
+public func statusOf(_ operation: () async throws -> Void) async -> Int? {
+    do {
+        try await operation()
+        return nil
+    } catch let error as HotlineError {
+        return error.httpStatus
+    } catch {
+        return -1
+    }
+}

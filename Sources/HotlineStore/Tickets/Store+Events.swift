@@ -53,6 +53,7 @@ extension Store {
         try await rows.run()
         try await db.raw("UPDATE audit_head SET hash = \(bind: previous) WHERE id = 1").run()
         try await outbox.run()
+        Doorbell.changesOfTransaction?.ring()
         // The tickets' assessment facts move with their histories, in the same transaction.
         try await refreshAssessmentFacts(ticketIds: events.compactMap(\.ticketId), db)
         return lastSeq
