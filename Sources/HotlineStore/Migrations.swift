@@ -291,6 +291,7 @@ enum Migrations {
                 """,
                 "CREATE INDEX deliveries_due ON deliveries(next_at) WHERE status = 'pending'",
                 "CREATE INDEX deliveries_order ON deliveries(subscription_id, order_key, id) WHERE status = 'pending'",
+                "CREATE INDEX deliveries_dead ON deliveries(subscription_id) WHERE status = 'dead'",
                 "CREATE UNIQUE INDEX outbox_event ON outbox(event_seq)",
                 // The last change fanned out to the subscriptions. Changes from before webhooks existed had no subscriber.
                 "CREATE TABLE relay_state (id BIGINT PRIMARY KEY, fanned_seq BIGINT NOT NULL)",

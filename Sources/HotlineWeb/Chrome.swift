@@ -27,6 +27,7 @@ enum Chrome {
         NavItem(key: "navRouting", href: "/admin/routing", permission: .manageReferenceData),
         NavItem(key: "navModels", href: "/admin/models", permission: .manageModels),
         NavItem(key: "navKeys", href: "/admin/keys", permission: .manageIntegrations),
+        NavItem(key: "navSubscriptions", href: "/admin/subscriptions", permission: .manageIntegrations),
         NavItem(key: "navTickets", href: "/tickets", permission: .searchTickets),
         NavItem(key: "navAssessment", href: "/assessment", permission: .viewAssessment),
         NavItem(key: "navMyAssessment", href: "/assessment/mine", permission: .appealAssessment),

@@ -35,6 +35,8 @@ enum Template: String, CaseIterable, Sendable {
     case adminRouting = "admin/routing"
     case adminModels = "admin/models"
     case adminKeys = "admin/keys"
+    case adminSubscriptions = "admin/subscriptions"
+    case adminDeliveries = "admin/deliveries"
     case knowledgeHome = "kb/home"
     case knowledgeEntry = "kb/entry"
     case knowledgeEdit = "kb/edit"

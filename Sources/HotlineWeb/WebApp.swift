@@ -65,6 +65,7 @@ public struct WebApp: Sendable {
         TicketPages(app: self).register(on: staff)
         InboxPages(app: self).register(on: staff)
         AdminPages(app: self).register(on: staff)
+        IntegrationPages(app: self).register(on: staff)
         KnowledgePages(app: self).register(on: staff)
         AssessmentPages(app: self).register(on: staff)
         AnalysisPages(app: self).register(on: staff)

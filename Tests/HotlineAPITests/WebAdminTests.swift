@@ -99,3 +99,49 @@ struct WebAdminTests {
         }
     }
 }
+
+@Suite("Web: webhook subscriptions")
+struct WebSubscriptionTests {
+    @Test("an admin subscribes a URL, sees the secret once, pauses it and redelivers from its log; bad input changes nothing",
+          arguments: Backend.available)
+    func subscriptions(_ backend: Backend) async throws {
+        try await withAPI(backend) { api in
+            let admin = Browser(api)
+            try await admin.login("admin")
+            let page = try await admin.get("/admin/subscriptions")
+            #expect(page.status == 200 && page.contains("推送订阅") && page.contains("全部工单事件（ticket.*）"))
+            #expect(page.contains("unit:\(api.city.housing.id)") && !page.contains(api.city.otherDepartment.name))
+            let csrf = try #require(page.csrf)
+            let bad = try await admin.post("/admin/subscriptions", [("_csrf", csrf), ("name", "坏地址"), ("url", "javascript:alert(1)")])
+            #expect(bad.status == 400 && bad.contains("http(s)"))
+            #expect(try await api.t.store.subscriptions(by: api.city.admin).isEmpty)
+            let created = try await admin.post("/admin/subscriptions", [
+                ("_csrf", csrf), ("name", "住建局业务系统"), ("url", "https://housing.example.org/hook"), ("scope", "unit:\(api.city.housing.id)"),
+                ("topic", "ticket.dispatch"), ("topic", "ticket.reply")])
+            #expect(created.status == 200 && created.contains("whsec_") && created.contains("住建局业务系统"), "\(created.html.prefix(500))")
+            let subscription = try #require(try await api.t.store.subscriptions(by: api.city.admin).first)
+            #expect(subscription.scope == .unit(api.city.housing.id) && subscription.topics == ["ticket.dispatch", "ticket.reply"])
+            let again = try await admin.get("/admin/subscriptions")
+            #expect(!again.contains("whsec_") && again.contains("本单位工单：市住建局"))
+
+            // A dispatch to the unit is due to it; its log lists it; a pending delivery is not redelivered.
+            let ticket = try await api.t.store.createTicket(TestCity.draft(), centerId: api.city.center.id, by: api.city.agent).ticket.state.id
+            _ = try await api.t.store.perform(ActionInput(code: .dispatch, mainUnitId: api.city.housing.id), onTicket: ticket, by: api.city.agent)
+            try await api.t.store.fanOut()
+            let log = try await admin.get("/admin/subscriptions/\(subscription.id)")
+            #expect(log.status == 200 && log.contains("ticket.dispatch") && log.contains("待投递") && !log.contains("ticket.create"))
+            let delivery = try #require(try await api.t.store.deliveries(subscriptionId: subscription.id, by: api.city.admin).first)
+            let refused = try await admin.post("/admin/deliveries/\(delivery.id)/redeliver", [("_csrf", csrf), ("subscriptionId", String(subscription.id))])
+            #expect(refused.status == 409)
+
+            let paused = try await admin.post("/admin/subscriptions/\(subscription.id)/active", [("_csrf", csrf), ("active", "false")])
+            #expect(paused.status == 200 && paused.contains("已暂停"))
+            #expect(try await api.t.store.subscriptions(by: api.city.admin).first?.active == false)
+
+            let agent = Browser(api)
+            try await agent.login("agent")
+            #expect(try await agent.get("/admin/subscriptions").status == 403)
+            #expect(try await agent.get("/admin/subscriptions/\(subscription.id)").status == 403)
+        }
+    }
+}

@@ -223,13 +223,15 @@ extension Store {
         }
     }
 
-    /// What is waiting: deliveries pending and dead, and the oldest pending one's age (for the page and the metrics).
-    public func deliveryBacklog() async throws -> (pending: Int, dead: Int, oldestPending: Date?) {
+    /// What is waiting: deliveries pending and dead, and the oldest pending one's creation — of one center's
+    /// subscriptions, or of all (the metrics, the benchmark).
+    public func deliveryBacklog(centerId: Int64? = nil) async throws -> (pending: Int, dead: Int, oldestPending: Date?) {
         try await database.read { db in
+            let center: SQLQueryString = centerId.map { "AND subscription_id IN (SELECT id FROM subscriptions WHERE center_id = \(bind: $0))" } ?? ""
             let row = try await db.raw("""
-                SELECT (SELECT COUNT(*) FROM deliveries WHERE status = 'pending') AS pending,
-                  (SELECT COUNT(*) FROM deliveries WHERE status = 'dead') AS dead,
-                  (SELECT MIN(created_at) FROM deliveries WHERE status = 'pending') AS oldest
+                SELECT COUNT(CASE WHEN status = 'pending' THEN 1 END) AS pending, COUNT(CASE WHEN status = 'dead' THEN 1 END) AS dead,
+                  MIN(CASE WHEN status = 'pending' THEN created_at END) AS oldest
+                FROM deliveries WHERE status IN ('pending', 'dead') \(center)
                 """).first()
             return (try row?.decode(column: "pending", as: Int.self) ?? 0, try row?.decode(column: "dead", as: Int.self) ?? 0,
                     try row?.decode(column: "oldest", as: Int64?.self).map(Date.init(millis:)))
