@@ -4,6 +4,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
     case invalidRequest = "invalid_request"
     case unknownAction = "unknown_action"
     case tooLarge = "too_large"
+    case unknownDiversionItem = "unknown_diversion_item"
     // 401
     case unauthenticated
     case badCredentials = "bad_credentials"
@@ -22,6 +23,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
     case duplicateRule = "duplicate_rule"
     case trainingInProgress = "training_in_progress"
     case usernameTaken = "username_taken"
+    case duplicateReference = "duplicate_reference"
+    case alreadyAnswered = "already_answered"
     // 422
     case unknownUnit = "unknown_unit"
     case unknownPlace = "unknown_place"
@@ -53,12 +56,12 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
     /// The kind of failure, which decides the HTTP status.
     public var kind: HotlineError.Kind {
         switch self {
-        case .invalidRequest, .unknownAction, .tooLarge: .invalid
+        case .invalidRequest, .unknownAction, .tooLarge, .unknownDiversionItem: .invalid
         case .unauthenticated, .badCredentials, .invalidToken: .unauthenticated
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .invalidState, .concurrentUpdate, .alreadyMarked, .alreadyDifficult, .extensionPending, .noExtensionPending, .duplicateRule,
-            .trainingInProgress, .usernameTaken:
+            .trainingInProgress, .usernameTaken, .duplicateReference, .alreadyAnswered:
             .conflict
         case .unknownUnit, .unknownPlace, .unknownCenter, .unknownCategory, .invalidUnit, .invalidMerge, .roleUnitMismatch, .uploadsDisabled,
             .notIntegration, .noCenter, .idempotencyKeyReused:

@@ -93,6 +93,8 @@ public enum ActionCode: String, Labelled {
     case changeSubscription
     /// 转110: a matter for the police sent on to 110, 110's acknowledgement (签收) and its feedback (反馈).
     case escalateTo110, police110Acknowledge, police110Feedback
+    /// 110 did not acknowledge or answer an escalation in time: the center's supervision opens.
+    case markPolice110Late
 
     /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
     public static let clientActions: [ActionCode] = [
@@ -138,6 +140,7 @@ public enum ActionCode: String, Labelled {
         case .escalateTo110: "转110"
         case .police110Acknowledge: "110签收"
         case .police110Feedback: "110反馈"
+        case .markPolice110Late: "110逾时未答复"
         }
     }
 
@@ -178,6 +181,7 @@ public enum ActionCode: String, Labelled {
         case .escalateTo110: "Escalate to 110"
         case .police110Acknowledge: "110 acknowledged"
         case .police110Feedback: "110 feedback"
+        case .markPolice110Late: "110 late"
         }
     }
 
@@ -188,6 +192,15 @@ public enum ActionCode: String, Labelled {
         default: false
         }
     }
+
+    /// Whether its events' note goes out with the change to subscribers: what the citizen may read anyway, and the
+    /// 110 linkage's own words (the reason for an escalation, 110's feedback).
+    public var sharesNote: Bool {
+        isPublic || [.escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late].contains(self)
+    }
+
+    /// The facts of its events that go out with the change (the rest stay in the history).
+    public static let sharedDetails = ["transferId", "alarmNumber", "satisfaction", "resolved", "stage", "acknowledgeDueAt", "feedbackDueAt"]
 
     /// The outbox topic its events go out under: `ticket.<action>` for a ticket's, the center's own for the rest.
     public var topic: String {

@@ -63,6 +63,9 @@ public struct DemoSeeder {
     public func run() async throws -> Summary {
         let org = try await organisation()
         let (accounts, users, apiKey) = try await people(org)
+        // 110 linkage: the standard diversion list, the 110 platform's account named, the default timers.
+        try await store.addStandardDiversionItems(centerId: org.center.id)
+        _ = try await store.savePoliceSettings(Store.PoliceSettings(platformUserId: users["police110"]?.userId), by: users["admin"]!)
         try await gazetteer(org)
         for rule in DemoContent.routingRules where rule.keywords.isEmpty {
             guard let unit = org.byName[rule.unit] else { continue }

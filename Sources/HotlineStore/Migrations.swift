@@ -298,6 +298,29 @@ enum Migrations {
                 "INSERT INTO relay_state (id, fanned_seq) SELECT 1, COALESCE(MAX(event_seq), 0) FROM outbox",
             ]
         },
+        Migration(version: 15, name: "110 linkage: the diversion list, transfers both ways, each center's 110 platform and timers") { d in
+            [
+                """
+                CREATE TABLE police_diversion_items (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id), code TEXT NOT NULL, name TEXT NOT NULL,
+                  category_code TEXT NOT NULL, type TEXT NOT NULL, urgency TEXT NOT NULL, active BOOLEAN NOT NULL, UNIQUE (center_id, code))
+                """,
+                """
+                CREATE TABLE police_transfers (id \(id(d)), ticket_id BIGINT NOT NULL REFERENCES tickets(id), center_id BIGINT NOT NULL,
+                  direction TEXT NOT NULL, alarm_number TEXT, dispatch_number TEXT, item_code TEXT, started_at BIGINT NOT NULL, recording_url TEXT,
+                  reason TEXT, platform_user_id BIGINT, created_by BIGINT, acknowledged_at BIGINT, acknowledge_due_at BIGINT, feedback TEXT,
+                  feedback_at BIGINT, feedback_due_at BIGINT, late_marked TEXT NOT NULL DEFAULT '')
+                """,
+                // One diverted call is one ticket, however often 110 sends it.
+                "CREATE UNIQUE INDEX police_transfers_call ON police_transfers(center_id, alarm_number) WHERE direction = 'fromPolice'",
+                "CREATE INDEX police_transfers_ticket ON police_transfers(ticket_id)",
+                "CREATE INDEX police_transfers_open ON police_transfers(feedback_due_at) WHERE direction = 'toPolice' AND feedback_at IS NULL",
+                "CREATE INDEX police_transfers_started ON police_transfers(center_id, started_at)",
+                """
+                CREATE TABLE police_settings (center_id BIGINT PRIMARY KEY REFERENCES units(id), platform_user_id BIGINT, acknowledge_minutes INTEGER NOT NULL,
+                  urgent_feedback_minutes INTEGER NOT NULL, feedback_minutes INTEGER NOT NULL)
+                """,
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

@@ -28,11 +28,13 @@ enum Chrome {
         NavItem(key: "navModels", href: "/admin/models", permission: .manageModels),
         NavItem(key: "navKeys", href: "/admin/keys", permission: .manageIntegrations),
         NavItem(key: "navSubscriptions", href: "/admin/subscriptions", permission: .manageIntegrations),
+        NavItem(key: "navPolice", href: "/admin/police110", permission: .manageIntegrations),
         NavItem(key: "navTickets", href: "/tickets", permission: .searchTickets),
         NavItem(key: "navAssessment", href: "/assessment", permission: .viewAssessment),
         NavItem(key: "navMyAssessment", href: "/assessment/mine", permission: .appealAssessment),
         NavItem(key: "navAnalysis", href: "/analysis", permission: .viewAnalysis),
         NavItem(key: "navReports", href: "/reports", permission: .viewAnalysis),
+        NavItem(key: "navPoliceReport", href: "/analysis/police110", permission: .viewAnalysis),
         NavItem(key: "navKB", href: "/kb", permission: .useKnowledge),
         NavItem(key: "navAudit", href: "/audit", permission: .viewAuditLog),
     ]

@@ -16,7 +16,7 @@ struct IntegrationPages {
             let actor = try app.require(context, .manageIntegrations)
             do {
                 let created = try await app.store.createSubscription(
-                    name: form["name"] ?? "", url: form["url"] ?? "", topics: form.fields["topic"] ?? [], scope: try Self.scope(form["scope"]),
+                    name: form["name"] ?? "", url: form["url"] ?? "", topics: form.all("topic"), scope: try Self.scope(form["scope"]),
                     by: actor)
                 return try await list(context, flash: Strings.text("saved", english: context.english) + "：" + created.subscription.name,
                                       secret: created.secret)

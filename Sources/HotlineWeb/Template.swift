@@ -37,6 +37,8 @@ enum Template: String, CaseIterable, Sendable {
     case adminKeys = "admin/keys"
     case adminSubscriptions = "admin/subscriptions"
     case adminDeliveries = "admin/deliveries"
+    case adminPolice = "admin/police110"
+    case policeReport = "analysis/police110"
     case knowledgeHome = "kb/home"
     case knowledgeEntry = "kb/entry"
     case knowledgeEdit = "kb/edit"

@@ -40,6 +40,18 @@ struct TicketPages {
                 return try await ticketPage(id, context, actor: actor, flash: nil, error: error.message, status: .init(code: error.httpStatus))
             }
         }
+        router.post("/tickets/:id/police110") { request, context -> Response in
+            let actor = try app.require(context, .dispatchTickets)
+            let id = try context.parameters.require("id", as: Int64.self)
+            let form = try await Form.read(request, limit: 64 * 1024)
+            try app.checkCSRF(form, context)
+            do {
+                _ = try await app.store.escalateTo110(ticketId: id, reason: form["reason"] ?? "", by: actor)
+                return Pages.redirect("/tickets/\(id)?done=\(ActionCode.escalateTo110.rawValue)")
+            } catch let error as HotlineError where error.kind != .notFound {
+                return try await ticketPage(id, context, actor: actor, flash: nil, error: error.message, status: .init(code: error.httpStatus))
+            }
+        }
         router.post("/tickets/:id/reveal") { request, context -> Response in
             let actor = try app.require(context, .useStaffPages)
             let id = try context.parameters.require("id", as: Int64.self)
@@ -157,11 +169,20 @@ struct TicketPages {
                 .filter { Lifecycle.mayDispatch(record.state, to: $0.ref) }
                 .map { .init(id: $0.id, name: $0.name, depth: String(repeating: "　", count: max($0.path.count - 2, 0))) },
             children: children.map { ChoiceModel(id: $0.id, name: $0.name) })
+        let loop = try await app.store.policeLoop(ticketId: id, for: actor)
+        if loop.diverted != nil || !loop.escalations.isEmpty {
+            let items = try await app.store.diversionItems(centerId: record.state.centerId)
+            model.police = TicketView.police(loop, items: items, english: english)
+        }
+        model.canEscalate = actor.may(.dispatchTickets) && !record.state.status.isTerminal && !loop.escalations.contains { !$0.closed }
         // Center staff see open tickets that look like the same matter, to merge.
         if actor.may(.seeWholeCenter), actor.may(.useStaffPages), !record.state.status.isTerminal {
             let suggestions = try await app.advisor.suggest(title: record.title, content: record.content, address: record.location.address,
                                                             categoryCode: record.state.categoryCode, centerId: record.state.centerId, excluding: id)
             let explanations = Dictionary(uniqueKeysWithValues: suggestions.similar.map { ($0.ticketId, $0.explanation) })
+            if model.canEscalate, let emergency = suggestions.emergency, emergency.lines.contains(.police) {
+                model.policeHint = emergency.explanation
+            }
             model.showSimilar = true
             model.similar = try await app.store.tickets(ids: suggestions.similar.map(\.ticketId), for: actor).map { ticket in
                 SimilarTicketModel(id: ticket.state.id, number: ticket.number, title: ticket.title, status: ticket.state.status.label(english: english),

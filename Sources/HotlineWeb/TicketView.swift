@@ -104,3 +104,31 @@ enum TicketView {
         (only ?? Array(T.allCases)).map { OptionModel(code: $0.rawValue, label: $0.label(english: english), selected: $0.rawValue == selected) }
     }
 }
+
+extension TicketView {
+    /// Both loops of the 110 linkage, in the page's words.
+    static func police(_ loop: PoliceLoop, items: [DiversionItem], english: Bool) -> PoliceLoopModel {
+        func text(_ key: String) -> String { Strings.text(key, english: english) }
+        return PoliceLoopModel(
+            diverted: loop.diverted.map { diverted in
+                let transfer = diverted.transfer
+                return .init(
+                    alarmNumber: transfer.alarmNumber ?? "—", dispatchNumber: transfer.dispatchNumber ?? "—",
+                    item: items.first { $0.code == transfer.itemCode }?.name ?? transfer.itemCode ?? "—", calledAt: Chrome.time(transfer.startedAt),
+                    recordingURL: transfer.recordingURL,
+                    fedBack: String(format: text("fedBackTo110"), diverted.fedBack, diverted.waiting)
+                        + (diverted.handled ? "" : "；" + text("stillHandling")),
+                    closed: diverted.closed)
+            },
+            escalations: loop.escalations.map { escalation in
+                let transfer = escalation.transfer
+                return .init(
+                    reason: transfer.reason ?? "", startedAt: Chrome.time(transfer.startedAt), acknowledgeDue: Chrome.time(transfer.acknowledgeDueAt),
+                    acknowledged: transfer.acknowledgedAt.map(Chrome.time) ?? text("notYet"), alarmNumber: transfer.alarmNumber ?? "—",
+                    feedbackDue: Chrome.time(transfer.feedbackDueAt), feedbackAt: transfer.feedbackAt.map(Chrome.time) ?? text("notYet"),
+                    feedback: transfer.feedback ?? "",
+                    late: escalation.late.map { text("policeLate").replacingOccurrences(of: "{stage}", with: $0.label(english: english)) } ?? "",
+                    closed: escalation.closed)
+            })
+    }
+}

@@ -66,6 +66,7 @@ public struct WebApp: Sendable {
         InboxPages(app: self).register(on: staff)
         AdminPages(app: self).register(on: staff)
         IntegrationPages(app: self).register(on: staff)
+        PolicePages(app: self).register(on: staff)
         KnowledgePages(app: self).register(on: staff)
         AssessmentPages(app: self).register(on: staff)
         AnalysisPages(app: self).register(on: staff)

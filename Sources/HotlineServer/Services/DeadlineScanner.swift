@@ -17,6 +17,8 @@ public struct DeadlineScanner: Service {
     public func run() async throws {
         await everyInterval(interval, logger: logger, what: "deadline scan") { [store, logger] in
             let result = try await store.scanDeadlines()
+            let late = try await store.scanPoliceTransfers()
+            if late > 0 { logger.info("110 linkage: \(late) escalations late, supervision opened") }
             if result != Store.ScanResult() {
                 logger.info("deadline scan: \(result.dueSoon) due soon, \(result.overdue) overdue, \(result.signOverdue) sign overdue")
             }

@@ -46,7 +46,14 @@ extension Store {
             ]
             // An event of the center, not of a ticket (a warning, a publication), carries its facts for the receiver to
             // route on: the warning, the center, the units concerned.
-            if event.ticketId == nil { payload.merge(event.draft.details) { kept, _ in kept } }
+            if event.ticketId == nil {
+                payload.merge(event.draft.details) { kept, _ in kept }
+            } else {
+                // A ticket's change carries what a receiver acts on (110 answers an escalation by its transfer id),
+                // never the requester's identity.
+                if event.draft.action.sharesNote, let note = event.draft.note { payload["note"] = [note] }
+                for key in ActionCode.sharedDetails { if let value = event.draft.details[key] { payload[key] = value } }
+            }
             outbox = outbox.values(SQLBind(seq), SQLBind(event.draft.action.topic), SQLBind(payload.canonicalJSON), SQLBind(event.at.millis))
             previous = record.hash
         }

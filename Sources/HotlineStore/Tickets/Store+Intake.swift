@@ -11,6 +11,13 @@ extension Store {
     /// transaction, so an intake either happens whole or not at all.
     public func createTicket(_ draft: TicketDraft, centerId: Int64, by actor: Actor, idempotencyKey: String? = nil,
                              files uploads: [CheckedUpload] = [], then followUp: ActionInput? = nil) async throws -> CreatedTicket {
+        try await createTicket(draft, centerId: centerId, by: actor, idempotencyKey: idempotencyKey, files: uploads, then: followUp, alongside: nil)
+    }
+
+    /// Records a ticket as above; `alongside` writes what belongs with it (a 110 transfer record) in its transaction.
+    func createTicket(_ draft: TicketDraft, centerId: Int64, by actor: Actor, idempotencyKey: String? = nil,
+                      files uploads: [CheckedUpload] = [], then followUp: ActionInput? = nil,
+                      alongside: (@Sendable (TicketRow, any SQLDatabase) async throws -> Void)?) async throws -> CreatedTicket {
         try actor.requireRecords(forCenter: centerId)
         let draft = try draft.validated()
         if let key = idempotencyKey {
@@ -22,11 +29,11 @@ extension Store {
         let request = IntakeRequest(
             draft: draft, centerId: centerId, actor: actor, principal: principal, key: idempotencyKey,
             requestHash: cipher.blindIndex(fingerprint), queryCode: TicketNumber.newQueryCode())
-        guard uploads.isEmpty && followUp == nil else {
+        guard uploads.isEmpty && followUp == nil && alongside == nil else {
             if let key = idempotencyKey, let earlier = try await replay(principal: principal, key: key, requestHash: request.requestHash) {
                 return earlier
             }
-            return try await createOne(request, files: uploads, followUp: followUp)
+            return try await createOne(request, files: uploads, followUp: followUp, alongside: alongside)
         }
         // Encrypting and, after the commit, building the record happen here, in each request's own task: the batch
         // writer does only what must be done one batch at a time.
@@ -42,10 +49,11 @@ extension Store {
     }
 
     /// One ticket in its own transaction (with files or a follow-up action, or when a batch had to be retried alone).
-    func createOne(_ request: IntakeRequest, files uploads: [CheckedUpload] = [], followUp: ActionInput? = nil) async throws -> CreatedTicket {
+    func createOne(_ request: IntakeRequest, files uploads: [CheckedUpload] = [], followUp: ActionInput? = nil,
+                   alongside: (@Sendable (TicketRow, any SQLDatabase) async throws -> Void)? = nil) async throws -> CreatedTicket {
         do {
             return try await withStagedFiles(uploads) { staged in
-                let saved = try await insertOne(request, files: staged, followUp: followUp)
+                let saved = try await insertOne(request, files: staged, followUp: followUp, alongside: alongside)
                 return CreatedTicket(ticket: try record(saved), queryCode: request.queryCode, replayed: false)
             }
         } catch let error as HotlineError {
@@ -90,7 +98,8 @@ extension Store {
             attachments: Self.json(draft.attachments), createdBy: request.actor.userId, createdAt: at.millis, updatedAt: at.millis)
     }
 
-    private func insertOne(_ request: IntakeRequest, files: [StagedFile], followUp: ActionInput?) async throws -> TicketRow {
+    private func insertOne(_ request: IntakeRequest, files: [StagedFile], followUp: ActionInput?,
+                           alongside: (@Sendable (TicketRow, any SQLDatabase) async throws -> Void)?) async throws -> TicketRow {
         let at = now
         let newRow = try newRow(request, at: at)
         return try await database.transaction { db in
@@ -112,6 +121,7 @@ extension Store {
                     VALUES (\(bind: request.principal), \(bind: key), \(bind: request.requestHash), \(bind: id), \(bind: at.millis))
                     """).run()
             }
+            try await alongside?(row, db)
             if let followUp {
                 return try await self.act(followUp, on: row, by: request.actor, at: at, files: [], db).row
             }

@@ -30,7 +30,14 @@ extension Store {
         case .user:
             guard let role = actor.role else { return "1 = 0" }
             // An integration (110 platform, a sub-center) follows the tickets it recorded, not the whole center.
-            if role.may(.integrate) { return "t.created_by = \(bind: actor.userId ?? -1)" }
+            // The 110 platform also follows what 12345 escalated to it.
+            if role.may(.integrate) {
+                let me = actor.userId ?? -1
+                return """
+                    (t.created_by = \(bind: me) OR EXISTS (SELECT 1 FROM police_transfers pt WHERE pt.ticket_id = t.id
+                      AND pt.direction = 'toPolice' AND pt.platform_user_id = \(bind: me)))
+                    """
+            }
             if role.may(.seeWholeCenter) {
                 guard let path = actor.centerPath else { return "1 = 0" }
                 return "t.center_id IN (SELECT id FROM units WHERE path LIKE \(bind: OrgUnit.pathText(path) + "%"))"

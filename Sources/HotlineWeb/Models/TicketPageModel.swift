@@ -20,6 +20,11 @@ struct TicketPageModel: PageModel {
     /// Center staff see open tickets that look like the same matter, to merge.
     var showSimilar = false
     var similar: [SimilarTicketModel] = []
+    /// The 110 linkage, when the ticket crossed between 110 and 12345.
+    var police: PoliceLoopModel?
+    /// Whether the actor may escalate it to 110 now, and why the detector suggests it.
+    var canEscalate = false
+    var policeHint: String?
 
     /// One supervision (督办) of the ticket.
     struct Supervision: TemplateModel {
