@@ -15,6 +15,13 @@ Steps (each prints a PASS/FAIL line; the script exits 1 on the first failure, 0 
      step-2 request with the same Idempotency-Key still replays it (keys are stored in the database), and that
      the staff page GET /login answers 200 with HTML;
   5. SIGTERM again: clean exit (status 0).
+  3a. (before step 3) the 110 linkage with a simulated 110 platform (peer110.py, a real HTTP server in this
+     process): an admin subscribes it to the tickets the demo's 110 account records and to escalations; the
+     platform diverts a call (a retry replays it, an unknown item is a 400); the first delivery is refused on
+     purpose (503) and must come again; the ticket's creation and dispatch arrive signed and in order; an agent
+     escalates a ticket to 110 and the platform acknowledges and answers through the API, closing that loop;
+  5a. (after step 5) a crash mid-delivery: the platform holds a delivery unanswered, the server is killed
+     (SIGKILL) and started again; the same delivery (same id) must arrive once the claim's lease runs out.
 Every wait is bounded; the server is killed (SIGKILL) whenever a step fails, and the temporary directory (with
 the server's logs) is then kept and its path printed; after a pass it is removed (unless --keep). Only the standard library is used
 (plus `psql` when --create-postgres-db is given).
@@ -36,6 +43,9 @@ Other options: --start-timeout SECONDS (420), --stop-timeout SECONDS (30), --kee
 """
 import argparse, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 import urllib.error, urllib.parse, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer110 import Peer110  # noqa: E402
 
 PASSWORD = "Hotline-2026"
 RUNNING = "Hotline 12345 is running"
@@ -134,7 +144,9 @@ class Test:
         os.makedirs(os.path.join(self.workdir, "data"), exist_ok=True)
         # The key file has a flag (--key-file); files.directory only a configuration key, given as FILES_DIRECTORY.
         self.key_file = os.path.join(self.workdir, "data", "hotline.key")
-        self.env = dict(os.environ, CRYPTO_KEY_FILE=self.key_file, FILES_DIRECTORY=os.path.join(self.workdir, "data", "files"))
+        # The relay retries within a second or two and takes over a dead node's claim after 5 s (defaults: 5 s, 60 s).
+        self.env = dict(os.environ, CRYPTO_KEY_FILE=self.key_file, FILES_DIRECTORY=os.path.join(self.workdir, "data", "files"),
+                        RELAY_FIRST_RETRY_SECONDS="1", RELAY_MAX_RETRY_SECONDS="2", RELAY_LEASE_SECONDS="5")
         # Nothing from the caller's environment may point the server elsewhere.
         for key in ("DB_URL", "CRYPTO_KEY", "HTTP_PORT", "HTTP_HOST"):
             self.env.pop(key, None)
@@ -143,6 +155,8 @@ class Test:
         self.request_body = None
         self.idempotency_key = f"serve-test-{os.getpid()}-{int(time.time())}"
         self.results = []
+        self.police_key = None
+        self.peer = None
 
     # ---- HTTP ----
     def http(self, method, path, body=None, token=None, headers=None, timeout=15):
@@ -237,6 +251,10 @@ class Test:
             raise StepFailed("a fresh database should have been seeded with the demo city (no \"seeding the demo city\" line)")
         if not os.path.isfile(self.key_file):
             raise StepFailed(f"the key file {self.key_file} was not created")
+        found = re.search(r"110 platform API key \(shown once\): (\S+)", text)
+        if not found:
+            raise StepFailed("the demo city's 110 platform API key was not printed")
+        self.police_key = found.group(1)
         return f"running on {self.base} with {self.redacted(self.database_url)}"
 
     def step2(self):
@@ -337,6 +355,101 @@ class Test:
         found = json.loads(hotspots.stdout)
         return f"{total} tickets this month by channel; {len(found)} hotspots"
 
+
+    # ---- the 110 linkage with a simulated 110 platform ----
+    def police(self, method, path, body=None, expect=(200,)):
+        return self.json_call(method, path, body, headers={"X-API-Key": self.police_key}, expect=expect)
+
+    def divert(self, alarm, content, expect=(201,)):
+        call = {"alarmNumber": alarm, "dispatchNumber": "CJ-" + alarm, "itemCode": "noise", "content": content,
+                "caller": {"name": "李女士", "phone": "13900001111"}, "address": "东湖区滨江花园3栋",
+                "calledAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "recordingUrl": "https://110.example.gov.cn/rec/" + alarm + ".mp3"}
+        return call, self.police("POST", "/api/v1/police110/calls", call, expect=expect)[1]
+
+    def step_linkage(self):
+        admin = self.login("admin")
+        _, users = self.json_call("GET", "/api/v1/users", token=admin)
+        platform = next((u for u in users if u.get("username") == "police110"), None)
+        if not platform:
+            raise StepFailed("the demo city has no police110 integration account")
+        self.peer = Peer110(hotline=self.base, api_key=self.police_key)
+        _, progress = self.json_call("POST", "/api/v1/subscriptions", {
+            "name": "110联动平台·进展回传", "url": self.peer.url + "/hotline/changes", "topics": ["ticket.*"], "scope": "recordedBy",
+            "scopeId": platform["id"]}, token=admin, expect=(201,))
+        _, escalations = self.json_call("POST", "/api/v1/subscriptions", {
+            "name": "110联动平台·转警", "url": self.peer.url + "/hotline/escalations", "topics": ["ticket.escalateTo110"]},
+            token=admin, expect=(201,))
+        self.peer.secrets["/hotline/changes"] = progress["secret"]
+        self.peer.secrets["/hotline/escalations"] = escalations["secret"]
+        self.peer.fail_next = 1
+
+        call, diverted = self.divert(f"JJ-E2E-{os.getpid()}", "楼上住户深夜装修，电钻声持续两小时。(serve_test)")
+        ticket = diverted["ticket"]
+        if ticket.get("channel") != "police110" or ticket.get("status") != "accepted" or diverted["transfer"].get("alarmNumber") != call["alarmNumber"]:
+            raise StepFailed(f"unexpected diversion answer: {json.dumps(diverted, ensure_ascii=False)[:600]}")
+        _, again = self.police("POST", "/api/v1/police110/calls", call, expect=(200,))
+        if not again.get("replayed") or again["ticket"]["id"] != ticket["id"]:
+            raise StepFailed("the same alarm number again should answer the first ticket")
+        unknown = dict(call, alarmNumber="JJ-E2E-unknown", itemCode="robbery")
+        status, _, text = self.http("POST", "/api/v1/police110/calls", unknown, headers={"X-API-Key": self.police_key})
+        if status != 400 or "unknown_diversion_item" not in text:
+            raise StepFailed(f"an unknown diversion item should be a 400 unknown_diversion_item: {status} {text[:300]}")
+
+        agent = self.login("agent")
+        _, units = self.json_call("GET", "/api/v1/units", token=agent)
+        housing = next((u for u in units if u.get("name") == "市住房和城乡建设局"), None)
+        self.json_call("POST", f"/api/v1/tickets/{ticket['id']}/actions", {"action": "dispatch", "mainUnitId": housing["id"]}, token=agent)
+        number = ticket["number"]
+        def progressed(peer):
+            topics = [r["topic"] for r in peer.received if r["path"] == "/hotline/changes" and r["event"].get("number") == [number]]
+            return topics[:2] == ["ticket.create", "ticket.dispatch"]
+        if not self.peer.wait_for(progressed, 30):
+            raise StepFailed(f"the 110 platform did not get the ticket's creation and dispatch in order: {self.peer.received} posts {self.peer.posts}")
+        if not any(status == 503 for _, _, status in self.peer.posts) or self.peer.refused:
+            raise StepFailed(f"expected one refused-on-purpose post retried and no bad signature: posts {self.peer.posts} refused {self.peer.refused}")
+
+        created = self.json_call("POST", "/api/v1/tickets", {
+            "channel": "phone", "type": "report", "title": "serve-test 小区门口有人持刀威胁路人", "content": "来电人称小区门口有人持刀威胁路人。",
+            "categoryCode": "030599", "location": {"address": "东湖区滨江花园"}}, token=agent, expect=(201,))[1]["ticket"]
+        _, transfer = self.json_call("POST", f"/api/v1/tickets/{created['id']}/police110", {"reason": "涉及人身安全，需警方处置"}, token=agent,
+                                     expect=(201,))
+        if not self.peer.wait_for(lambda peer: any(c[0] == str(transfer["id"]) for c in peer.callbacks), 30):
+            raise StepFailed(f"the 110 platform did not answer escalation {transfer['id']}: {self.peer.received}")
+        answered = next(c for c in self.peer.callbacks if c[0] == str(transfer["id"]))
+        if answered[1:] != (200, 200):
+            raise StepFailed(f"110's acknowledgement and feedback answered {answered[1:]}")
+        _, loop = self.json_call("GET", f"/api/v1/tickets/{created['id']}/police110", token=agent)
+        _, detail = self.json_call("GET", f"/api/v1/tickets/{created['id']}", token=agent)
+        if not loop["escalations"] or not loop["escalations"][0].get("closed") or \
+                "police110Feedback" not in [e.get("action") for e in detail.get("history", [])]:
+            raise StepFailed(f"the escalation loop should be closed with 110's feedback in the history: {loop}")
+        delivered = len([r for r in self.peer.received if r["path"] == "/hotline/changes"])
+        return (f"call {call['alarmNumber']} → ticket {number}; {delivered} changes fed back to 110 after a refused post; "
+                f"escalation {transfer['id']} acknowledged and answered by 110")
+
+    def step_crash(self):
+        # The server runs again (step 5 stopped it); the platform holds the next delivery unanswered.
+        self.start("before-crash")
+        self.peer.hang_next = True
+        self.peer.hanging.clear()
+        _, diverted = self.divert(f"JJ-E2E-crash-{os.getpid()}", "小区地下车库出口被私家车堵住。(serve_test crash)")
+        number = diverted["ticket"]["number"]
+        if not self.peer.hanging.wait(30):
+            raise StepFailed("the held delivery never reached the 110 platform")
+        held = self.peer.held
+        self.server.kill()
+        self.start("after-crash")
+        def arrived(peer):
+            return any(r["deliveryId"] == held for r in peer.received)
+        if not self.peer.wait_for(arrived, 60):
+            raise StepFailed(f"delivery {held}, held when the server died, never came again: {self.peer.posts[-5:]}")
+        again = next(r for r in self.peer.received if r["deliveryId"] == held)
+        if again["event"].get("number") != [number] or again["topic"] != "ticket.create":
+            raise StepFailed(f"delivery {held} came back as another change: {again}")
+        elapsed = self.stop()
+        return (f"delivery {held} (creation of {number}), in flight when the server was killed, arrived again under the same id after "
+                f"the restart; clean exit after {elapsed:.1f} s")
+
     @staticmethod
     def redacted(url):
         return redact(url)
@@ -344,9 +457,11 @@ class Test:
     def run(self):
         steps = [("1. start hotline serve --demo on a fresh database", self.step1),
                  ("2. sign in as agent, create a ticket, read it back", self.step2),
+                 ("3a. 110 linkage with a simulated 110 platform: divert, feed back with a retry, escalate and be answered", self.step_linkage),
                  ("3. SIGTERM: clean shutdown", self.step3),
                  ("4. restart on the same database with --demo: no reseed, ticket still there, /login loads", self.step4),
                  ("5. SIGTERM again: clean shutdown", self.step5),
+                 ("5a. a crash mid-delivery: the delivery in flight arrives after the restart", self.step_crash),
                  ("6. hotline report kpi on the same data: the month's assessment as CSV", self.step6),
                  ("7. hotline report volumes and hotspots on the same data", self.step7)]
         print(f"serve_test: binary {self.args.binary}, database {self.redacted(self.database_url)}, work dir {self.workdir}", flush=True)
@@ -369,6 +484,8 @@ class Test:
     def cleanup(self, ok):
         if self.server:
             self.server.kill()
+        if self.peer:
+            self.peer.stop()
         if self.args.keep or not ok:
             print(f"kept {self.workdir} (server logs server-*.log)" + ("" if ok else " for inspection after the failure"))
         else:
