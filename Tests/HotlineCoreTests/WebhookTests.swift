@@ -92,6 +92,6 @@ struct WebhookTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         #expect(object["deliveryId"] as? String == "12" && object["topic"] as? String == "ticket.\"odd\"")
         #expect((object["event"] as? [String: [String]]) == ["seq": ["3"]])
-        #expect(object["occurredAt"] as? String == "2026-11-18T11:06:40Z")
+        #expect(object["occurredAt"] as? String == "2026-11-18T11:06:40.000Z")
     }
 }

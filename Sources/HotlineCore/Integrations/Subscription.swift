@@ -170,12 +170,15 @@ public enum WebhookBody {
         text += #"","topic":"#
         text += quoted(topic)
         text += #","occurredAt":""#
-        text += occurredAt.formatted(.iso8601)
+        text += occurredAt.formatted(Self.instant)
         text += #"","event":"#
         text += event
         text += "}"
         return Array(text.utf8)
     }
+
+    /// ISO 8601 in UTC with milliseconds: a receiver can measure its delay.
+    static let instant = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     static func quoted(_ text: String) -> String {
         var out = "\""

@@ -158,28 +158,37 @@ extension Store {
                                    jitter: @Sendable () -> Double = { Double.random(in: 0..<1) }) async throws {
         guard !results.isEmpty else { return }
         let at = now.millis
-        let writes: [SQLQueryString] = results.map { delivery, outcome in
-            let attempts = delivery.attempts + 1
-            switch outcome {
-            case .delivered(let status):
-                return """
-                    UPDATE deliveries SET status = 'delivered', attempts = \(bind: attempts), last_status = \(bind: status), last_error = NULL,
+        var writes: [SQLQueryString] = []
+        // Delivered ones in one statement per (status, token): a round of hundreds costs a handful of statements.
+        let delivered = Dictionary(grouping: results.compactMap { result -> (ClaimedDelivery, Int)? in
+            if case .delivered(let status) = result.outcome { return (result.delivery, status) }
+            return nil
+        }, by: { "\($0.1) \($0.0.token)" })
+        for group in delivered.values {
+            guard let first = group.first else { continue }
+            for chunk in stride(from: 0, to: group.count, by: 500).map({ group[$0..<min($0 + 500, group.count)] }) {
+                writes.append("""
+                    UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_status = \(bind: first.1), last_error = NULL,
                       last_attempt_at = \(bind: at), delivered_at = \(bind: at), lease_until = NULL, lease_token = NULL
-                    WHERE id = \(bind: delivery.id) AND lease_token = \(bind: delivery.token)
-                    """
-            case .failed(let status, let error):
-                let dead = policy.isExhausted(attempts)
-                let next = at + Int64(policy.delay(afterAttempt: attempts, jitter: jitter()) * 1000)
-                return """
-                    UPDATE deliveries SET status = \(bind: dead ? DeliveryStatus.dead.rawValue : DeliveryStatus.pending.rawValue),
-                      attempts = \(bind: attempts), last_status = \(bind: status), last_error = \(bind: String(error.prefix(500))),
-                      last_attempt_at = \(bind: at), next_at = \(bind: next), lease_until = NULL, lease_token = NULL
-                    WHERE id = \(bind: delivery.id) AND lease_token = \(bind: delivery.token)
-                    """
+                    WHERE id IN (\(binds: chunk.map(\.0.id))) AND lease_token = \(bind: first.0.token)
+                    """)
             }
         }
+        for (delivery, outcome) in results {
+            guard case .failed(let status, let error) = outcome else { continue }
+            let attempts = delivery.attempts + 1
+            let dead = policy.isExhausted(attempts)
+            let next = at + Int64(policy.delay(afterAttempt: attempts, jitter: jitter()) * 1000)
+            writes.append("""
+                UPDATE deliveries SET status = \(bind: dead ? DeliveryStatus.dead.rawValue : DeliveryStatus.pending.rawValue),
+                  attempts = \(bind: attempts), last_status = \(bind: status), last_error = \(bind: String(error.prefix(500))),
+                  last_attempt_at = \(bind: at), next_at = \(bind: next), lease_until = NULL, lease_token = NULL
+                WHERE id = \(bind: delivery.id) AND lease_token = \(bind: delivery.token)
+                """)
+        }
+        let statements = writes
         try await database.transaction { db in
-            for write in writes { try await db.raw(write).run() }
+            for write in statements { try await db.raw(write).run() }
         }
     }
 
