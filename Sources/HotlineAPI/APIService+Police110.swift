@@ -60,8 +60,9 @@ extension APIService {
         return .ok(.init(body: .json(.init(
             diverted: report.diverted, divertedHandled: report.divertedHandled,
             byItem: report.byItem.map { .init(code: $0.code, name: $0.name, count: $0.count, handled: $0.handled) },
-            escalated: report.escalated, acknowledged: report.acknowledged, acknowledgedOnTime: report.acknowledgedOnTime, answered: report.answered,
-            answeredOnTime: report.answeredOnTime, medianFeedbackMinutes: report.medianFeedbackMinutes, unanswered: report.unanswered))))
+            escalated: report.escalated, acknowledged: report.acknowledged, acknowledgedOnTime: report.acknowledgedOnTime,
+            acknowledgeSettled: report.acknowledgeSettled, answered: report.answered, answeredOnTime: report.answeredOnTime,
+            answerSettled: report.answerSettled, medianFeedbackMinutes: report.medianFeedbackMinutes, unanswered: report.unanswered))))
     }
 
     func getPoliceLoop(_ input: Operations.GetPoliceLoop.Input) async throws -> Operations.GetPoliceLoop.Output {

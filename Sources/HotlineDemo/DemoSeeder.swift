@@ -84,6 +84,7 @@ public struct DemoSeeder {
             counts[.accepted, default: 0] += pairs.count
             counts[.pendingSign, default: 0] += pairs.count
         }
+        counts[.accepted, default: 0] += try await policeCalls(users["police110"]!)
         var models: [ModelInfo] = []
         for kind in ModelKind.allCases {
             if let report = try await store.train(kind, centerId: org.center.id, minimumExamples: 20, note: "演示城市初始模型", by: .system) { models.append(report.model) }
@@ -155,6 +156,24 @@ public struct DemoSeeder {
             try await create("unit\(unit.id)", "\(unit.name)承办人", .unitHandler, unit)
         }
         return (accounts, users, apiKey)
+    }
+
+    /// Calls 110 diverted today (非警务警情分流): they wait at the center, accepted on the 110 channel.
+    func policeCalls(_ platform: Actor) async throws -> Int {
+        let calls: [(String, String, String)] = [
+            ("noise", "楼上住户凌晨还在唱卡拉OK，多次敲门无人理会。", "东湖区滨江花园3栋"),
+            ("moveCar", "一辆白色轿车堵住小区消防通道，联系不上车主。", "南江区锦绣苑北门"),
+            ("utilityOutage", "整栋楼从傍晚开始停电，没有接到任何通知。", "西山区翠湖小区5栋"),
+            ("strayAnimal", "小区里有几只流浪狗追咬路人，孩子不敢下楼。", "东湖区东湖街道幸福里"),
+            ("propertyDispute", "物业强行锁了我家车位的地锁，说我欠物业费。", "南江区锦绣苑"),
+        ]
+        for (index, call) in calls.enumerated() {
+            _ = try await store.divertFrom110(DivertedCall(
+                alarmNumber: "JJ\(CivilDate(now).description.replacingOccurrences(of: "-", with: ""))\(String(format: "%06d", index + 1))",
+                dispatchNumber: "CJ-DEMO-\(index + 1)", itemCode: call.0, content: call.1, callerName: "市民", callerPhone: "1390000\(String(format: "%04d", index))",
+                address: call.2, calledAt: now.addingTimeInterval(Double(-3600 * (index + 1)))), by: platform)
+        }
+        return calls.count
     }
 
     /// Districts, townships and communities route to their own units; roads and estates to the township they lie in.

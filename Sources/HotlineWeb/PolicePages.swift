@@ -97,8 +97,8 @@ struct PolicePages {
             from: from.description, to: to.description,
             diverted: report.diverted, divertedHandled: report.divertedHandled, handledRate: percent(report.divertedHandled, report.diverted),
             items: report.byItem.map { .init(name: $0.name, count: $0.count, handled: $0.handled, share: percent($0.count, report.diverted)) },
-            escalated: report.escalated, acknowledgedOnTime: percent(report.acknowledgedOnTime, report.escalated),
-            answeredOnTime: percent(report.answeredOnTime, report.escalated), answered: report.answered,
+            escalated: report.escalated, acknowledgedOnTime: percent(report.acknowledgedOnTime, report.acknowledgeSettled),
+            answeredOnTime: percent(report.answeredOnTime, report.answerSettled), answered: report.answered,
             medianFeedback: report.medianFeedbackMinutes.map { String(format: "%.0f", $0) + Strings.text("minutesUnit", english: english) } ?? "—",
             unanswered: report.unanswered,
             open: open.map { transfer, number in

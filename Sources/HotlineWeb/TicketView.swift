@@ -124,8 +124,8 @@ extension TicketView {
                 let transfer = escalation.transfer
                 return .init(
                     reason: transfer.reason ?? "", startedAt: Chrome.time(transfer.startedAt), acknowledgeDue: Chrome.time(transfer.acknowledgeDueAt),
-                    acknowledged: transfer.acknowledgedAt.map(Chrome.time) ?? text("notYet"), alarmNumber: transfer.alarmNumber ?? "—",
-                    feedbackDue: Chrome.time(transfer.feedbackDueAt), feedbackAt: transfer.feedbackAt.map(Chrome.time) ?? text("notYet"),
+                    acknowledged: transfer.acknowledgedAt.map { text("acknowledgedAtPrefix") + Chrome.time($0) } ?? text("notAcknowledged"), alarmNumber: transfer.alarmNumber ?? "—",
+                    feedbackDue: Chrome.time(transfer.feedbackDueAt), feedbackAt: transfer.feedbackAt.map { text("answeredAtPrefix") + Chrome.time($0) } ?? text("notAnswered"),
                     feedback: transfer.feedback ?? "",
                     late: escalation.late.map { text("policeLate").replacingOccurrences(of: "{stage}", with: $0.label(english: english)) } ?? "",
                     closed: escalation.closed)

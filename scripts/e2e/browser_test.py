@@ -32,7 +32,8 @@ DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-subm
         "11-center-desk": "center-desk", "14-citizen-closed": "citizen-closed", "15-admin-calendar": "admin-calendar",
         "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile", "19-assessment-ranking": "assessment-ranking",
         "21-leader-dashboard": "leader-dashboard", "22-analysis-volumes": "analysis-volumes", "23-hotspots": "hotspots", "23b-hotspot-group-matter": "hotspot-group-matter",
-        "24-monthly-report": "monthly-report"}
+        "24-monthly-report": "monthly-report", "25-admin-subscriptions": "admin-subscriptions", "26-admin-police110": "admin-police110",
+        "27-ticket-police110": "ticket-police110", "28-police-report": "police-report"}
 
 
 class Run:
@@ -343,6 +344,34 @@ def walk(run):
     run.go("/admin/calendar?year=2026", 'form.side[action="/admin/calendar"] input[name="date"]')
     run.expect("2026-10-10" in run.text(), "the 2026 calendar should be listed")
     run.shot("15-admin-calendar")
+    print("   linkage: a webhook subscription for the 110 platform, the 110 settings, an escalation, the report")
+    run.go("/admin/subscriptions", "form#new-subscription")
+    form = run.find("form#new-subscription")
+    form.find_element(By.CSS_SELECTOR, 'input[name="name"]').send_keys("110联动平台·进展回传")
+    form.find_element(By.CSS_SELECTOR, 'input[name="url"]').send_keys("https://110.example.gov.cn/hotline/changes")
+    scope = Select(form.find_element(By.CSS_SELECTOR, 'select[name="scope"]'))
+    scope.select_by_visible_text(next(o.text for o in scope.options if o.text.startswith("该对接账号登记的工单")))
+    form.find_element(By.CSS_SELECTOR, 'input[name="topic"][value="ticket.*"]').click()
+    run.click(form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'), "#new-secret")
+    run.expect(run.find("#new-secret").text.startswith("whsec_"), "the signing secret should be shown once")
+    run.expect("该对接账号登记的工单：110联动平台" in run.text(), "the subscription should follow the 110 account's tickets")
+    run.shot("25-admin-subscriptions")
+    run.go("/admin/police110", "table#diversion-items")
+    run.expect("噪音扰民" in run.text() and "110转办" in run.text(), "the diversion list should show each item's deadline policy")
+    run.shot("26-admin-police110")
+    run.login("supervisor", "/desk", "main nav.tabs")
+    run.go("/tickets?status=inProgress", "main table.tickets")
+    link = run.find("table.tickets td a")
+    number = link.text.strip()
+    run.click(link, "form#escalate110")
+    run.find('form#escalate110 textarea[name="reason"]').send_keys("来电人反映有人在路灯下持刀滋事，涉及人身安全，请警方处置")
+    run.click(run.find('form#escalate110 button[type="submit"]'), "section#police110")
+    run.expect("12345 → 110 转办" in run.text() and "未闭环" in run.text(), "the escalation should show its open loop")
+    d.execute_script("document.getElementById('police110').scrollIntoView()")
+    run.shot("27-ticket-police110")
+    run.go("/analysis/police110", "table#by-item")
+    run.expect("等待110反馈的转办" in run.text() and number in run.text(), "the report should list the escalation waiting for 110")
+    run.shot("28-police-report")
     d.delete_all_cookies()
     d.set_window_size(360, 780)
     run.go("/portal/submit", 'form[action="/portal/submit"]')

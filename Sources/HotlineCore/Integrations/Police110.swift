@@ -225,8 +225,12 @@ public struct PoliceTransferReport: Sendable, Equatable, Codable {
     public var acknowledged: Int
     /// Acknowledged within the acknowledgement deadline.
     public var acknowledgedOnTime: Int
+    /// Escalations whose acknowledgement is settled: acknowledged, or its deadline passed (the on-time rate's base).
+    public var acknowledgeSettled: Int
     public var answered: Int
     public var answeredOnTime: Int
+    /// Escalations whose feedback is settled: answered, or its deadline passed.
+    public var answerSettled: Int
     /// Median minutes from escalation to 110's feedback (nil when none came).
     public var medianFeedbackMinutes: Double?
     /// Escalations without feedback whose feedback deadline has passed (never came back).
@@ -244,7 +248,9 @@ public struct PoliceTransferReport: Sendable, Equatable, Codable {
         self.escalated = escalated.count
         acknowledged = escalated.filter { $0.acknowledgedAt != nil }.count
         acknowledgedOnTime = escalated.filter { t in t.acknowledgedAt.map { at in t.acknowledgeDueAt.map { at <= $0 } ?? true } ?? false }.count
+        acknowledgeSettled = escalated.filter { $0.acknowledgedAt != nil || ($0.acknowledgeDueAt.map { $0 <= now } ?? false) }.count
         answered = escalated.filter { $0.feedbackAt != nil }.count
+        answerSettled = escalated.filter { $0.feedbackAt != nil || ($0.feedbackDueAt.map { $0 <= now } ?? false) }.count
         answeredOnTime = escalated.filter { t in t.feedbackAt.map { at in t.feedbackDueAt.map { at <= $0 } ?? true } ?? false }.count
         let minutes = escalated.compactMap { t in t.feedbackAt.map { $0.timeIntervalSince(t.startedAt) / 60 } }.sorted()
         medianFeedbackMinutes = minutes.isEmpty ? nil
