@@ -63,3 +63,33 @@ extension Components.Schemas.Delivery {
                   lastAttemptAt: record.lastAttemptAt, deliveredAt: record.deliveredAt)
     }
 }
+
+/// Notices and their templates.
+extension APIService {
+    func listNotices(_ input: Operations.ListNotices.Input) async throws -> Operations.ListNotices.Output {
+        let records = try await store.notices(limit: input.query.limit ?? 100, by: try RequestIdentity.require())
+        return .ok(.init(body: .json(records.map { record in
+            .init(id: record.id, kind: .init(rawValue: record.kind.rawValue) ?? .accepted, ticketNumber: record.ticketNumber, to: record.maskedTo,
+                  text: record.text, status: .init(rawValue: record.status.rawValue) ?? .pending, attempts: record.attempts, lastError: record.lastError,
+                  createdAt: record.createdAt, sentAt: record.sentAt)
+        })))
+    }
+
+    func listNoticeTemplates(_ input: Operations.ListNoticeTemplates.Input) async throws -> Operations.ListNoticeTemplates.Output {
+        let actor = try RequestIdentity.require(.manageIntegrations)
+        let templates = try await store.noticeTemplates(centerId: try actor.requireCenter())
+        return .ok(.init(body: .json(NoticeKind.allCases.map { Self.template($0, templates[$0] ?? $0.defaultTemplate) })))
+    }
+
+    func saveNoticeTemplate(_ input: Operations.SaveNoticeTemplate.Input) async throws -> Operations.SaveNoticeTemplate.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        guard let kind = NoticeKind(rawValue: input.path.kind.rawValue) else { throw HotlineError.invalid("kind", "未知的通知类型 (unknown kind)") }
+        let text = try await store.saveNoticeTemplate(kind, text: body.text, by: try RequestIdentity.require())
+        return .ok(.init(body: .json(Self.template(kind, text))))
+    }
+
+    static func template(_ kind: NoticeKind, _ text: String) -> Components.Schemas.NoticeTemplate {
+        .init(kind: .init(rawValue: kind.rawValue) ?? .accepted, label: kind.label, audience: .init(rawValue: kind.audience.rawValue) ?? .citizen,
+              text: text, variables: kind.variables)
+    }
+}

@@ -37,6 +37,11 @@ public struct AppConfiguration: Sendable {
     /// `relay.concurrency`, `relay.leaseSeconds`: the webhook relay (it wakes at once for changes of its own node;
     /// the interval is how soon it sees another node's and a retry coming due).
     public var relay = WebhookRelay.Settings()
+    /// `notify.gatewayUrl`, `notify.gatewaySecret`: the SMS/WeChat gateway notices are posted to (none: written to the
+    /// log only); `notify.portalUrl`: the public address citizens' links start with.
+    public var notifyGatewayURL: String?
+    public var notifyGatewaySecret: String?
+    public var notifyPortalURL = "http://127.0.0.1:8080"
     /// `analysis.intervalMinutes`: how often warnings are raised and due reports generated.
     public var analysisIntervalMinutes = 15
     /// `services.*`: which background services this node runs.
@@ -67,6 +72,9 @@ public struct AppConfiguration: Sendable {
         relay.policy.maxDelay = reader.double(forKey: "relay.maxRetrySeconds", default: relay.policy.maxDelay)
         relay.concurrency = reader.int(forKey: "relay.concurrency", default: relay.concurrency)
         relay.lease = reader.double(forKey: "relay.leaseSeconds", default: relay.lease)
+        notifyGatewayURL = reader.string(forKey: "notify.gatewayUrl").flatMap { $0.isEmpty ? nil : $0 }
+        notifyGatewaySecret = reader.string(forKey: "notify.gatewaySecret", isSecret: true)
+        notifyPortalURL = reader.string(forKey: "notify.portalUrl", default: notifyPortalURL)
         analysisIntervalMinutes = reader.int(forKey: "analysis.intervalMinutes", default: analysisIntervalMinutes)
         services = BackgroundServices(reader: reader)
         web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
@@ -98,6 +106,8 @@ public struct AppConfiguration: Sendable {
                   "must be at least 0.1 and at most relay.maxRetrySeconds")
         try check((1...1000).contains(relay.concurrency), "relay.concurrency", "must be 1–1000")
         try check(relay.lease >= 5, "relay.leaseSeconds", "must be at least 5")
+        try check(notifyGatewayURL.map { URL(string: $0)?.scheme?.hasPrefix("http") == true } ?? true, "notify.gatewayUrl", "must be an http(s) URL")
+        try check(notifyGatewayURL == nil || !(notifyGatewaySecret ?? "").isEmpty, "notify.gatewaySecret", "is required with notify.gatewayUrl")
         try check(analysisIntervalMinutes >= 1, "analysis.intervalMinutes", "must be at least 1")
         try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")
         try check(web.portalSubmissionsPerHour >= 1, "portal.submissionsPerHour", "must be at least 1")

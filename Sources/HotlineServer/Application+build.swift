@@ -94,6 +94,12 @@ public func buildApplication(
         app.addServices(AfterReadiness(gate: prepared, service: AnalysisScheduler(
             store: runtime.store, interval: .seconds(config.analysisIntervalMinutes * 60), logger: logger)))
     }
+    if services.notifier {
+        let gateway: any NoticeGateway = config.notifyGatewayURL.map { HTTPGateway(url: $0, secret: config.notifyGatewaySecret ?? "") }
+            ?? LogGateway(logger: logger)
+        app.addServices(AfterReadiness(gate: prepared, service: Notifier(
+            store: runtime.store, gateway: gateway, portalURL: config.notifyPortalURL, policy: config.relay.policy, logger: logger)))
+    }
     if services.outboxRelay {
         app.addServices(AfterReadiness(gate: prepared, service: WebhookRelay(
             store: runtime.store, settings: config.relay, logger: logger)))

@@ -12,19 +12,23 @@ public struct BackgroundServices: Sendable, Equatable {
     public var modelTrainer = true
     /// `services.outboxRelay`: deliver the outbox to the systems that follow this Hotline.
     public var outboxRelay = true
+    /// `services.notifier`: send notices (SMS/WeChat) through the gateway (`notify.*`).
+    public var notifier = true
     /// `services.analysis`: raise early warnings and generate the scheduled reports (every `analysis.intervalMinutes`).
     public var analysis = true
 
-    public init(warmup: Bool = true, deadlineScanner: Bool = true, modelTrainer: Bool = true, outboxRelay: Bool = true, analysis: Bool = true) {
+    public init(warmup: Bool = true, deadlineScanner: Bool = true, modelTrainer: Bool = true, outboxRelay: Bool = true, notifier: Bool = true,
+                analysis: Bool = true) {
         self.warmup = warmup
         self.deadlineScanner = deadlineScanner
         self.modelTrainer = modelTrainer
         self.outboxRelay = outboxRelay
+        self.notifier = notifier
         self.analysis = analysis
     }
 
     /// None at all: what in-process tests and benchmarks run with.
-    public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false, analysis: false)
+    public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false, notifier: false, analysis: false)
 
     /// Reads `services.*`, keeping defaults for what `reader` lacks.
     init(reader: ConfigReader) {
@@ -32,6 +36,7 @@ public struct BackgroundServices: Sendable, Equatable {
         deadlineScanner = reader.bool(forKey: "services.deadlineScanner", default: deadlineScanner)
         modelTrainer = reader.bool(forKey: "services.modelTrainer", default: modelTrainer)
         outboxRelay = reader.bool(forKey: "services.outboxRelay", default: outboxRelay)
+        notifier = reader.bool(forKey: "services.notifier", default: notifier)
         analysis = reader.bool(forKey: "services.analysis", default: analysis)
     }
 }

@@ -321,6 +321,23 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 16, name: "notifications: each center's templates, one notice per event and recipient, the planner's cursor") { d in
+            [
+                "CREATE TABLE notice_templates (center_id BIGINT NOT NULL REFERENCES units(id), kind TEXT NOT NULL, text TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (center_id, kind))",
+                // The recipient: a user, or the citizen's phone kept encrypted (masked for the log); never in clear. The text is
+                // kept encrypted as sent and, for the log, with the query code masked.
+                """
+                CREATE TABLE notices (id \(id(d)), center_id BIGINT NOT NULL, event_seq BIGINT NOT NULL, ticket_id BIGINT, kind TEXT NOT NULL,
+                  recipient TEXT NOT NULL, user_id BIGINT, phone_enc TEXT, masked_to TEXT NOT NULL, text TEXT NOT NULL, text_enc TEXT NOT NULL, status TEXT NOT NULL,
+                  attempts INTEGER NOT NULL, next_at BIGINT NOT NULL, lease_until BIGINT, lease_token TEXT, last_error TEXT,
+                  created_at BIGINT NOT NULL, sent_at BIGINT, UNIQUE (event_seq, kind, recipient))
+                """,
+                "CREATE INDEX notices_due ON notices(next_at) WHERE status = 'pending'",
+                "CREATE INDEX notices_center ON notices(center_id, id)",
+                "CREATE TABLE notice_state (id BIGINT PRIMARY KEY, planned_seq BIGINT NOT NULL)",
+                "INSERT INTO notice_state (id, planned_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM ticket_events",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

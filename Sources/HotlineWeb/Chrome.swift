@@ -29,6 +29,7 @@ enum Chrome {
         NavItem(key: "navKeys", href: "/admin/keys", permission: .manageIntegrations),
         NavItem(key: "navSubscriptions", href: "/admin/subscriptions", permission: .manageIntegrations),
         NavItem(key: "navPolice", href: "/admin/police110", permission: .manageIntegrations),
+        NavItem(key: "navNotices", href: "/admin/notices", permission: .manageIntegrations),
         NavItem(key: "navTickets", href: "/tickets", permission: .searchTickets),
         NavItem(key: "navAssessment", href: "/assessment", permission: .viewAssessment),
         NavItem(key: "navMyAssessment", href: "/assessment/mine", permission: .appealAssessment),

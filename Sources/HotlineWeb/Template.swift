@@ -38,6 +38,7 @@ enum Template: String, CaseIterable, Sendable {
     case adminSubscriptions = "admin/subscriptions"
     case adminDeliveries = "admin/deliveries"
     case adminPolice = "admin/police110"
+    case adminNotices = "admin/notices"
     case policeReport = "analysis/police110"
     case knowledgeHome = "kb/home"
     case knowledgeEntry = "kb/entry"

@@ -145,3 +145,27 @@ struct WebSubscriptionTests {
         }
     }
 }
+
+@Suite("Web: notices")
+struct WebNoticeTests {
+    @Test("an admin edits a notice's wording; a variable the kind lacks is refused; the log shows masked sends")
+    func notices() async throws {
+        try await withAPI(.sqlite) { api in
+            let admin = Browser(api)
+            try await admin.login("admin")
+            let page = try await admin.get("/admin/notices")
+            #expect(page.status == 200 && page.contains("受理告知") && page.contains("{queryCode}"))
+            let csrf = try #require(page.csrf)
+            let saved = try await admin.post("/admin/notices/accepted", [("_csrf", csrf), ("text", "【临江12345】已受理{number}，查询码{queryCode}")])
+            #expect(saved.status == 200 && saved.contains("【临江12345】已受理{number}"))
+            #expect(try await admin.post("/admin/notices/accepted", [("_csrf", csrf), ("text", "{unit}")]).status == 400)
+            let ticket = try await api.t.store.createTicket(TestCity.draft(), centerId: api.city.center.id, by: api.city.agent)
+            try await api.t.store.planNotices { number, code in "https://x/\(number)/\(code)" }
+            let log = try await admin.get("/admin/notices")
+            #expect(log.contains("138****1234") && log.contains(ticket.ticket.number) && !log.contains(ticket.queryCode) && !log.contains("13812341234"))
+            let agent = Browser(api)
+            try await agent.login("agent")
+            #expect(try await agent.get("/admin/notices").status == 403)
+        }
+    }
+}

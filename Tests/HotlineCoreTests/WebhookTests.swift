@@ -95,3 +95,32 @@ struct WebhookTests {
         #expect(object["occurredAt"] as? String == "2026-11-18T11:06:40.000Z")
     }
 }
+
+@Suite("Notices: which events tell whom, and the templates")
+struct NoticeKindTests {
+    @Test("each lifecycle step leads to its notices")
+    func kinds() {
+        #expect(NoticeKind.of(.create, to: .accepted, approved: false) == [.accepted])
+        #expect(NoticeKind.of(.create, to: .screening, approved: false).isEmpty)
+        #expect(NoticeKind.of(.accept, to: .accepted, approved: false) == [.accepted])
+        #expect(NoticeKind.of(.reject, to: .rejected, approved: false) == [.rejected])
+        #expect(NoticeKind.of(.review, to: .pendingCallback, approved: true) == [.replyApproved])
+        #expect(NoticeKind.of(.review, to: .inProgress, approved: false).isEmpty)
+        #expect(NoticeKind.of(.dispatch, to: .pendingSign, approved: false) == [.newTicket])
+        #expect(NoticeKind.of(.markOverdue, to: .inProgress, approved: false) == [.overdue])
+        #expect(NoticeKind.of(.raiseWarning, to: nil, approved: false) == [.warning])
+        #expect(NoticeKind.of(.sign, to: .inProgress, approved: false).isEmpty)
+        #expect(NoticeKind.allCases.allSatisfy { kind in NoticeTemplate.variables(in: kind.defaultTemplate).allSatisfy(kind.variables.contains) })
+    }
+
+    @Test("a template is filled in and checked")
+    func templates() throws {
+        #expect(NoticeTemplate.render("工单{number}查询码{queryCode}{missing}", ["number": "2026", "queryCode": "AB12"]) == "工单2026查询码AB12{missing}")
+        #expect(NoticeTemplate.render("no braces", [:]) == "no braces")
+        #expect(NoticeTemplate.render("open { only", [:]) == "open { only")
+        #expect(try NoticeTemplate.validate("  已受理{number}  ", for: .accepted) == "已受理{number}")
+        #expect(throws: HotlineError.self) { try NoticeTemplate.validate("{reason}", for: .accepted) }
+        #expect(throws: HotlineError.self) { try NoticeTemplate.validate(" ", for: .accepted) }
+        #expect(throws: HotlineError.self) { try NoticeTemplate.validate(String(repeating: "字", count: 301), for: .accepted) }
+    }
+}
