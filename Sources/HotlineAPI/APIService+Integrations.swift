@@ -93,3 +93,15 @@ extension APIService {
               text: text, variables: kind.variables)
     }
 }
+
+/// The phone system.
+extension APIService {
+    func reportCall(_ input: Operations.ReportCall.Input) async throws -> Operations.ReportCall.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        guard let kind = CallEventKind(rawValue: body.event.rawValue) else { throw HotlineError.invalid("event", "未知的通话事件 (unknown event)") }
+        let call = try await store.recordCallEvent(CallEvent(callId: body.callId, kind: kind, caller: body.caller, agent: body.agent, at: body.at,
+                                                             recordingURL: body.recordingUrl), by: try RequestIdentity.require())
+        return .ok(.init(body: .json(.init(id: call.id, callId: call.callId, ringingAt: call.ringingAt, answeredAt: call.answeredAt, endedAt: call.endedAt,
+                                           recordingUrl: call.recordingURL, ticketId: call.ticketId))))
+    }
+}

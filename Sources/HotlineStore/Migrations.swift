@@ -338,6 +338,18 @@ enum Migrations {
                 "INSERT INTO notice_state (id, planned_seq) SELECT 1, COALESCE(MAX(seq), 0) FROM ticket_events",
             ]
         },
+        Migration(version: 17, name: "the phone system's calls: who rang at which agent, answered when, recorded where, and the ticket of the call") { d in
+            [
+                """
+                CREATE TABLE calls (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id), call_id TEXT NOT NULL, caller_enc TEXT, caller_hash TEXT,
+                  agent_user_id BIGINT, ringing_at BIGINT, answered_at BIGINT, ended_at BIGINT, recording_url TEXT, ticket_id BIGINT, updated_at BIGINT NOT NULL,
+                  UNIQUE (center_id, call_id))
+                """,
+                "CREATE INDEX calls_agent ON calls(agent_user_id, updated_at)",
+                "CREATE INDEX calls_center ON calls(center_id, ringing_at)",
+                "CREATE INDEX calls_ticket ON calls(ticket_id)",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

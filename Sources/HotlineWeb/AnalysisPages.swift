@@ -172,7 +172,13 @@ struct AnalysisPages {
         let english = context.english
         let board = try await app.store.dashboard(for: actor)
         let t = { (key: String) in Strings.text(key, english: english) }
+        // The phone indicators of GB/T 33358 over the last 24 hours: connection ≥ 95%, answered within 15 s.
+        let calls = try await app.store.callStatistics(centerId: try actor.requireCenter(), from: app.now.addingTimeInterval(-86_400), to: app.now.addingTimeInterval(1))
         let tiles = [
+            TileModel(label: t("connectionRate"), value: calls.connectionRate.map(Self.percent) ?? "—",
+                      note: "\(t("callsOffered")) \(calls.offered)", href: nil, warn: (calls.connectionRate ?? 1) < CallStatistics.connectionTarget),
+            TileModel(label: t("answerRate"), value: calls.answerRate.map(Self.percent) ?? "—",
+                      note: calls.meanAnswerSeconds.map { String(format: "%.0f s", $0) }, href: nil, warn: false),
             TileModel(label: t("receivedToday"), value: String(board.receivedToday),
                       note: "\(t("yesterday")) \(board.receivedYesterday)", href: nil, warn: false),
             TileModel(label: t("openTickets"), value: String(board.open), note: nil, href: nil, warn: false),

@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineStore
 import Hummingbird
+import NIOCore
 
 /// 受理台: the agent's intake form, the caller's earlier tickets, the screening queue and the agent's own recent tickets.
 struct ConsolePages {
@@ -41,6 +42,34 @@ struct ConsolePages {
             let ref = try await app.reference.snapshot()
             let rows = page.tickets.map { TicketView.row($0, actor: actor, now: app.now, english: context.english, ref: ref) }
             return app.pages.fragment(.caller, CallerFragmentModel(t: Strings.table(english: context.english), none: rows.isEmpty, tickets: rows))
+        }
+        // The screen-pop (来电弹屏): server-sent events of the calls ringing at this agent, read from the database so a
+        // call reported to any node reaches the node the agent's console is on.
+        router.get("/console/calls/stream") { _, context -> Response in
+            let actor = try app.require(context, .recordTickets)
+            guard let agentId = actor.userId else { throw HotlineError.forbidden("无坐席 (no agent)") }
+            let store = app.store
+            let opened = app.now.addingTimeInterval(-120)
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: ResponseBody { writer in
+                var sent: [Int64: String] = [:]
+                let until = ContinuousClock.now + .seconds(30 * 60)
+                var beat = ContinuousClock.now
+                try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
+                while ContinuousClock.now < until, !Task.isCancelled {
+                    for call in try await store.activeCalls(agentUserId: agentId, since: opened) {
+                        let state = call.answeredAt == nil ? "ringing" : "answered"
+                        guard sent[call.id] != state else { continue }
+                        sent[call.id] = state
+                        try await writer.write(ByteBuffer(string: "data: \(Self.popJSON(call, state: state))\n\n"))
+                    }
+                    if ContinuousClock.now - beat > .seconds(15) {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                        beat = ContinuousClock.now
+                    }
+                    try await store.database.commits.wait(upTo: .seconds(1))
+                }
+                try await writer.finish(nil)
+            })
         }
         router.post("/console/suggest") { request, context -> Response in
             let actor = try app.require(context, .dispatchTickets)
@@ -98,13 +127,32 @@ struct ConsolePages {
         }
         let files = try UploadPolicy().check(form.files["files"] ?? [])
         guard let centerId = actor.centerId else { throw HotlineError.forbidden("账号未归属热线中心 (no center)") }
-        let created = try await app.store.createTicket(draft, centerId: centerId, by: actor, idempotencyKey: form["_intake"], files: files,
+        let created: CreatedTicket
+        if let callId = form["callId"] {
+            // Recorded during a call the phone system reported: the ticket keeps the call and its recording.
+            created = try await app.store.createTicket(draft, centerId: centerId, duringCall: callId, by: actor, idempotencyKey: form["_intake"],
+                                                       files: files, then: followUp)
+        } else {
+            created = try await app.store.createTicket(draft, centerId: centerId, by: actor, idempotencyKey: form["_intake"], files: files,
                                                        then: followUp)
+        }
         // An answer taken from the knowledge base counts as a use of that entry.
         if form["next"] == "answer", !created.replayed, let entry = try form.int64("kbEntryId") {
             try? await app.store.recordKnowledgeUse(id: entry, helpful: nil, used: true, centerId: centerId)
         }
         return created
+    }
+
+    /// One screen-pop event: the call, its caller's number for the form, and where it stands.
+    static func popJSON(_ call: CallRecord, state: String) -> String {
+        struct Pop: Encodable {
+            let callId: String
+            let caller: String
+            let state: String
+            let recordingUrl: String?
+        }
+        let data = (try? JSONEncoder().encode(Pop(callId: call.callId, caller: call.caller ?? "", state: state, recordingUrl: call.recordingURL))) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The suggestion panel: each suggestion with its reason and a button that fills the form.

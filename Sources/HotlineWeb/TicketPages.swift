@@ -169,6 +169,10 @@ struct TicketPages {
                 .filter { Lifecycle.mayDispatch(record.state, to: $0.ref) }
                 .map { .init(id: $0.id, name: $0.name, depth: String(repeating: "　", count: max($0.path.count - 2, 0))) },
             children: children.map { ChoiceModel(id: $0.id, name: $0.name) })
+        model.call = try await app.store.call(ofTicket: id, for: actor).map { call in
+            .init(callId: call.callId, ringingAt: Chrome.time(call.ringingAt), answeredIn: call.answerSeconds.map { String(format: "%.0f s", $0) } ?? "—",
+                  recordingURL: call.recordingURL)
+        }
         let loop = try await app.store.policeLoop(ticketId: id, for: actor)
         if loop.diverted != nil || !loop.escalations.isEmpty {
             let items = try await app.store.diversionItems(centerId: record.state.centerId)

@@ -24,6 +24,15 @@ struct TicketPageModel: PageModel {
     var police: PoliceLoopModel?
     /// Whether the actor may escalate it to 110 now, and why the detector suggests it.
     var canEscalate = false
+    /// The phone call the ticket was recorded during.
+    var call: CallModel?
+
+    struct CallModel: TemplateModel {
+        let callId: String
+        let ringingAt: String
+        let answeredIn: String
+        let recordingURL: String?
+    }
     var policeHint: String?
 
     /// One supervision (督办) of the ticket.

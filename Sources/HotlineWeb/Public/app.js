@@ -101,4 +101,28 @@
       }
     });
   });
+
+  // The screen-pop (来电弹屏): a call ringing at this agent fills the caller's number and call id into the intake
+  // form and loads the caller's earlier tickets.
+  var pop = document.getElementById("call-pop");
+  if (pop && window.EventSource) {
+    var stream = new EventSource(pop.getAttribute("data-call-stream"));
+    stream.onmessage = function (message) {
+      var call;
+      try { call = JSON.parse(message.data); } catch (e) { return; }
+      pop.hidden = false;
+      pop.querySelector("[data-caller]").textContent = call.caller;
+      pop.querySelector("[data-state]").textContent = pop.getAttribute(call.state === "ringing" ? "data-ringing" : "data-answered");
+      var form = document.getElementById("intake");
+      if (!form) return;
+      form.querySelector('[name="callId"]').value = call.callId;
+      var channel = form.querySelector('[name="channel"]');
+      if (channel) channel.value = "phone";
+      var phone = form.querySelector('[name="phone"]');
+      if (phone && phone.value !== call.caller) {
+        phone.value = call.caller;
+        phone.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    };
+  }
 })();
