@@ -3,6 +3,7 @@ import HotlineCore
 import HotlineStore
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// 受理台: the agent's intake form, the caller's earlier tickets, the screening queue and the agent's own recent tickets.
 struct ConsolePages {
@@ -50,26 +51,34 @@ struct ConsolePages {
             guard let agentId = actor.userId else { throw HotlineError.forbidden("无坐席 (no agent)") }
             let store = app.store
             let opened = app.now.addingTimeInterval(-120)
-            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: ResponseBody { writer in
-                var sent: [Int64: String] = [:]
-                let until = ContinuousClock.now + .seconds(30 * 60)
-                var beat = ContinuousClock.now
-                try await writer.write(ByteBuffer(string: "retry: 3000\n\n"))
-                while ContinuousClock.now < until, !Task.isCancelled {
-                    for call in try await store.activeCalls(agentUserId: agentId, since: opened) {
-                        let state = call.answeredAt == nil ? "ringing" : "answered"
-                        guard sent[call.id] != state else { continue }
-                        sent[call.id] = state
-                        try await writer.write(ByteBuffer(string: "data: \(Self.popJSON(call, state: state))\n\n"))
+            // Produced beside the response: it stops when the page goes (the body is no longer read), when the server
+            // shuts down, or after 25 s, when the browser opens the stream again (`retry`).
+            let (buffers, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingNewest(64))
+            let producer = Task {
+                try? await cancelWhenGracefulShutdown {
+                    continuation.yield(ByteBuffer(string: "retry: 3000\n\n"))
+                    var sent: [Int64: String] = [:]
+                    let until = ContinuousClock.now + .seconds(25)
+                    var beat = ContinuousClock.now
+                    while ContinuousClock.now < until, !Task.isCancelled {
+                        for call in try await store.activeCalls(agentUserId: agentId, since: opened) {
+                            let state = call.answeredAt == nil ? "ringing" : "answered"
+                            guard sent[call.id] != state else { continue }
+                            sent[call.id] = state
+                            continuation.yield(ByteBuffer(string: "data: \(Self.popJSON(call, state: state))\n\n"))
+                        }
+                        if ContinuousClock.now - beat > .seconds(15) {
+                            continuation.yield(ByteBuffer(string: ": keep-alive\n\n"))
+                            beat = ContinuousClock.now
+                        }
+                        try await store.database.commits.wait(upTo: .seconds(1))
                     }
-                    if ContinuousClock.now - beat > .seconds(15) {
-                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                        beat = ContinuousClock.now
-                    }
-                    try await store.database.commits.wait(upTo: .seconds(1))
                 }
-                try await writer.finish(nil)
-            })
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in producer.cancel() }
+            return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
+                            body: ResponseBody(asyncSequence: buffers))
         }
         router.post("/console/suggest") { request, context -> Response in
             let actor = try app.require(context, .dispatchTickets)

@@ -13,7 +13,7 @@ new page: the old document's <html> element goes stale, then an element unique t
 
 Usage: scripts/e2e/browser_test.py [--binary .build/debug/hotline] [--docs]
 """
-import argparse, os, shutil, socket, subprocess, sys, tempfile, time, base64, urllib.parse, urllib.request
+import argparse, json, os, shutil, socket, subprocess, sys, tempfile, time, base64, urllib.parse, urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -33,7 +33,7 @@ DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-subm
         "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile", "19-assessment-ranking": "assessment-ranking",
         "21-leader-dashboard": "leader-dashboard", "22-analysis-volumes": "analysis-volumes", "23-hotspots": "hotspots", "23b-hotspot-group-matter": "hotspot-group-matter",
         "24-monthly-report": "monthly-report", "25-admin-subscriptions": "admin-subscriptions", "26-admin-police110": "admin-police110",
-        "27-ticket-police110": "ticket-police110", "28-police-report": "police-report"}
+        "27-ticket-police110": "ticket-police110", "28-police-report": "police-report", "29-console-call-pop": "console-call-pop"}
 
 
 class Run:
@@ -360,6 +360,7 @@ def walk(run):
     run.expect("噪音扰民" in run.text() and "110转办" in run.text(), "the diversion list should show each item's deadline policy")
     run.shot("26-admin-police110")
     run.login("supervisor", "/desk", "main nav.tabs")
+    portal_number = number
     run.go("/tickets?status=inProgress", "main table.tickets")
     link = run.find("table.tickets td a")
     number = link.text.strip()
@@ -372,6 +373,37 @@ def walk(run):
     run.go("/analysis/police110", "table#by-item")
     run.expect("等待110反馈的转办" in run.text() and number in run.text(), "the report should list the escalation waiting for 110")
     run.shot("28-police-report")
+    print("   the phone system: a call rings at the agent, the console pops the caller's history, the ticket keeps the call")
+    run.login("admin", "/admin/units", 'main form[action="/admin/units"]')
+    run.go("/admin/keys", 'form[action="/admin/keys"]')
+    keys = run.find('form[action="/admin/keys"]')
+    accounts = Select(keys.find_element(By.CSS_SELECTOR, 'select[name="userId"]'))
+    accounts.select_by_visible_text(next(o.text for o in accounts.options if "police110" in o.text))
+    keys.find_element(By.CSS_SELECTOR, 'input[name="name"]').send_keys("呼叫中心CTI")
+    run.click(keys.find_element(By.CSS_SELECTOR, 'button[type="submit"]'), "#new-key")
+    cti_key = run.find("#new-key").text.strip()
+    run.login("agent", "/console", "form#intake")
+
+    def call_event(body):
+        request = urllib.request.Request(run.base + "/api/v1/cti/calls", data=json.dumps(body).encode(), method="POST",
+                                         headers={"Content-Type": "application/json", "X-API-Key": cti_key})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return json.loads(answer.read())
+
+    call_event({"callId": "E2E-CALL-1", "event": "ringing", "caller": "13905718888", "agent": "agent"})
+    WebDriverWait(d, 15).until(lambda driver: driver.find_element(By.ID, "call-pop").is_displayed()
+                               and driver.find_element(By.CSS_SELECTOR, 'form#intake input[name="phone"]').get_attribute("value") == "13905718888")
+    WebDriverWait(d, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda driver: portal_number in driver.find_element(By.ID, "caller-history").text)
+    run.expect(run.find('form#intake input[name="callId"]').get_attribute("value") == "E2E-CALL-1", "the call id should be carried by the form")
+    run.shot("29-console-call-pop")
+    call_event({"callId": "E2E-CALL-1", "event": "answered"})
+    run.find('form#intake textarea[name="content"]').send_keys("市民来电反映东湖区滨江花园北门的路灯修好后又不亮了，请再次处理。")
+    run.find('form#intake input[name="next"][value="save"]').click()
+    run.click(run.find('form#intake button[type="submit"]'), "#created")
+    call_event({"callId": "E2E-CALL-1", "event": "ended", "recordingUrl": "https://pbx.example.gov.cn/rec/E2E-CALL-1.wav"})
+    run.click(run.find("#created a"), "section#call")
+    run.expect("E2E-CALL-1" in run.text() and "来电记录" in run.text(), "the ticket should keep the call it was recorded during")
     d.delete_all_cookies()
     d.set_window_size(360, 780)
     run.go("/portal/submit", 'form[action="/portal/submit"]')
