@@ -19,13 +19,20 @@ public struct WebhookRelay: Service {
         public var batchSize = 200
         /// Posts in flight at once.
         public var concurrency = 32
-        /// How long a claim holds before another node may send the delivery again.
-        public var lease: TimeInterval = 60
+        /// How long a claim holds before another node may send the delivery again: longer than a whole batch may
+        /// take (`minimumLease`), so a slow round is never sent twice by another node.
+        public var lease: TimeInterval = 120
         /// How long one post may take.
-        public var timeout: TimeAmount = .seconds(10)
+        public var timeout: Duration = .seconds(10)
         public var policy = RetryPolicy()
 
         public init() {}
+
+        /// The longest a round of posts may take: every wave of `concurrency` posts running to `timeout`, plus a margin.
+        public var minimumLease: TimeInterval {
+            let waves = (batchSize + concurrency - 1) / max(concurrency, 1)
+            return Double(waves) * (Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18) + 10
+        }
     }
 
     let store: Store
@@ -48,6 +55,7 @@ public struct WebhookRelay: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 var busy = false
+                let seen = store.database.commits.rings
                 do {
                     busy = try await relayOnce().claimed == settings.batchSize
                 } catch is CancellationError {
@@ -56,7 +64,7 @@ public struct WebhookRelay: Service {
                     logger.error("webhook relay failed: \(error)")
                 }
                 if !busy {
-                    do { try await store.database.commits.wait(upTo: settings.interval) } catch { return }
+                    do { try await store.database.commits.wait(upTo: settings.interval, since: seen) } catch { return }
                 }
             }
         }
@@ -121,7 +129,8 @@ public struct WebhookRelay: Service {
         request.headers.add(name: WebhookSignature.signatureHeader, value: WebhookSignature.sign(body: body, timestamp: timestamp, secret: delivery.secret))
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await client.execute(request, timeout: settings.timeout)
+            let response = try await client.execute(request, timeout: .nanoseconds(Int64(settings.timeout.components.seconds) * 1_000_000_000
+                + settings.timeout.components.attoseconds / 1_000_000_000))
             // The answer's body is not kept; read a little of it for the log of a refusal.
             let answer = try? await response.body.collect(upTo: 2048)
             let status = Int(response.status.code)

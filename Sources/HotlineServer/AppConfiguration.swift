@@ -34,7 +34,7 @@ public struct AppConfiguration: Sendable {
     /// `files.directory`: where uploaded photos and documents are kept.
     public var filesDirectory = "data/files"
     /// `relay.intervalSeconds`, `relay.maxAttempts`, `relay.firstRetrySeconds`, `relay.maxRetrySeconds`,
-    /// `relay.concurrency`, `relay.leaseSeconds`: the webhook relay (it wakes at once for changes of its own node;
+    /// `relay.concurrency`, `relay.batchSize`, `relay.timeoutSeconds`, `relay.leaseSeconds`: the webhook relay (it wakes at once for changes of its own node;
     /// the interval is how soon it sees another node's and a retry coming due).
     public var relay = WebhookRelay.Settings()
     /// `notify.gatewayUrl`, `notify.gatewaySecret`: the SMS/WeChat gateway notices are posted to (none: written to the
@@ -72,6 +72,8 @@ public struct AppConfiguration: Sendable {
         relay.policy.maxDelay = reader.double(forKey: "relay.maxRetrySeconds", default: relay.policy.maxDelay)
         relay.concurrency = reader.int(forKey: "relay.concurrency", default: relay.concurrency)
         relay.lease = reader.double(forKey: "relay.leaseSeconds", default: relay.lease)
+        relay.batchSize = reader.int(forKey: "relay.batchSize", default: relay.batchSize)
+        relay.timeout = .milliseconds(Int64(reader.double(forKey: "relay.timeoutSeconds", default: 10) * 1000))
         notifyGatewayURL = reader.string(forKey: "notify.gatewayUrl").flatMap { $0.isEmpty ? nil : $0 }
         notifyGatewaySecret = reader.string(forKey: "notify.gatewaySecret", isSecret: true)
         notifyPortalURL = reader.string(forKey: "notify.portalUrl", default: notifyPortalURL)
@@ -105,7 +107,10 @@ public struct AppConfiguration: Sendable {
         try check(relay.policy.firstDelay >= 0.1 && relay.policy.firstDelay <= relay.policy.maxDelay, "relay.firstRetrySeconds",
                   "must be at least 0.1 and at most relay.maxRetrySeconds")
         try check((1...1000).contains(relay.concurrency), "relay.concurrency", "must be 1–1000")
-        try check(relay.lease >= 5, "relay.leaseSeconds", "must be at least 5")
+        try check((1...5000).contains(relay.batchSize), "relay.batchSize", "must be 1–5000")
+        try check(relay.timeout >= .seconds(1) && relay.timeout <= .seconds(120), "relay.timeoutSeconds", "must be 1–120")
+        try check(relay.lease >= relay.minimumLease, "relay.leaseSeconds",
+                  "must be at least \(Int(relay.minimumLease.rounded(.up))) (a whole batch's posts at relay.concurrency, 10 s each, and a margin)")
         try check(notifyGatewayURL.map { URL(string: $0)?.scheme?.hasPrefix("http") == true } ?? true, "notify.gatewayUrl", "must be an http(s) URL")
         try check(notifyGatewayURL == nil || !(notifyGatewaySecret ?? "").isEmpty, "notify.gatewaySecret", "is required with notify.gatewayUrl")
         try check(analysisIntervalMinutes >= 1, "analysis.intervalMinutes", "must be at least 1")

@@ -1,10 +1,10 @@
 import Synchronization
 
-/// A signal that something happened, for a loop that would otherwise only look every few seconds: `ring` marks it,
-/// `wait(upTo:)` returns as soon as it is marked (or the time is up) and clears it. Rings while nobody waits are kept
-/// as one.
+/// A signal that something happened, for loops that would otherwise only look every few seconds. Each `ring` counts
+/// one more; a waiter remembers the count it last acted on (`rings`, read before it looks) and `wait(upTo:since:)`
+/// returns as soon as the count has moved past it — so every waiter sees every ring, however many wait.
 public final class Doorbell: Sendable {
-    private let rung = Atomic<Bool>(false)
+    private let count = Atomic<UInt64>(0)
 
     public init() {}
 
@@ -12,20 +12,24 @@ public final class Doorbell: Sendable {
     /// commits.
     @TaskLocal static var changesOfTransaction: Doorbell?
 
-    var isRung: Bool { rung.load(ordering: .acquiring) }
+    var isRung: Bool { rings > 0 }
+
+    /// How often it has rung.
+    public var rings: UInt64 { count.load(ordering: .acquiring) }
 
     public func ring() {
-        rung.store(true, ordering: .releasing)
+        count.add(1, ordering: .releasing)
     }
 
-    /// Waits until rung or `timeout` passes, looking every `tick`; returns whether it was rung. Throws on cancellation.
+    /// Waits until it rang after `seen` or `timeout` passes, looking every `tick`; returns whether it rang. Throws on
+    /// cancellation.
     @discardableResult
-    public func wait(upTo timeout: Duration, tick: Duration = .milliseconds(10)) async throws -> Bool {
+    public func wait(upTo timeout: Duration, since seen: UInt64, tick: Duration = .milliseconds(10)) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if rung.exchange(false, ordering: .acquiringAndReleasing) { return true }
+            if rings != seen { return true }
             try await Task.sleep(for: tick)
         }
-        return rung.exchange(false, ordering: .acquiringAndReleasing)
+        return rings != seen
     }
 }

@@ -61,6 +61,7 @@ struct ConsolePages {
                     let until = ContinuousClock.now + .seconds(25)
                     var beat = ContinuousClock.now
                     while ContinuousClock.now < until, !Task.isCancelled {
+                        let seen = store.database.commits.rings
                         for call in try await store.activeCalls(agentUserId: agentId, since: opened) {
                             let state = call.answeredAt == nil ? "ringing" : "answered"
                             guard sent[call.id] != state else { continue }
@@ -71,7 +72,7 @@ struct ConsolePages {
                             continuation.yield(ByteBuffer(string: ": keep-alive\n\n"))
                             beat = ContinuousClock.now
                         }
-                        try await store.database.commits.wait(upTo: .seconds(1))
+                        try await store.database.commits.wait(upTo: .seconds(1), since: seen)
                     }
                 }
                 continuation.finish()

@@ -169,14 +169,16 @@ struct TicketPages {
                 .filter { Lifecycle.mayDispatch(record.state, to: $0.ref) }
                 .map { .init(id: $0.id, name: $0.name, depth: String(repeating: "　", count: max($0.path.count - 2, 0))) },
             children: children.map { ChoiceModel(id: $0.id, name: $0.name) })
+        // A recording is the citizen's voice: the center's staff hear it, the units do not.
+        let hearsRecordings = actor.may(.seeWholeCenter)
         model.call = try await app.store.call(ofTicket: id, for: actor).map { call in
             .init(callId: call.callId, ringingAt: Chrome.time(call.ringingAt), answeredIn: call.answerSeconds.map { String(format: "%.0f s", $0) } ?? "—",
-                  recordingURL: call.recordingURL)
+                  recordingURL: hearsRecordings ? call.recordingURL : nil)
         }
         let loop = try await app.store.policeLoop(ticketId: id, for: actor)
         if loop.diverted != nil || !loop.escalations.isEmpty {
             let items = try await app.store.diversionItems(centerId: record.state.centerId)
-            model.police = TicketView.police(loop, items: items, english: english)
+            model.police = TicketView.police(loop, items: items, english: english, recordings: hearsRecordings)
         }
         model.canEscalate = actor.may(.dispatchTickets) && !record.state.status.isTerminal && !loop.escalations.contains { !$0.closed }
         // Center staff see open tickets that look like the same matter, to merge.

@@ -107,7 +107,7 @@ enum TicketView {
 
 extension TicketView {
     /// Both loops of the 110 linkage, in the page's words.
-    static func police(_ loop: PoliceLoop, items: [DiversionItem], english: Bool) -> PoliceLoopModel {
+    static func police(_ loop: PoliceLoop, items: [DiversionItem], english: Bool, recordings: Bool) -> PoliceLoopModel {
         func text(_ key: String) -> String { Strings.text(key, english: english) }
         return PoliceLoopModel(
             diverted: loop.diverted.map { diverted in
@@ -115,7 +115,7 @@ extension TicketView {
                 return .init(
                     alarmNumber: transfer.alarmNumber ?? "—", dispatchNumber: transfer.dispatchNumber ?? "—",
                     item: items.first { $0.code == transfer.itemCode }?.name ?? transfer.itemCode ?? "—", calledAt: Chrome.time(transfer.startedAt),
-                    recordingURL: transfer.recordingURL,
+                    recordingURL: recordings ? transfer.recordingURL : nil,
                     fedBack: String(format: text("fedBackTo110"), diverted.fedBack, diverted.waiting)
                         + (diverted.handled ? "" : "；" + text("stillHandling")),
                     closed: diverted.closed)

@@ -17,6 +17,9 @@ struct WebSessionMiddleware: RouterMiddleware {
     static let sessionCookie = "hl_session"
     static let languageCookie = "hl_lang"
 
+    /// Requests a page makes on its own (not a person's activity): they do not extend an idle session.
+    static let backgroundPaths: Set<String> = ["/console/calls/stream"]
+
     func handle(_ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response) async throws -> Response {
         if request.uri.path.hasPrefix("/api/") {
             // The JSON API answers for itself; only a path it does not know is turned into its error shape here.
@@ -30,7 +33,8 @@ struct WebSessionMiddleware: RouterMiddleware {
         var context = context
         context.english = request.cookies[Self.languageCookie]?.value == "en"
         if let token = request.cookies[Self.sessionCookie]?.value {
-            context.session = try await store.webSession(token: token, idleTimeout: idleTimeout)
+            context.session = try await store.webSession(token: token, idleTimeout: idleTimeout,
+                                                         touch: !Self.backgroundPaths.contains(request.uri.path))
         }
         do {
             return try await next(request, context)

@@ -33,6 +33,10 @@ struct CallTests {
             let answered = try await api.send(.post, "/api/v1/cti/calls", json: ["callId": "C-1", "event": "answered"], headers: headers)
             #expect(answered.status == 200 && answered.json["answeredAt"].string != nil)
 
+            // Another agent cannot bind it; nothing is recorded.
+            #expect(await statusOf { _ = try await api.t.store.createTicket(TestCity.draft(title: "别人的来电"), centerId: api.city.center.id,
+                                                                            duringCall: "C-1", by: api.city.supervisor) } == 400)
+            #expect(try await api.t.store.tickets(matching: TicketFilter(), for: api.city.agent).tickets.allSatisfy { $0.title != "别人的来电" })
             // The agent records the call's ticket: it keeps the call.
             let ticket = try await api.t.store.createTicket(TestCity.draft(title: "路灯又不亮了"), centerId: api.city.center.id, duringCall: "C-1",
                                                             by: api.city.agent)
@@ -70,6 +74,12 @@ struct CallTests {
             try await supervisor.login("supervisor")
             let page = try await supervisor.get("/tickets/\(ticket.ticket.state.id)")
             #expect(page.contains("来电记录") && page.contains("C-1") && page.contains("https://pbx.example.gov.cn/rec/C-1.wav"))
+            // A unit sees the call, not the citizen's recorded voice.
+            _ = try await api.t.store.perform(ActionInput(code: .dispatch, mainUnitId: api.city.housing.id), onTicket: ticket.ticket.state.id, by: api.city.agent)
+            let unit = Browser(api)
+            try await unit.login("housing")
+            let unitPage = try await unit.get("/tickets/\(ticket.ticket.state.id)")
+            #expect(unitPage.contains("C-1") && !unitPage.contains("rec/C-1.wav"))
             let leader = Browser(api)
             try await leader.login("leader")
             let board = try await leader.get("/dashboard")

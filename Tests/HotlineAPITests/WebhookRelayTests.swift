@@ -180,6 +180,9 @@ struct WebhookRelayTests {
                 #expect(Set(receiver.received("p110").compactMap { $0.event["ticketId"]?.first }) == [String(diverted)])
                 // With every topic, the center's own changes too (its subscription's creation).
                 #expect(Set(receiver.received("other").map(\.topic)) == ["subscription.changed", "ticket.create"])
+                // A subscription's change names its host, never its URL (which may carry a token).
+                let change = try #require(receiver.received("other").first { $0.topic == "subscription.changed" })
+                #expect(change.event["url"] == nil && change.event["host"] == ["127.0.0.1"])
                 #expect(receiver.received("warnings").isEmpty)
 
                 // A paused subscription is given nothing new.

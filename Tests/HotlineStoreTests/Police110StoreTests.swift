@@ -73,6 +73,11 @@ struct Police110StoreTests {
             #expect(own.number == ticket.number)
             let other = try await t.store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.agent).ticket.state.id
             #expect(await statusOf { _ = try await t.store.ticket(id: other, for: police) } == 404)
+            // No 110 platform named yet: an escalation would go nowhere, so it is refused.
+            #expect(await statusOf { _ = try await t.store.escalateTo110(ticketId: other, reason: "涉及人身安全", by: city.agent) } == 422)
+            // Another integration account diverting the same call is refused too, not an error of the database.
+            let second = try await Self.platform(t, city, "110-standby")
+            #expect(await statusOf { _ = try await t.store.divertFrom110(Self.call(), by: second) } == 409)
         }
     }
 

@@ -144,9 +144,11 @@ class Test:
         os.makedirs(os.path.join(self.workdir, "data"), exist_ok=True)
         # The key file has a flag (--key-file); files.directory only a configuration key, given as FILES_DIRECTORY.
         self.key_file = os.path.join(self.workdir, "data", "hotline.key")
-        # The relay retries within a second or two and takes over a dead node's claim after 5 s (defaults: 5 s, 60 s).
+        # The relay retries within a second or two and takes over a dead node's claim after 12 s (defaults: 5 s, 120 s;
+        # a claim must outlast a whole batch of posts, here one wave of 10 at most 2 s each).
         self.env = dict(os.environ, CRYPTO_KEY_FILE=self.key_file, FILES_DIRECTORY=os.path.join(self.workdir, "data", "files"),
-                        RELAY_FIRST_RETRY_SECONDS="1", RELAY_MAX_RETRY_SECONDS="2", RELAY_LEASE_SECONDS="5")
+                        RELAY_FIRST_RETRY_SECONDS="1", RELAY_MAX_RETRY_SECONDS="2", RELAY_BATCH_SIZE="10", RELAY_CONCURRENCY="10",
+                        RELAY_TIMEOUT_SECONDS="2", RELAY_LEASE_SECONDS="12")
         # Nothing from the caller's environment may point the server elsewhere.
         for key in ("DB_URL", "CRYPTO_KEY", "HTTP_PORT", "HTTP_HOST"):
             self.env.pop(key, None)

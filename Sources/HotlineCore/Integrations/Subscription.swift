@@ -48,7 +48,7 @@ public struct Subscription: Sendable, Equatable, Identifiable {
             throw HotlineError(.invalidRequest, "请填写订阅名称（100字以内） (name required, at most 100 characters)")
         }
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              parsed.host?.isEmpty == false, url.count <= 500 else {
+              parsed.host?.isEmpty == false, parsed.user == nil, parsed.password == nil, url.count <= 500 else {
             throw HotlineError(.invalidRequest, "推送地址须为 http(s) 网址 (url must be an http or https URL)")
         }
         let known = Set(Self.topics.map(\.code))
@@ -181,15 +181,6 @@ public enum WebhookBody {
     static let instant = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONText.quoted(text)
     }
 }

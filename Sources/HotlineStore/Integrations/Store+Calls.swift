@@ -88,6 +88,8 @@ extension Store {
             return try await db.raw("SELECT * FROM calls WHERE ticket_id = \(bind: ticketId) ORDER BY id LIMIT 1").first().map { row in
                 var call = try self.call(from: row)
                 call.caller = nil
+                // The recording is the citizen's voice: for the center's staff only.
+                if actor.role?.may(.seeWholeCenter) != true { call.recordingURL = nil }
                 return call
             }
         }
@@ -96,10 +98,17 @@ extension Store {
     /// Records a ticket during a call: the ticket keeps the call (and its recording) in the same transaction.
     public func createTicket(_ draft: TicketDraft, centerId: Int64, duringCall callId: String, by actor: Actor, idempotencyKey: String? = nil,
                              files uploads: [CheckedUpload] = [], then followUp: ActionInput? = nil) async throws -> CreatedTicket {
-        try await createTicket(draft, centerId: centerId, by: actor, idempotencyKey: idempotencyKey, files: uploads, then: followUp, alongside: { row, db in
-            try await db.raw("""
-                UPDATE calls SET ticket_id = \(bind: row.id) WHERE center_id = \(bind: centerId) AND call_id = \(bind: callId) AND ticket_id IS NULL
-                """).run()
+        let agentId = actor.userId ?? -1
+        return try await createTicket(draft, centerId: centerId, by: actor, idempotencyKey: idempotencyKey, files: uploads, then: followUp,
+                                      alongside: { row, db in
+            // Only a call that rang at this agent, and has no ticket yet: else nothing is recorded.
+            let linked = try await db.raw("""
+                UPDATE calls SET ticket_id = \(bind: row.id) WHERE center_id = \(bind: centerId) AND call_id = \(bind: callId)
+                  AND agent_user_id = \(bind: agentId) AND ticket_id IS NULL RETURNING id
+                """).first()
+            guard linked != nil else {
+                throw HotlineError.invalid("callId", "该通话不是您正在接听的来电，或已登记过工单 (not a call of yours, or it has a ticket)")
+            }
         })
     }
 

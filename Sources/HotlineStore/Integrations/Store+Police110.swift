@@ -158,6 +158,18 @@ extension Store {
         if let url = call.recordingURL, !Self.isWebURL(url) {
             throw HotlineError.invalid("recordingUrl", "录音地址须为 http(s) 网址 (recordingUrl must be an http or https URL)")
         }
+        guard (call.dispatchNumber ?? "").count <= 64, call.itemCode.count <= 40 else {
+            throw HotlineError.invalid("dispatchNumber", "处警单编号不超过64字，事项编码不超过40字 (too long)")
+        }
+        // Another account of the center (a second 110 node) diverting the same call: the same refusal, not a crash.
+        let taken = try await database.read { db in
+            try await db.raw("""
+                SELECT created_by FROM police_transfers WHERE center_id = \(bind: centerId) AND direction = 'fromPolice' AND alarm_number = \(bind: alarm)
+                """).first()?.decode(column: "created_by", as: Int64?.self)
+        }
+        if let taken, taken != actor.userId {
+            throw HotlineError(.duplicateReference, "接警单编号 \(alarm) 已由另一对接账号分流 (this alarm number was diverted by another account)")
+        }
         guard let item = try await diversionItems(centerId: centerId, activeOnly: true).first(where: { $0.code == call.itemCode }) else {
             throw HotlineError(.unknownDiversionItem, "分流事项「\(call.itemCode)」不在本中心的分流事项清单中 (unknown diversion item)")
         }
@@ -213,6 +225,9 @@ extension Store {
                 """).first()
             guard open == nil else { throw HotlineError(.invalidState, "已转110，正在等待110反馈 (already escalated, waiting for 110)") }
             let settings = try await self.policeSettings(centerId: row.state.centerId, db)
+            guard settings.platformUserId != nil else {
+                throw HotlineError(.notIntegration, "本中心尚未指定110平台对接账号，无法转110（请在“110联动设置”中指定） (no 110 platform account named)")
+            }
             let due = settings.timers.due(from: at, urgency: row.state.urgency)
             guard let inserted = try await db.raw("""
                 INSERT INTO police_transfers (ticket_id, center_id, direction, started_at, reason, platform_user_id, created_by, acknowledge_due_at,
@@ -250,6 +265,7 @@ extension Store {
     /// 110's feedback on an escalation (反馈): written into the ticket's history, which closes this loop. It
     /// acknowledges as well if 110 had not. A second feedback is a 409.
     public func recordTransferFeedback(id: Int64, feedback: String, dispatchNumber: String? = nil, by actor: Actor) async throws -> PoliceTransfer {
+        guard (dispatchNumber ?? "").count <= 64 else { throw HotlineError.invalid("dispatchNumber", "处警单编号不超过64字 (dispatchNumber too long)") }
         let text = feedback.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...2000).contains(text.count) else { throw HotlineError.invalid("feedback", "请填写反馈内容（2000字以内） (feedback required)") }
         let at = now
@@ -267,15 +283,15 @@ extension Store {
         }
     }
 
-    /// An escalation the actor answers for: the center's 110 platform account (any integration account of the center
-    /// while none is named).
+    /// An escalation the actor answers for: the 110 platform account it was sent to.
     func platformsEscalation(_ id: Int64, _ actor: Actor, _ db: any SQLDatabase) async throws -> PoliceTransfer {
         guard actor.role?.may(.integrate) == true, let centerId = actor.centerId else {
             throw HotlineError(.notIntegration, "只有110平台的对接账号可以答复转办 (only the 110 platform answers)")
         }
         let transfer = try await self.transfer(id, db, lock: true)
-        guard transfer.centerId == centerId, transfer.direction == .toPolice,
-              transfer.platformUserId == nil || transfer.platformUserId == actor.userId else { throw HotlineError.notFound("转110记录") }
+        guard transfer.centerId == centerId, transfer.direction == .toPolice, transfer.platformUserId == actor.userId else {
+            throw HotlineError.notFound("转110记录")
+        }
         return transfer
     }
 
@@ -339,7 +355,9 @@ extension Store {
         let at = now
         return try await database.read { db in
             let row = try await self.visibleRow(ticketId, actor, db)
-            let transfers = try await db.raw("SELECT * FROM police_transfers WHERE ticket_id = \(bind: ticketId) ORDER BY id").all().map(Self.transfer(from:))
+            var transfers = try await db.raw("SELECT * FROM police_transfers WHERE ticket_id = \(bind: ticketId) ORDER BY id").all().map(Self.transfer(from:))
+            // The call's recording is the citizen's voice: for the center's staff (and 110) only.
+            if actor.role?.may(.seeWholeCenter) != true { for i in transfers.indices { transfers[i].recordingURL = nil } }
             var fedBack = 0
             var waiting = 0
             if let platform = transfers.first(where: { $0.direction == .fromPolice })?.platformUserId {

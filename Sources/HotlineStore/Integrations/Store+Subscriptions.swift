@@ -92,7 +92,9 @@ extension Store {
     func recordSubscriptionChange(_ subscription: Subscription, change: String, by actor: Actor, at: Date, _ db: any SQLDatabase,
                                   extra: [String: [String]] = [:]) async throws {
         var details: [String: [String]] = [
-            "subscriptionId": [String(subscription.id)], "centerId": [String(subscription.centerId)], "url": [subscription.url],
+            // The host only: a URL may carry a token, and this event goes out to every subscriber of the center's changes.
+            "subscriptionId": [String(subscription.id)], "centerId": [String(subscription.centerId)],
+            "host": [URL(string: subscription.url)?.host ?? ""],
             "change": [change], "topics": subscription.topics, "scope": [subscription.scope.code],
         ]
         if let subject = subscription.scope.subjectId { details["scopeId"] = [String(subject)] }

@@ -13,7 +13,9 @@ public struct WebSession: Sendable {
 extension Store {
     /// The browser session behind a cookie, unless it expired or sat idle longer than `idleTimeout`.
     /// Activity is recorded at most once a minute, so reading pages does not turn into a write per request.
-    public func webSession(token: String, idleTimeout: TimeInterval) async throws -> WebSession? {
+    /// `touch` false reads the session without counting the request as activity (the console's call stream, which the
+    /// browser reopens on its own, must not keep an unattended console signed in).
+    public func webSession(token: String, idleTimeout: TimeInterval, touch: Bool = true) async throws -> WebSession? {
         let hash = Self.tokenHash(token)
         let nowMillis = now.millis
         let idleSince = nowMillis - Int64(idleTimeout * 1000)
@@ -34,7 +36,7 @@ extension Store {
             return (session, try row.decode(column: "last_seen_at", as: Int64.self))
         }
         guard let (session, lastSeen) = found else { return nil }
-        if nowMillis - lastSeen > 60_000 {
+        if touch, nowMillis - lastSeen > 60_000 {
             try await database.transaction { db in
                 try await db.raw("UPDATE sessions SET last_seen_at = \(bind: nowMillis) WHERE token_hash = \(bind: hash)").run()
             }

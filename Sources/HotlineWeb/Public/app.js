@@ -107,6 +107,7 @@
   var pop = document.getElementById("call-pop");
   if (pop && window.EventSource) {
     var stream = new EventSource(pop.getAttribute("data-call-stream"));
+    var filled = {};
     stream.onmessage = function (message) {
       var call;
       try { call = JSON.parse(message.data); } catch (e) { return; }
@@ -114,7 +115,9 @@
       pop.querySelector("[data-caller]").textContent = call.caller;
       pop.querySelector("[data-state]").textContent = pop.getAttribute(call.state === "ringing" ? "data-ringing" : "data-answered");
       var form = document.getElementById("intake");
-      if (!form) return;
+      // Each call fills the form once: an agent's correction is not overwritten when the stream is reopened.
+      if (!form || filled[call.callId]) return;
+      filled[call.callId] = true;
       form.querySelector('[name="callId"]').value = call.callId;
       var channel = form.querySelector('[name="channel"]');
       if (channel) channel.value = "phone";
