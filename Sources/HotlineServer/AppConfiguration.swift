@@ -111,7 +111,7 @@ public struct AppConfiguration: Sendable {
         try check(relay.timeout >= .seconds(1) && relay.timeout <= .seconds(120), "relay.timeoutSeconds", "must be 1–120")
         try check(relay.lease >= relay.minimumLease, "relay.leaseSeconds",
                   "must be at least \(Int(relay.minimumLease.rounded(.up))) (a whole batch's posts at relay.concurrency, 10 s each, and a margin)")
-        try check(notifyGatewayURL.map { URL(string: $0)?.scheme?.hasPrefix("http") == true } ?? true, "notify.gatewayUrl", "must be an http(s) URL")
+        try check(notifyGatewayURL.map(WebAddress.isValid) ?? true, "notify.gatewayUrl", "must be an http(s) URL without credentials")
         try check(notifyGatewayURL == nil || !(notifyGatewaySecret ?? "").isEmpty, "notify.gatewaySecret", "is required with notify.gatewayUrl")
         try check(analysisIntervalMinutes >= 1, "analysis.intervalMinutes", "must be at least 1")
         try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")

@@ -174,17 +174,14 @@ struct AdminPages {
     func change(_ request: Request, _ context: StaffContext,
                 page: @escaping (StaffContext, String?, String?) async throws -> Response,
                 _ body: (Form, Actor) async throws -> String) async throws -> Response {
-        let form = try await Form.read(request, limit: 8 * 1024 * 1024)
-        try app.checkCSRF(form, context)
-        let actor = try app.require(context, .manageOrganisation)
-        do {
+        try await app.submit(request, context, .manageOrganisation, limit: 8 * 1024 * 1024, page: { flash, error, status in
+            var response = try await page(context, flash, error)
+            response.status = status
+            return response
+        }) { form, actor in
             let message = try await body(form, actor)
             try await app.reference.reload()
-            return try await page(context, message, nil)
-        } catch let error as HotlineError {
-            var response = try await page(context, nil, error.message)
-            response.status = .init(code: error.httpStatus)
-            return response
+            return message
         }
     }
 

@@ -11,29 +11,23 @@ struct IntegrationPages {
     func register(on router: RouterGroup<StaffContext>) {
         router.get("/admin/subscriptions") { _, context in try await list(context) }
         router.post("/admin/subscriptions") { request, context in
-            let form = try await Form.read(request, limit: 64 * 1024)
-            try app.checkCSRF(form, context)
-            let actor = try app.require(context, .manageIntegrations)
-            do {
+            var secret: String?
+            return try await app.submit(request, context, .manageIntegrations, page: { flash, error, status in
+                try await list(context, flash: flash, error: error, secret: secret, status: status)
+            }) { form, actor in
                 let created = try await app.store.createSubscription(
-                    name: form["name"] ?? "", url: form["url"] ?? "", topics: form.all("topic"), scope: try Self.scope(form["scope"]),
-                    by: actor)
-                return try await list(context, flash: Strings.text("saved", english: context.english) + "：" + created.subscription.name,
-                                      secret: created.secret)
-            } catch let error as HotlineError {
-                return try await list(context, error: error.message, status: .init(code: error.httpStatus))
+                    name: form["name"] ?? "", url: form["url"] ?? "", topics: form.all("topic"), scope: try Self.scope(form["scope"]), by: actor)
+                secret = created.secret
+                return Strings.text("saved", english: context.english) + "：" + created.subscription.name
             }
         }
         router.post("/admin/subscriptions/:id/active") { request, context in
-            let form = try await Form.read(request, limit: 8 * 1024)
-            try app.checkCSRF(form, context)
-            let actor = try app.require(context, .manageIntegrations)
-            do {
+            try await app.submit(request, context, .manageIntegrations, page: { flash, error, status in
+                try await list(context, flash: flash, error: error, status: status)
+            }) { form, actor in
                 let subscription = try await app.store.setSubscriptionActive(
                     id: try context.parameters.require("id", as: Int64.self), active: form.bool("active") ?? false, by: actor)
-                return try await list(context, flash: Strings.text(subscription.active ? "resumed" : "paused", english: context.english))
-            } catch let error as HotlineError {
-                return try await list(context, error: error.message, status: .init(code: error.httpStatus))
+                return Strings.text(subscription.active ? "resumed" : "paused", english: context.english)
             }
         }
         router.get("/admin/subscriptions/:id") { request, context in
@@ -41,15 +35,13 @@ struct IntegrationPages {
                                  status: request.uri.queryParameters.get("status").flatMap(DeliveryStatus.init(rawValue:)))
         }
         router.post("/admin/deliveries/:id/redeliver") { request, context in
-            let form = try await Form.read(request, limit: 8 * 1024)
-            try app.checkCSRF(form, context)
-            let actor = try app.require(context, .manageIntegrations)
-            let subscriptionId = try form.int64("subscriptionId") ?? 0
-            do {
+            var subscriptionId: Int64 = 0
+            return try await app.submit(request, context, .manageIntegrations, page: { flash, error, status in
+                try await deliveries(context, id: subscriptionId, status: nil, flash: flash, error: error, status: status)
+            }) { form, actor in
+                subscriptionId = try form.int64("subscriptionId") ?? 0
                 _ = try await app.store.redeliver(deliveryId: try context.parameters.require("id", as: Int64.self), by: actor)
-                return try await deliveries(context, id: subscriptionId, status: nil, flash: Strings.text("redelivering", english: context.english))
-            } catch let error as HotlineError {
-                return try await deliveries(context, id: subscriptionId, status: nil, error: error.message, status: .init(code: error.httpStatus))
+                return Strings.text("redelivering", english: context.english)
             }
         }
     }

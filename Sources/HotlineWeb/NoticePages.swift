@@ -10,15 +10,12 @@ struct NoticePages {
     func register(on router: RouterGroup<StaffContext>) {
         router.get("/admin/notices") { _, context in try await page(context) }
         router.post("/admin/notices/:kind") { request, context in
-            let form = try await Form.read(request, limit: 64 * 1024)
-            try app.checkCSRF(form, context)
-            let actor = try app.require(context, .manageIntegrations)
-            do {
+            try await app.submit(request, context, .manageIntegrations, page: { flash, error, status in
+                try await page(context, flash: flash, error: error, status: status)
+            }) { form, actor in
                 guard let kind = NoticeKind(rawValue: try context.parameters.require("kind")) else { throw HotlineError.notFound("通知类型") }
                 _ = try await app.store.saveNoticeTemplate(kind, text: form["text"] ?? "", by: actor)
-                return try await page(context, flash: Strings.text("saved", english: context.english) + "：" + kind.label(english: context.english))
-            } catch let error as HotlineError {
-                return try await page(context, error: error.message, status: .init(code: error.httpStatus))
+                return Strings.text("saved", english: context.english) + "：" + kind.label(english: context.english)
             }
         }
     }

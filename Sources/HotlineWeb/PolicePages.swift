@@ -46,14 +46,9 @@ struct PolicePages {
     }
 
     func change(_ request: Request, _ context: StaffContext, _ body: (Form, Actor) async throws -> String) async throws -> Response {
-        let form = try await Form.read(request, limit: 64 * 1024)
-        try app.checkCSRF(form, context)
-        let actor = try app.require(context, .manageIntegrations)
-        do {
-            return try await settings(context, flash: try await body(form, actor))
-        } catch let error as HotlineError {
-            return try await settings(context, error: error.message, status: .init(code: error.httpStatus))
-        }
+        try await app.submit(request, context, .manageIntegrations, page: { flash, error, status in
+            try await settings(context, flash: flash, error: error, status: status)
+        }, body)
     }
 
     func settings(_ context: StaffContext, flash: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -91,7 +86,7 @@ struct PolicePages {
         let english = context.english
         let report = try await app.store.policeReport(from: from, to: to, for: actor)
         let open = try await app.store.policeTransfers(direction: .toPolice, openOnly: true, limit: 50, for: actor)
-        func percent(_ part: Int, _ whole: Int) -> String { whole == 0 ? "—" : String(format: "%.1f%%", Double(part) * 100 / Double(whole)) }
+        func percent(_ part: Int, _ whole: Int) -> String { AnalysisPages.percent(whole == 0 ? nil : Double(part) / Double(whole)) }
         let model = PoliceReportPageModel(
             chrome: given ?? app.chrome(context, path: "/analysis/police110", section: "/analysis"),
             from: from.description, to: to.description,

@@ -110,3 +110,24 @@ public struct WebApp: Sendable {
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
+
+extension WebApp {
+    /// A change from a staff form: reads it (at most `limit` bytes), checks its CSRF token and that the signed-in user
+    /// holds `permission`, runs `body`, and shows the page again with the outcome — the message `body` returns, or the
+    /// error with its status (and nothing changed).
+    func submit(_ request: Request, _ context: StaffContext, _ permission: Permission, limit: Int = 64 * 1024,
+                page: (_ flash: String?, _ error: String?, _ status: HTTPResponse.Status) async throws -> Response,
+                _ body: (Form, Actor) async throws -> String) async throws -> Response {
+        let form = try await Form.read(request, limit: limit)
+        try checkCSRF(form, context)
+        let actor = try require(context, permission)
+        let message: String
+        do {
+            message = try await body(form, actor)
+        } catch let error as HotlineError {
+            return try await page(nil, error.message, .init(code: error.httpStatus))
+        }
+        return try await page(message, nil, .ok)
+    }
+}
+

@@ -10,12 +10,6 @@ import Testing
 
 @Suite("Notices through the gateway")
 struct NoticeTests {
-    static var quiet: Logger {
-        var logger = Logger(label: "notice-test")
-        logger.logLevel = .critical
-        return logger
-    }
-
     @Test("the citizen is told at acceptance, refusal and approval; handlers of new work; each once, the log masked", arguments: Backend.available)
     func notices(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { t in
@@ -25,7 +19,7 @@ struct NoticeTests {
                 receiver.secrets.withLock { $0["sms"] = "gateway-secret" }
                 let gateway = HTTPGateway(url: base + "/hook/sms", secret: "gateway-secret", clock: { t.clock.now })
                 let notifier = Notifier(store: t.store, gateway: gateway, portalURL: "https://12345.example.gov.cn/", policy: RetryPolicy(maxAttempts: 2),
-                                        logger: Self.quiet)
+                                        logger: quietLogger)
                 // A phone call: accepted at once; dispatched to housing (two handlers there).
                 let ticket = try await t.store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.agent)
                 _ = try await t.store.perform(ActionInput(code: .dispatch, mainUnitId: city.housing.id), onTicket: ticket.ticket.state.id, by: city.agent)

@@ -13,17 +13,11 @@ import Testing
 /// The relay against a receiver on a real port, on both databases.
 @Suite("Webhook relay")
 struct WebhookRelayTests {
-    static var quiet: Logger {
-        var logger = Logger(label: "relay-test")
-        logger.logLevel = .critical
-        return logger
-    }
-
     static func relay(_ t: TestDatabase, node: String = "node-a", maxAttempts: Int = 3) -> WebhookRelay {
         var settings = WebhookRelay.Settings()
         settings.policy = RetryPolicy(maxAttempts: maxAttempts, firstDelay: 10, maxDelay: 60)
         settings.timeout = .seconds(5)
-        return WebhookRelay(store: t.store, settings: settings, node: node, logger: quiet)
+        return WebhookRelay(store: t.store, settings: settings, node: node, logger: quietLogger)
     }
 
     /// Runs relay rounds until one finds nothing to do.

@@ -77,11 +77,14 @@ struct WebhookTests {
         var recorder = center
         recorder.scope = .recordedBy(9)
         #expect(recorder.wants(created) && !recorder.wants(RoutedEvent(topic: "ticket.create", centerId: 1, recordedBy: 3)))
+        #expect(WebAddress.isValid("https://110.example.gov.cn/rec/1.mp3") && !WebAddress.isValid("file:///etc/passwd")
+                && !WebAddress.isValid("http://") && !WebAddress.isValid("https://" + String(repeating: "a", count: 500)))
         #expect(SubscriptionScope(code: "unit", subjectId: nil) == nil && SubscriptionScope(code: "center", subjectId: nil) == .center)
 
         try Subscription.validate(name: "网格", url: "https://grid.example.org/hook", topics: ["ticket.*", "ticket.reply", "warning.raised"])
         for (name, url, topics) in [("", "https://a.example", [String]()), ("a", "ftp://a.example", []), ("a", "https://", []),
-                                    ("a", "https://a.example", ["ticket.nothing"]), ("a", "https://a.example", ["nothing.*"])] {
+                                    ("a", "https://a.example", ["ticket.nothing"]), ("a", "https://a.example", ["nothing.*"]),
+                                    ("a", "https://user:secret@a.example/hook", [])] {
             #expect(throws: HotlineError.self) { try Subscription.validate(name: name, url: url, topics: topics) }
         }
     }

@@ -129,3 +129,11 @@ public func statusOf(_ operation: () async throws -> Void) async -> Int? {
         return -1
     }
 }
+
+/// A logger that says nothing below critical: for services and relays the tests run.
+public var quietLogger: Logger {
+    var logger = Logger(label: "hotline-test-quiet")
+    logger.logLevel = .critical
+    return logger
+}
+

@@ -47,8 +47,7 @@ public struct Subscription: Sendable, Equatable, Identifiable {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 100 else {
             throw HotlineError(.invalidRequest, "请填写订阅名称（100字以内） (name required, at most 100 characters)")
         }
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              parsed.host?.isEmpty == false, parsed.user == nil, parsed.password == nil, url.count <= 500 else {
+        guard WebAddress.isValid(url) else {
             throw HotlineError(.invalidRequest, "推送地址须为 http(s) 网址 (url must be an http or https URL)")
         }
         let known = Set(Self.topics.map(\.code))

@@ -34,7 +34,7 @@ extension Store {
         guard (1...64).contains(callId.count) else { throw HotlineError.invalid("callId", "请提供通话编号（64字以内） (callId required)") }
         let caller = try event.caller.map(TicketDraft.normalizedPhone)
         if event.kind == .ringing, caller == nil { throw HotlineError.invalid("caller", "振铃事件须带来电号码 (caller required when ringing)") }
-        if let url = event.recordingURL, !Self.isWebURL(url) {
+        if let url = event.recordingURL, !WebAddress.isValid(url) {
             throw HotlineError.invalid("recordingUrl", "录音地址须为 http(s) 网址 (recordingUrl must be an http or https URL)")
         }
         let at = (event.at ?? now).millis

@@ -86,7 +86,23 @@ extension Store {
             guard let last = events.last else { return 0 }
             var planned: [(seq: Int64, ticketId: Int64?, centerId: Int64, kind: NoticeKind, recipient: String, userId: Int64?, phoneEnc: String?,
                            masked: String, text: String, logged: String)] = []
+            // Read once per batch: each center's templates, each unit's name and recipients.
             var templates: [Int64: [NoticeKind: String]] = [:]
+            var unitNames: [Int64: String] = [:]
+            var recipients: [String: [(id: Int64, username: String)]] = [:]
+            func name(_ unitId: Int64) async throws -> String {
+                if let known = unitNames[unitId] { return known }
+                let found = try await self.unitName(unitId, db)
+                unitNames[unitId] = found
+                return found
+            }
+            func people(_ unitId: Int64, _ role: Role) async throws -> [(id: Int64, username: String)] {
+                let key = "\(unitId) \(role.rawValue)"
+                if let known = recipients[key] { return known }
+                let found = try await self.noticeRecipients(unitId: unitId, role: role, db)
+                recipients[key] = found
+                return found
+            }
             for event in events {
                 guard let action = ActionCode(rawValue: try event.decode(column: "action", as: String.self)) else { continue }
                 let status = try event.decode(column: "to_status", as: String?.self).flatMap(TicketStatus.init(rawValue:))
@@ -100,7 +116,8 @@ extension Store {
                     let centerId = row.state.centerId
                     if templates[centerId] == nil { templates[centerId] = try await self.noticeTemplates(centerId: centerId, db) }
                     let unitId = row.state.handlingUnitId ?? row.state.mainUnitId
-                    let unitName = try await unitId.asyncMap { try await self.unitName($0, db) } ?? ""
+                    var unitName = ""
+                    if let unitId { unitName = try await name(unitId) }
                     for kind in kinds {
                         var values = ["number": row.number, "title": row.title, "unit": unitName, "reason": note,
                                       "deadline": row.state.replyDueAt.map(Self.noticeTime) ?? ""]
@@ -120,7 +137,7 @@ extension Store {
                         case .handlers, .leaders:
                             guard let unitId else { continue }
                             let text = NoticeTemplate.render(templates[centerId]?[kind] ?? kind.defaultTemplate, values)
-                            for user in try await self.noticeRecipients(unitId: unitId, role: kind.audience == .handlers ? .unitHandler : .unitAdmin, db) {
+                            for user in try await people(unitId, kind.audience == .handlers ? .unitHandler : .unitAdmin) {
                                 planned.append((seq, ticketId, centerId, kind, "user:\(user.id)", user.id, nil, user.username, text, text))
                             }
                         }
@@ -130,9 +147,9 @@ extension Store {
                     if templates[centerId] == nil { templates[centerId] = try await self.noticeTemplates(centerId: centerId, db) }
                     for kind in kinds where kind == .warning {
                         for unitId in (details["units"] ?? []).compactMap({ Int64($0) }) {
-                            let values = ["warning": note, "unit": try await self.unitName(unitId, db)]
+                            let values = ["warning": note, "unit": try await name(unitId)]
                             let text = NoticeTemplate.render(templates[centerId]?[kind] ?? kind.defaultTemplate, values)
-                            for user in try await self.noticeRecipients(unitId: unitId, role: .unitAdmin, db) {
+                            for user in try await people(unitId, .unitAdmin) {
                                 planned.append((seq, nil, centerId, kind, "user:\(user.id)", user.id, nil, user.username, text, text))
                             }
                         }
@@ -250,12 +267,5 @@ extension Store {
                     sentAt: try row.decode(column: "sent_at", as: Int64?.self).map(Date.init(millis:)))
             }
         }
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -155,7 +155,7 @@ extension Store {
         }
         let alarm = call.alarmNumber.trimmingCharacters(in: .whitespaces)
         guard (1...64).contains(alarm.count) else { throw HotlineError.invalid("alarmNumber", "请提供接警单编号（64字以内） (alarmNumber required)") }
-        if let url = call.recordingURL, !Self.isWebURL(url) {
+        if let url = call.recordingURL, !WebAddress.isValid(url) {
             throw HotlineError.invalid("recordingUrl", "录音地址须为 http(s) 网址 (recordingUrl must be an http or https URL)")
         }
         guard (call.dispatchNumber ?? "").count <= 64, call.itemCode.count <= 40 else {
@@ -175,7 +175,7 @@ extension Store {
         }
         let draft = TicketDraft(
             channel: .police110, type: item.type, urgency: item.urgency,
-            title: call.title?.trimmingCharacters(in: .whitespaces).nilIfEmpty ?? "\(item.name)（110分流）", content: call.content,
+            title: call.title.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 } ?? "\(item.name)（110分流）", content: call.content,
             categoryCode: item.categoryCode,
             location: Location(address: call.address, latitude: call.latitude, longitude: call.longitude),
             requester: Requester(name: call.callerName, phone: call.callerPhone))
@@ -199,11 +199,6 @@ extension Store {
         } catch let error as HotlineError where error.code == .idempotencyKeyReused {
             throw HotlineError(.duplicateReference, "接警单编号 \(alarm) 已分流为另一内容的工单 (this alarm number was diverted with other contents)")
         }
-    }
-
-    static func isWebURL(_ text: String) -> Bool {
-        guard text.count <= 500, let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
-        return ["http", "https"].contains(scheme) && url.host?.isEmpty == false
     }
 
     // MARK: 12345 → 110
@@ -441,8 +436,4 @@ extension Store {
             feedbackAt: try date("feedback_at"), feedbackDueAt: try date("feedback_due_at"),
             lateMarked: PoliceStage(rawValue: try row.decode(column: "late_marked", as: String.self)))
     }
-}
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
 }
