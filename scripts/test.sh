@@ -9,6 +9,8 @@ swift test
 # The real `hotline serve` process: start with the demo city, sign in, record a ticket, SIGTERM, start again on the same
 # data — on SQLite always, and on PostgreSQL when HOTLINE_TEST_POSTGRES_URL is set (a scratch database is created there).
 swift build --product hotline
+# The Open311 step drives the server with a real Open311 client library from PyPI (georeport, pinned).
+python3 -c "import georeport" 2>/dev/null || python3 -m pip install --quiet georeport==0.3.1
 HOTLINE_BIN="$(swift build --show-bin-path)/hotline"
 python3 scripts/e2e/serve_test.py --binary "$HOTLINE_BIN" --start-timeout 600
 if [ -n "${HOTLINE_TEST_POSTGRES_URL:-}" ]; then

@@ -105,6 +105,9 @@ public struct Lifecycle: Sendable {
             let instructions = try Self.optional(instructions)
             if !instructions.isEmpty { note = instructions }
             try Self.checkDispatchTarget(main, for: ticket)
+            if actor.role == .linkedSystem, main.id != actor.unitId || !co.isEmpty {
+                throw HotlineError.forbidden("承办对接系统只能把自己受理的诉求派给本单位 (a linked system dispatches its own intake to itself only)")
+            }
             for unit in co { try Self.checkDispatchTarget(unit, for: ticket) }
             let coIds = co.map(\.id)
             guard !coIds.contains(main.id), Set(coIds).count == coIds.count else {

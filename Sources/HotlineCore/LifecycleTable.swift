@@ -85,7 +85,8 @@ public struct ActionRule: Sendable {
         case .accept: ActionRule(from: [.screening], to: [.accepted], roles: intake, party: .center)
         case .reject: ActionRule(from: [.screening, .accepted], to: [.rejected], roles: intake, party: .center)
         case .answerOnContact: ActionRule(from: [.screening, .accepted], to: [.closed], roles: intake, party: .center)
-        case .dispatch: ActionRule(from: [.accepted], to: [.pendingSign], roles: intake, party: .center)
+        // A linked system (a sub-center) dispatches only its own intake, and only to itself (Lifecycle.apply).
+        case .dispatch: ActionRule(from: [.accepted], to: [.pendingSign], roles: intake.union([.linkedSystem]), party: .center)
         // 承办: the responsible unit signs, passes it down, asks to return it or for more time, and replies.
         case .sign: ActionRule(from: [.pendingSign], to: [.inProgress], roles: unit, party: .responsibleUnit)
         case .contactRequester: ActionRule(from: [.inProgress], to: stays, roles: unit, party: .responsibleUnit)

@@ -19,4 +19,25 @@ public enum Masking {
         guard chars.count > 7 else { return String(repeating: "*", count: chars.count) }
         return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
     }
+
+    /// Text shown to the public (an Open311 request's description): every run of seven or more digits — a phone, an ID or a
+    /// card number written into the message — keeps its first 3 and last 4 characters.
+    public static func freeText(_ text: String) -> String {
+        var out = ""
+        var run = ""
+        func flush() {
+            out += run.count >= 7 ? idNumber(run) : run
+            run = ""
+        }
+        for character in text {
+            if character.isASCII && (character.isNumber || (!run.isEmpty && (character == "X" || character == "x"))) {
+                run.append(character)
+            } else {
+                flush()
+                out.append(character)
+            }
+        }
+        flush()
+        return out
+    }
 }

@@ -70,7 +70,7 @@ extension Role {
 
     /// Every role's grants, built once: guards ask on every request.
     private static let table: [Role: Set<Permission>] = Dictionary(uniqueKeysWithValues: allCases.map { role in
-        (role, role == .integrationClient ? role.grants : role.grants.union([.useStaffPages]))
+        (role, role.grants.contains(.integrate) ? role.grants : role.grants.union([.useStaffPages]))
     })
 
     private var grants: Set<Permission> {
@@ -95,6 +95,8 @@ extension Role {
              .viewAnalysis, .exportTickets]
         case .integrationClient:
             [.recordTickets, .seeWholeCenter, .searchTickets, .integrate]
+        case .linkedSystem:
+            [.recordTickets, .handleTickets, .revealIdentity, .searchTickets, .useKnowledge, .integrate]
         }
     }
 
@@ -108,7 +110,7 @@ extension Role {
         case .admin: .manageOrganisation
         case .auditor: .searchTickets
         case .leader: .viewAnalysis
-        case .integrationClient: .integrate
+        case .integrationClient, .linkedSystem: .integrate
         }
     }
 

@@ -129,6 +129,9 @@ public enum TicketStatus: String, Labelled {
 /// A user's role; it decides which actions the user may take.
 public enum Role: String, Labelled {
     case agent, centerSupervisor, unitHandler, unitAdmin, kbEditor, admin, auditor, leader, integrationClient
+    /// A system that works one unit's tickets in its own software — a sub-center (12315, 12366 …) or, on a provincial
+    /// platform, a city's Hotline: it signs and replies to what is dispatched to its unit, and reports its own intake.
+    case linkedSystem
 
     public var label: String {
         switch self {
@@ -141,6 +144,7 @@ public enum Role: String, Labelled {
         case .auditor: "审计员"
         case .leader: "领导"
         case .integrationClient: "对接系统"
+        case .linkedSystem: "承办对接系统"
         }
     }
 }

@@ -19,6 +19,9 @@ public struct DemoSeeder {
         public var centerId: Int64
         public var accounts: [Account]
         public var apiKey: String
+        /// The Open311 app's key and the sub-center's (its own system, 承办对接系统).
+        public var open311Key: String
+        public var subCenterKey: String
         public var ticketsByStatus: [TicketStatus: Int]
         public var knowledgeEntries: Int
         public var models: [ModelInfo]
@@ -62,7 +65,7 @@ public struct DemoSeeder {
 
     public func run() async throws -> Summary {
         let org = try await organisation()
-        let (accounts, users, apiKey) = try await people(org)
+        let (accounts, users, keys) = try await people(org)
         // 110 linkage: the standard diversion list, the 110 platform's account named, the default timers.
         try await store.addStandardDiversionItems(centerId: org.center.id)
         _ = try await store.savePoliceSettings(Store.PoliceSettings(platformUserId: users["police110"]?.userId), by: users["admin"]!)
@@ -89,7 +92,7 @@ public struct DemoSeeder {
         for kind in ModelKind.allCases {
             if let report = try await store.train(kind, centerId: org.center.id, minimumExamples: 20, note: "演示城市初始模型", by: .system) { models.append(report.model) }
         }
-        return Summary(centerId: org.center.id, accounts: accounts, apiKey: apiKey, ticketsByStatus: counts, knowledgeEntries: entries,
+        return Summary(centerId: org.center.id, accounts: accounts, apiKey: keys.police, open311Key: keys.open311, subCenterKey: keys.subCenter, ticketsByStatus: counts, knowledgeEntries: entries,
                        models: models)
     }
 
@@ -128,7 +131,7 @@ public struct DemoSeeder {
         return org
     }
 
-    func people(_ org: Organisation) async throws -> ([Account], [String: Actor], String) {
+    func people(_ org: Organisation) async throws -> ([Account], [String: Actor], (police: String, open311: String, subCenter: String)) {
         let housing = org.byName["市住房和城乡建设局"]!
         let specs: [(String, String, Role, OrgUnit)] = [
             ("admin", "系统管理员", .admin, org.center), ("agent", "话务员小李", .agent, org.center), ("agent2", "话务员小王", .agent, org.center),
@@ -136,6 +139,7 @@ public struct DemoSeeder {
             ("housing-admin", "住建局管理员", .unitAdmin, housing), ("donghu", "东湖区承办人", .unitHandler, org.districts[0]),
             ("donghu-street", "东湖街道承办人", .unitHandler, org.townships[0]), ("kbeditor", "知识库编辑", .kbEditor, org.center),
             ("auditor", "审计员", .auditor, org.center), ("leader", "中心主任", .leader, org.center), ("police110", "110联动平台", .integrationClient, org.byName[DemoContent.emergency]!),
+            ("open311", "Open311市民应用", .integrationClient, org.center), ("subcenter", "\(DemoContent.subCenter)系统", .linkedSystem, org.byName[DemoContent.subCenter]!),
         ]
         var accounts: [Account] = []
         var users: [String: Actor] = [:]
@@ -143,19 +147,21 @@ public struct DemoSeeder {
         func create(_ username: String, _ name: String, _ role: Role, _ unit: OrgUnit) async throws {
             let user = try await store.createUser(username: username, displayName: name, password: Self.password, role: role, unitId: unit.id, by: .system)
             users[username] = Actor.user(id: user.id, name: name, role: role, unitId: unit.id, unitPath: unit.path, centerId: unit.centerId)
-            if role == .integrationClient { integrationId = user.id }
+            if username == "police110" { integrationId = user.id }
         }
         for (username, name, role, unit) in specs {
             try await create(username, name, role, unit)
             accounts.append(Account(username: username, role: role, unit: unit.name))
         }
         let apiKey = try await store.createAPIKey(userId: integrationId, name: "110联动平台", by: .system)
+        let open311Key = try await store.createAPIKey(userId: users["open311"]!.userId!, name: "Open311市民应用", by: .system)
+        let subCenterKey = try await store.createAPIKey(userId: users["subcenter"]!.userId!, name: "分中心系统", by: .system)
         // A handler for every other unit that receives tickets, so that every demo ticket can be worked.
         let covered = Set([housing.id, org.districts[0].id, org.townships[0].id])
         for unit in org.byName.values.sorted(by: { $0.id < $1.id }) where !covered.contains(unit.id) {
             try await create("unit\(unit.id)", "\(unit.name)承办人", .unitHandler, unit)
         }
-        return (accounts, users, apiKey)
+        return (accounts, users, (apiKey, open311Key, subCenterKey))
     }
 
     /// Calls 110 diverted today (非警务警情分流): they wait at the center, accepted on the 110 channel.

@@ -60,6 +60,7 @@ public struct WebApp: Sendable {
         assets.register(on: router)
         AuthPages(app: self).register(on: router)
         PortalPages(app: self).register(on: router)
+        Open311Routes(app: self).register(on: router)
         let staff = router.group(context: StaffContext.self)
         ConsolePages(app: self).register(on: staff)
         TicketPages(app: self).register(on: staff)

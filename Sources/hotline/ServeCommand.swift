@@ -77,11 +77,13 @@ struct ServeCommand: AsyncParsableCommand {
 
             演示账号 / demo accounts — sign in at \(url)/login, password for all: \(DemoSeeder.password)
               agent 话务员 · supervisor 审核督办员 · housing 住建局承办人 · housing-admin 住建局管理员 · donghu 东湖区承办人
-              donghu-street 东湖街道承办人 · kbeditor 知识库编辑 · admin 系统管理员 · auditor 审计员 · police110 对接系统 (API only)
+              donghu-street 东湖街道承办人 · kbeditor 知识库编辑 · admin 系统管理员 · auditor 审计员 · police110 · open311 对接系统 · subcenter 承办对接系统 (API only)
             API:  curl -s -X POST \(url)/api/v1/auth/login -H 'Content-Type: application/json' -d '{"username":"agent","password":"\(DemoSeeder.password)"}'
             """)
         if let summary {
             say("  110 platform API key (shown once): \(summary.apiKey)")
+            say("  Open311 app API key (shown once): \(summary.open311Key)  — \(url)/open311/discovery.json")
+            say("  sub-center system API key (shown once): \(summary.subCenterKey)")
             let total = summary.ticketsByStatus.values.reduce(0, +)
             say("  \(total) demo tickets: " + summary.ticketsByStatus.sorted { $0.value > $1.value }.map { "\($0.key.label) \($0.value)" }.joined(separator: ", "))
             say("  \(summary.knowledgeEntries) verified knowledge-base entries; models: "
@@ -140,6 +142,8 @@ struct SeedCommand: AsyncParsableCommand {
                 print("accounts (password \(DemoSeeder.password)):")
                 for account in summary.accounts { print("  \(account.username.padding(toLength: 14, withPad: " ", startingAt: 0)) \(account.role.label)  \(account.unit)") }
                 print("110 platform API key: \(summary.apiKey)")
+                print("Open311 app API key: \(summary.open311Key)")
+                print("sub-center system API key: \(summary.subCenterKey)")
                 for (status, n) in summary.ticketsByStatus.sorted(by: { $0.value > $1.value }) { print("  \(status.label) (\(status.rawValue)): \(n)") }
                 print("\(summary.knowledgeEntries) knowledge-base entries; models: " + summary.models.map { "\($0.kind.rawValue) v\($0.version)" }.joined(separator: ", "))
             }

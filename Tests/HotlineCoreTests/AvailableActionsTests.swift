@@ -15,7 +15,7 @@ struct AvailableActionsTests {
         for role in Role.allCases {
             for extension_ in [nil, 3] {
                 let ticket = Org.ticket(status, pendingExtension: extension_)
-                let actor = role == .unitHandler || role == .unitAdmin ? Org.user(role, at: Org.main) : Org.user(role)
+                let actor = role == .unitHandler || role == .unitAdmin || role == .linkedSystem ? Org.user(role, at: Org.main) : Org.user(role)
                 let offered = Set(lifecycle.availableActions(on: ticket, for: actor))
                 var expected = Set(LifecycleTableTests.spec.filter { $0.value.from.contains(status) && $0.value.roles.contains(role) }.keys)
                 expected.remove(.coInput)  // the main unit's handler is not a co-unit

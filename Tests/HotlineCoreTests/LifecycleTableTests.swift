@@ -11,16 +11,16 @@ struct LifecycleTableTests {
         .accept: ([.screening], [.agent, .centerSupervisor]),
         .reject: ([.screening, .accepted], [.agent, .centerSupervisor]),
         .answerOnContact: ([.screening, .accepted], [.agent, .centerSupervisor]),
-        .dispatch: ([.accepted], [.agent, .centerSupervisor]),
-        .sign: ([.pendingSign], [.unitHandler, .unitAdmin]),
-        .contactRequester: ([.inProgress], [.unitHandler, .unitAdmin]),
-        .subDispatch: ([.inProgress], [.unitHandler, .unitAdmin]),
-        .coInput: ([.pendingSign, .inProgress, .returnRequested], [.unitHandler, .unitAdmin]),
-        .requestReturn: ([.pendingSign, .inProgress], [.unitHandler, .unitAdmin]),
+        .dispatch: ([.accepted], [.agent, .centerSupervisor, .linkedSystem]),
+        .sign: ([.pendingSign], [.unitHandler, .unitAdmin, .linkedSystem]),
+        .contactRequester: ([.inProgress], [.unitHandler, .unitAdmin, .linkedSystem]),
+        .subDispatch: ([.inProgress], [.unitHandler, .unitAdmin, .linkedSystem]),
+        .coInput: ([.pendingSign, .inProgress, .returnRequested], [.unitHandler, .unitAdmin, .linkedSystem]),
+        .requestReturn: ([.pendingSign, .inProgress], [.unitHandler, .unitAdmin, .linkedSystem]),
         .arbitrateReturn: ([.returnRequested], [.centerSupervisor]),
-        .requestExtension: ([.inProgress], [.unitHandler, .unitAdmin]),
+        .requestExtension: ([.inProgress], [.unitHandler, .unitAdmin, .linkedSystem]),
         .decideExtension: ([.inProgress], [.centerSupervisor]),
-        .reply: ([.inProgress], [.unitHandler, .unitAdmin]),
+        .reply: ([.inProgress], [.unitHandler, .unitAdmin, .linkedSystem]),
         .review: ([.replied], [.centerSupervisor]),
         .evaluate: ([.pendingCallback, .evaluated], [.agent, .centerSupervisor]),
         .close: ([.pendingCallback, .evaluated], [.centerSupervisor]),
@@ -79,6 +79,8 @@ struct LifecycleTableTests {
     static func actor(_ role: Role, for code: ActionCode) -> Actor {
         switch role {
         case .unitHandler, .unitAdmin: Org.user(role, at: code == .coInput ? Org.co : Org.main)
+        // A linked system dispatches only to itself (the sample dispatches to `Org.other`).
+        case .linkedSystem: Org.user(role, at: code == .coInput ? Org.co : code == .dispatch ? Org.other : Org.main)
         default: Org.user(role)
         }
     }
@@ -92,6 +94,15 @@ struct LifecycleTableTests {
 
     static let cases: [Case] = spec.keys.sorted { $0.rawValue < $1.rawValue }.flatMap { code in
         TicketStatus.allCases.flatMap { status in Role.allCases.map { Case(code: code, status: status, role: $0) } }
+    }
+
+    @Test("a linked system dispatches its own intake to itself, never to another unit nor with co-units")
+    func linkedSystemDispatch() {
+        let ticket = Org.ticket(.accepted)
+        let system = Org.user(.linkedSystem, at: Org.main)
+        #expect(throws: HotlineError.self) { try lifecycle.apply(.dispatch(main: Org.other, co: []), to: ticket, by: system, at: monday) }
+        #expect(throws: HotlineError.self) { try lifecycle.apply(.dispatch(main: Org.main, co: [Org.co]), to: ticket, by: system, at: monday) }
+        #expect((try? lifecycle.apply(.dispatch(main: Org.main, co: []), to: ticket, by: system, at: monday))?.ticket.status == .pendingSign)
     }
 
     @Test("user actions", arguments: cases)

@@ -158,6 +158,8 @@ class Test:
         self.idempotency_key = f"serve-test-{os.getpid()}-{int(time.time())}"
         self.results = []
         self.police_key = None
+        self.open311_key = None
+        self.subcenter_key = None
         self.peer = None
 
     # ---- HTTP ----
@@ -257,6 +259,11 @@ class Test:
         if not found:
             raise StepFailed("the demo city's 110 platform API key was not printed")
         self.police_key = found.group(1)
+        keys = {name: re.search(rf"{name} API key \(shown once\): (\S+)", text) for name in ("Open311 app", "sub-center system")}
+        if not all(keys.values()):
+            raise StepFailed("the demo city's Open311 and sub-center API keys were not printed")
+        self.open311_key = keys["Open311 app"].group(1)
+        self.subcenter_key = keys["sub-center system"].group(1)
         return f"running on {self.base} with {self.redacted(self.database_url)}"
 
     def step2(self):
@@ -429,6 +436,87 @@ class Test:
         return (f"call {call['alarmNumber']} → ticket {number}; {delivered} changes fed back to 110 after a refused post; "
                 f"escalation {transfer['id']} acknowledged and answered by 110")
 
+    def step_open311(self):
+        # A real Open311 client library from PyPI (georeport) in JSON and XML; it cannot post, so requests (its own
+        # dependency) posts the form as every Open311 client does.
+        import georeport
+        import requests
+        root = self.base + "/open311/v2"
+        discovery = requests.get(self.base + "/open311/discovery.json", timeout=10).json()
+        if discovery["endpoints"][0]["url"] != root + "/":
+            raise StepFailed(f"discovery names {discovery['endpoints'][0]['url']}, not {root}/")
+        as_json = georeport.GeoReport(root, api_key=self.open311_key)
+        as_xml = georeport.GeoReport(root, api_key=self.open311_key, output_format="xml")
+        services = as_json.get_service_list()
+        lights = [s for s in services if "路灯" in s["service_name"]] or services
+        code = lights[0]["service_code"]
+        if len(as_xml.get_service_list()) != len(services) or as_xml.get_service_definition(code)["service_code"] != code:
+            raise StepFailed("the XML service list or definition differs from the JSON one")
+        form = {"api_key": self.open311_key, "service_code": code, "lat": "28.68", "long": "115.89", "address_string": "东湖区幸福路12号",
+                "description": "幸福路12号门口路灯一周没亮了，我的电话13912345678。(serve_test)", "first_name": "明", "last_name": "王",
+                "phone": "13912345678"}
+        headers = {"Idempotency-Key": f"open311-{os.getpid()}"}
+        posted = requests.post(root + "/requests.json", data=form, headers=headers, timeout=10)
+        again = requests.post(root + "/requests.json", data=form, headers=headers, timeout=10)
+        request_id = posted.json()[0]["service_request_id"]
+        if posted.status_code != 200 or again.json()[0]["service_request_id"] != request_id:
+            raise StepFailed(f"POST requests answered {posted.status_code} {posted.text[:300]}; the retry {again.text[:200]}")
+        one = as_json.get_service_request(request_id)
+        one_xml = as_xml.get_service_request(request_id)
+        if one["status"] != "open" or one_xml["service_request_id"] != request_id or one["service_code"] != code:
+            raise StepFailed(f"the request reads back as {one} / {one_xml}")
+        if "13912345678" in json.dumps(one, ensure_ascii=False) or "王" in json.dumps(one, ensure_ascii=False):
+            raise StepFailed(f"the public view shows who asked: {one}")
+        listed = as_json.get_service_requests(service_code=code, status="open")
+        if request_id not in [r["service_request_id"] for r in listed]:
+            raise StepFailed(f"the open requests of {code} do not list {request_id}")
+        token = requests.get(f"{root}/tokens/{request_id}.json", timeout=10).json()
+        if token[0]["service_request_id"] != request_id:
+            raise StepFailed(f"tokens/{request_id} answered {token}")
+        try:
+            as_json.get_service_requests(start_date="2020-01-01T00:00:00Z", end_date="2026-01-01T00:00:00Z")
+            raise StepFailed("a 6-year range should be refused")
+        except requests.HTTPError as error:
+            if error.response.status_code != 400 or error.response.json()[0]["code"] != 400:
+                raise StepFailed(f"a too-long range answered {error.response.status_code} {error.response.text[:200]}")
+        bad = requests.post(root + "/requests.xml", data=dict(form, api_key="hlk_forged"), timeout=10)
+        if bad.status_code != 403 or "<errors><error><code>403</code>" not in bad.text:
+            raise StepFailed(f"a forged api_key answered {bad.status_code} {bad.text[:200]}")
+        agent = self.login("agent")
+        _, queue = self.json_call("GET", "/api/v1/tickets?status=screening&channel=open311&limit=200", token=agent)
+        mine = [t for t in queue["items"] if t["number"] == request_id]
+        if len(mine) != 1:
+            raise StepFailed(f"request {request_id} is not once in the screening queue: {[t['number'] for t in queue['items']]}")
+        return f"{len(services)} services; request {request_id} filed once (retried), read in JSON and XML, in the screening queue; 400 and 403 as errors lists"
+
+    def step_subcenter(self):
+        key = {"X-API-Key": self.subcenter_key}
+        _, own = self.json_call("POST", "/api/v1/tickets", {
+            "channel": "phone", "type": "complaint", "title": "serve-test 超市出售过期食品", "content": "在超市买到过期酸奶。",
+            "requester": {"name": "王女士", "phone": "13800001111"}}, headers=key, expect=(201,))
+        ticket = own["ticket"]
+        if ticket["status"] != "pendingSign":
+            raise StepFailed(f"the sub-center's own intake should wait for its own signature: {ticket}")
+        agent = self.login("agent")
+        _, created = self.json_call("POST", "/api/v1/tickets", {
+            "channel": "phone", "type": "complaint", "title": "serve-test 网购商品质量", "content": "网购的电热水壶漏电。"},
+            token=agent, expect=(201,))
+        dispatched = created["ticket"]["id"]
+        self.json_call("POST", f"/api/v1/tickets/{dispatched}/actions", {"action": "dispatch", "mainUnitId": ticket["mainUnitId"]}, token=agent)
+        _, feed = self.json_call("GET", "/api/v1/changes?after=0&limit=1000", headers=key)
+        pulled = {e["ticketId"] for e in feed["events"]}
+        if dispatched not in pulled or ticket["id"] not in pulled:
+            raise StepFailed(f"the sub-center's feed should show both tickets: {sorted(pulled)}")
+        for ticket_id in (ticket["id"], dispatched):
+            self.json_call("POST", f"/api/v1/tickets/{ticket_id}/actions", {"action": "sign"}, headers=key)
+            _, replied = self.json_call("POST", f"/api/v1/tickets/{ticket_id}/actions", {"action": "reply", "note": "已核实处理。"}, headers=key)
+            if replied["status"] != "replied":
+                raise StepFailed(f"the sub-center's reply left ticket {ticket_id} {replied['status']}")
+        status, _, _ = self.http("GET", f"/api/v1/tickets/{self.ticket['id']}", headers=key)
+        if status != 404:
+            raise StepFailed(f"the sub-center should not see another unit's ticket: {status}")
+        return f"own intake {ticket['number']} and 12345's {created['ticket']['number']} pulled, signed and replied by the sub-center"
+
     def step_crash(self):
         # The server runs again (step 5 stopped it); the platform holds the next delivery unanswered.
         self.start("before-crash")
@@ -460,6 +548,8 @@ class Test:
         steps = [("1. start hotline serve --demo on a fresh database", self.step1),
                  ("2. sign in as agent, create a ticket, read it back", self.step2),
                  ("3a. 110 linkage with a simulated 110 platform: divert, feed back with a retry, escalate and be answered", self.step_linkage),
+                 ("3b. Open311 with a real client library (georeport), JSON and XML", self.step_open311),
+                 ("3c. a sub-center's system through the API: its own intake, 12345's dispatch pulled, signed, replied", self.step_subcenter),
                  ("3. SIGTERM: clean shutdown", self.step3),
                  ("4. restart on the same database with --demo: no reseed, ticket still there, /login loads", self.step4),
                  ("5. SIGTERM again: clean shutdown", self.step5),

@@ -82,7 +82,7 @@ extension Store {
             let row = try await db.raw("""
                 SELECT s.role, u.center_id FROM users s JOIN units u ON u.id = s.unit_id WHERE s.id = \(bind: userId)
                 """).first()
-            guard let row, Role(rawValue: try row.decode(column: "role", as: String.self)) == .integrationClient,
+            guard let row, Role(rawValue: try row.decode(column: "role", as: String.self))?.may(.integrate) == true,
                   try row.decode(column: "center_id", as: Int64?.self) == centerId else {
                 throw HotlineError(.invalidRequest, "推送范围须为本中心的对接系统账号 (not an integration account of this center)")
             }

@@ -11,7 +11,11 @@ extension Store {
     /// transaction, so an intake either happens whole or not at all.
     public func createTicket(_ draft: TicketDraft, centerId: Int64, by actor: Actor, idempotencyKey: String? = nil,
                              files uploads: [CheckedUpload] = [], then followUp: ActionInput? = nil) async throws -> CreatedTicket {
-        try await createTicket(draft, centerId: centerId, by: actor, idempotencyKey: idempotencyKey, files: uploads, then: followUp, alongside: nil)
+        // A sub-center's own intake (calls it took itself) is its own work: dispatched to it at once, so 12345 counts,
+        // supervises and assesses it like every ticket.
+        let followUp = followUp ?? (actor.role == .linkedSystem && !draft.channel.startsInScreening
+            ? ActionInput(code: .dispatch, note: "分中心自行受理 (the sub-center's own intake)", mainUnitId: actor.unitId) : nil)
+        return try await createTicket(draft, centerId: centerId, by: actor, idempotencyKey: idempotencyKey, files: uploads, then: followUp, alongside: nil)
     }
 
     /// Records a ticket as above; `alongside` writes what belongs with it (a 110 transfer record) in its transaction.

@@ -30,12 +30,16 @@ extension Store {
         case .user:
             guard let role = actor.role else { return "1 = 0" }
             // An integration (110 platform, a sub-center) follows the tickets it recorded, not the whole center.
-            // The 110 platform also follows what 12345 escalated to it.
+            // The 110 platform also follows what 12345 escalated to it; a linked system (a sub-center, a city's
+            // platform) what was dispatched to its unit.
             if role.may(.integrate) {
                 let me = actor.userId ?? -1
+                let held: SQLQueryString = role.may(.handleTickets) && !actor.unitPath.isEmpty
+                    ? "OR EXISTS (SELECT 1 FROM ticket_units tu WHERE tu.ticket_id = t.id AND tu.unit_path LIKE \(bind: OrgUnit.pathText(actor.unitPath) + "%"))"
+                    : ""
                 return """
                     (t.created_by = \(bind: me) OR EXISTS (SELECT 1 FROM police_transfers pt WHERE pt.ticket_id = t.id
-                      AND pt.direction = 'toPolice' AND pt.platform_user_id = \(bind: me)))
+                      AND pt.direction = 'toPolice' AND pt.platform_user_id = \(bind: me)) \(held))
                     """
             }
             if role.may(.seeWholeCenter) {
