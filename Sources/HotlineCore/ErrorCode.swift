@@ -25,6 +25,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
     case usernameTaken = "username_taken"
     case duplicateReference = "duplicate_reference"
     case alreadyAnswered = "already_answered"
+    case readOnlyCopy = "read_only_copy"
+    case sharedEntry = "shared_entry"
     // 422
     case unknownUnit = "unknown_unit"
     case unknownPlace = "unknown_place"
@@ -37,6 +39,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
     case notIntegration = "not_integration"
     case noCenter = "no_center"
     case idempotencyKeyReused = "idempotency_key_reused"
+    case notLinked = "not_linked"
     // 429
     case tooManyAttempts = "too_many_attempts"
     // 500
@@ -61,10 +64,10 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .invalidState, .concurrentUpdate, .alreadyMarked, .alreadyDifficult, .extensionPending, .noExtensionPending, .duplicateRule,
-            .trainingInProgress, .usernameTaken, .duplicateReference, .alreadyAnswered:
+            .trainingInProgress, .usernameTaken, .duplicateReference, .alreadyAnswered, .readOnlyCopy, .sharedEntry:
             .conflict
         case .unknownUnit, .unknownPlace, .unknownCenter, .unknownCategory, .invalidUnit, .invalidMerge, .roleUnitMismatch, .uploadsDisabled,
-            .notIntegration, .noCenter, .idempotencyKeyReused:
+            .notIntegration, .noCenter, .idempotencyKeyReused, .notLinked:
             .unprocessable
         case .tooManyAttempts: .rateLimited
         case .internalError, .insertFailed, .corruptRow, .noEvents, .missingResource, .kbHeadMissing, .auditHeadMissing, .encryptionFailed,

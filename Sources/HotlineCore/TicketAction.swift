@@ -95,6 +95,9 @@ public enum ActionCode: String, Labelled {
     case escalateTo110, police110Acknowledge, police110Feedback
     /// 110 did not acknowledge or answer an escalation in time: the center's supervision opens.
     case markPolice110Late
+    /// 省市两级平台: a city's ticket changed on the city (the province's read-only copy follows), and the province
+    /// supervised a ticket it dispatched to the city (the city's copy records it).
+    case syncFromCity, upstreamSupervision
 
     /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
     public static let clientActions: [ActionCode] = [
@@ -141,6 +144,8 @@ public enum ActionCode: String, Labelled {
         case .police110Acknowledge: "110签收"
         case .police110Feedback: "110反馈"
         case .markPolice110Late: "110逾时未答复"
+        case .syncFromCity: "下级平台同步"
+        case .upstreamSupervision: "省平台督办"
         }
     }
 
@@ -182,6 +187,8 @@ public enum ActionCode: String, Labelled {
         case .police110Acknowledge: "110 acknowledged"
         case .police110Feedback: "110 feedback"
         case .markPolice110Late: "110 late"
+        case .syncFromCity: "Synced from the city"
+        case .upstreamSupervision: "Province supervision"
         }
     }
 
@@ -196,7 +203,7 @@ public enum ActionCode: String, Labelled {
     /// Whether its events' note goes out with the change to subscribers: what the citizen may read anyway, and the
     /// 110 linkage's own words (the reason for an escalation, 110's feedback).
     public var sharesNote: Bool {
-        isPublic || [.escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late].contains(self)
+        isPublic || [.escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late, .upstreamSupervision].contains(self)
     }
 
     /// The facts of its events that go out with the change (the rest stay in the history).

@@ -23,6 +23,8 @@ extension Labelled {
 /// 受理渠道: how a request reached the hotline.
 public enum Channel: String, Labelled {
     case phone, web, app, wechat, sms, email, letter, walkIn, messageBoard, police110, open311, enterpriseSeat, photo
+    /// 省派工单: dispatched to this city by its provincial platform.
+    case province
 
     public var label: String {
         switch self {
@@ -39,6 +41,7 @@ public enum Channel: String, Labelled {
         case .open311: "Open311"
         case .enterpriseSeat: "助企专席"
         case .photo: "随手拍"
+        case .province: "省平台转办"
         }
     }
 
@@ -57,13 +60,14 @@ public enum Channel: String, Labelled {
         case .open311: "Open311"
         case .enterpriseSeat: "Business line"
         case .photo: "Photo report"
+        case .province: "From the province"
         }
     }
 
     /// Online submissions wait in the screening queue (待甄别); calls and transfers are accepted at once.
     public var startsInScreening: Bool {
         switch self {
-        case .phone, .walkIn, .police110, .enterpriseSeat: false
+        case .phone, .walkIn, .police110, .enterpriseSeat, .province: false
         case .web, .app, .wechat, .sms, .email, .letter, .messageBoard, .open311, .photo: true
         }
     }
@@ -152,6 +156,8 @@ public enum Role: String, Labelled {
 /// The kinds of units in the organisation tree.
 public enum UnitKind: String, Labelled {
     case center, department, district, township, community, subCenter, utility, emergency
+    /// On a provincial platform: a city's Hotline, which handles what the province dispatches to it.
+    case cityPlatform
 
     public var label: String {
         switch self {
@@ -163,6 +169,7 @@ public enum UnitKind: String, Labelled {
         case .subCenter: "分中心"
         case .utility: "公共服务企业"
         case .emergency: "应急联动单位"
+        case .cityPlatform: "市级平台"
         }
     }
 }

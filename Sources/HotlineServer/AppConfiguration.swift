@@ -46,6 +46,8 @@ public struct AppConfiguration: Sendable {
     public var analysisIntervalMinutes = 15
     /// `services.*`: which background services this node runs.
     public var services = BackgroundServices()
+    /// `upstream.*`: how this city's link to its province runs (how often, batch size, heartbeat, reconciliation).
+    public var upstream = UpstreamSync.Settings()
     /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `portal.publicStats`, `http.trustedProxies`.
     public var web = WebSettings()
 
@@ -78,6 +80,12 @@ public struct AppConfiguration: Sendable {
         notifyGatewaySecret = reader.string(forKey: "notify.gatewaySecret", isSecret: true)
         notifyPortalURL = reader.string(forKey: "notify.portalUrl", default: notifyPortalURL)
         analysisIntervalMinutes = reader.int(forKey: "analysis.intervalMinutes", default: analysisIntervalMinutes)
+        upstream.interval = .milliseconds(Int64(reader.double(forKey: "upstream.intervalSeconds", default: 2) * 1000))
+        upstream.batchSize = reader.int(forKey: "upstream.batchSize", default: upstream.batchSize)
+        upstream.timeout = .seconds(reader.int(forKey: "upstream.timeoutSeconds", default: 30))
+        upstream.heartbeat = reader.double(forKey: "upstream.heartbeatSeconds", default: upstream.heartbeat)
+        upstream.reconcileInterval = reader.double(forKey: "upstream.reconcileMinutes", default: upstream.reconcileInterval / 60) * 60
+        upstream.reconcileDays = reader.int(forKey: "upstream.reconcileDays", default: upstream.reconcileDays)
         services = BackgroundServices(reader: reader)
         web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
         web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
@@ -114,6 +122,12 @@ public struct AppConfiguration: Sendable {
         try check(notifyGatewayURL.map(WebAddress.isValid) ?? true, "notify.gatewayUrl", "must be an http(s) URL without credentials")
         try check(notifyGatewayURL == nil || !(notifyGatewaySecret ?? "").isEmpty, "notify.gatewaySecret", "is required with notify.gatewayUrl")
         try check(analysisIntervalMinutes >= 1, "analysis.intervalMinutes", "must be at least 1")
+        try check(upstream.interval >= .milliseconds(100) && upstream.interval <= .seconds(3600), "upstream.intervalSeconds", "must be 0.1–3600")
+        try check((1...5000).contains(upstream.batchSize), "upstream.batchSize", "must be 1–5000")
+        try check(upstream.timeout >= .seconds(1) && upstream.timeout <= .seconds(300), "upstream.timeoutSeconds", "must be 1–300")
+        try check(upstream.heartbeat >= 1, "upstream.heartbeatSeconds", "must be at least 1")
+        try check(upstream.reconcileInterval >= 60, "upstream.reconcileMinutes", "must be at least 1")
+        try check((1...31).contains(upstream.reconcileDays), "upstream.reconcileDays", "must be 1–31")
         try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")
         try check(web.portalSubmissionsPerHour >= 1, "portal.submissionsPerHour", "must be at least 1")
         try check(!databaseURL.isEmpty, "db.url", "must not be empty")

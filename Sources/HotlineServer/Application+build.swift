@@ -100,6 +100,10 @@ public func buildApplication(
         app.addServices(AfterReadiness(gate: prepared, service: Notifier(
             store: runtime.store, gateway: gateway, portalURL: config.notifyPortalURL, policy: config.relay.policy, logger: logger)))
     }
+    if services.upstreamSync {
+        app.addServices(AfterReadiness(gate: prepared, service: UpstreamSync(
+            store: runtime.store, settings: config.upstream, logger: logger)))
+    }
     if services.outboxRelay {
         app.addServices(AfterReadiness(gate: prepared, service: WebhookRelay(
             store: runtime.store, settings: config.relay, logger: logger)))

@@ -16,19 +16,24 @@ public struct BackgroundServices: Sendable, Equatable {
     public var notifier = true
     /// `services.analysis`: raise early warnings and generate the scheduled reports (every `analysis.intervalMinutes`).
     public var analysis = true
+    /// `services.upstreamSync`: send this city's tickets to its provincial platform and take what it dispatches (`upstream.*`;
+    /// the link itself is set on `/admin/upstream`).
+    public var upstreamSync = true
 
     public init(warmup: Bool = true, deadlineScanner: Bool = true, modelTrainer: Bool = true, outboxRelay: Bool = true, notifier: Bool = true,
-                analysis: Bool = true) {
+                analysis: Bool = true, upstreamSync: Bool = true) {
         self.warmup = warmup
         self.deadlineScanner = deadlineScanner
         self.modelTrainer = modelTrainer
         self.outboxRelay = outboxRelay
         self.notifier = notifier
         self.analysis = analysis
+        self.upstreamSync = upstreamSync
     }
 
     /// None at all: what in-process tests and benchmarks run with.
-    public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false, notifier: false, analysis: false)
+    public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false, notifier: false, analysis: false,
+                                                upstreamSync: false)
 
     /// Reads `services.*`, keeping defaults for what `reader` lacks.
     init(reader: ConfigReader) {
@@ -38,5 +43,6 @@ public struct BackgroundServices: Sendable, Equatable {
         outboxRelay = reader.bool(forKey: "services.outboxRelay", default: outboxRelay)
         notifier = reader.bool(forKey: "services.notifier", default: notifier)
         analysis = reader.bool(forKey: "services.analysis", default: analysis)
+        upstreamSync = reader.bool(forKey: "services.upstreamSync", default: upstreamSync)
     }
 }

@@ -350,6 +350,37 @@ enum Migrations {
                 "CREATE INDEX calls_ticket ON calls(ticket_id)",
             ]
         },
+        Migration(version: 18, name: "province and city: a city's tickets kept read-only on the province, the city's link up and the tickets it was sent down") { d in
+            [
+                // On a province: which city account sent the copy, the city's id, version and last event, and when it came.
+                "ALTER TABLE tickets ADD COLUMN source_user_id BIGINT",
+                "ALTER TABLE tickets ADD COLUMN source_ticket_id BIGINT",
+                "ALTER TABLE tickets ADD COLUMN source_version BIGINT",
+                "ALTER TABLE tickets ADD COLUMN source_seq BIGINT",
+                "ALTER TABLE tickets ADD COLUMN received_at BIGINT",
+                "CREATE UNIQUE INDEX tickets_source ON tickets(source_user_id, source_ticket_id)",
+                """
+                CREATE TABLE federation_contacts (user_id BIGINT NOT NULL REFERENCES users(id), hour BIGINT NOT NULL, batches BIGINT NOT NULL,
+                  tickets BIGINT NOT NULL, on_time BIGINT NOT NULL, PRIMARY KEY (user_id, hour))
+                """,
+                """
+                CREATE TABLE federation_reconciliations (id \(id(d)), user_id BIGINT NOT NULL REFERENCES users(id), day TEXT NOT NULL,
+                  city_count BIGINT NOT NULL, province_count BIGINT NOT NULL, missing BIGINT NOT NULL, at BIGINT NOT NULL)
+                """,
+                "CREATE INDEX federation_reconciliations_user ON federation_reconciliations(user_id, day)",
+                // On a city: its link to the province (one per center) and the province tickets it holds a copy of.
+                """
+                CREATE TABLE upstream_links (center_id BIGINT PRIMARY KEY REFERENCES units(id), url TEXT NOT NULL, key_enc TEXT NOT NULL,
+                  identity TEXT NOT NULL, active BOOLEAN NOT NULL, up_cursor BIGINT NOT NULL, down_cursor BIGINT NOT NULL, sent BIGINT NOT NULL,
+                  refused BIGINT NOT NULL, last_success_at BIGINT, last_error TEXT, last_error_at BIGINT, reconciled_at BIGINT, created_at BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE upstream_tickets (center_id BIGINT NOT NULL REFERENCES units(id), upstream_ticket_id BIGINT NOT NULL,
+                  upstream_number TEXT NOT NULL, local_ticket_id BIGINT NOT NULL UNIQUE REFERENCES tickets(id), upstream_reply_due_at BIGINT,
+                  last_seq BIGINT NOT NULL, PRIMARY KEY (center_id, upstream_ticket_id))
+                """,
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

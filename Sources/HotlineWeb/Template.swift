@@ -39,6 +39,8 @@ enum Template: String, CaseIterable, Sendable {
     case adminDeliveries = "admin/deliveries"
     case adminPolice = "admin/police110"
     case adminNotices = "admin/notices"
+    case adminUpstream = "admin/upstream"
+    case federationQuality = "analysis/federation"
     case policeReport = "analysis/police110"
     case knowledgeHome = "kb/home"
     case knowledgeEntry = "kb/entry"

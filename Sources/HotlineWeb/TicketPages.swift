@@ -147,7 +147,9 @@ struct TicketPages {
         chrome.error = error
         let children = record.state.handlingUnitId.map { ref.descendants(of: $0) } ?? []
         // Sub-dispatch is offered only where there is a child unit to pass the ticket to.
-        let available = lifecycle.availableActions(on: record.state, for: actor).filter { $0 != .subDispatch || !children.isEmpty }
+        // A city's copy on the province is read-only: its own platform handles it.
+        let available = record.copiedBy != nil ? []
+            : lifecycle.availableActions(on: record.state, for: actor).filter { $0 != .subDispatch || !children.isEmpty }
         var can: [String: Bool] = [:]
         for code in available { can[code.rawValue] = true }
         var model = TicketPageModel(
@@ -181,6 +183,15 @@ struct TicketPages {
             model.police = TicketView.police(loop, items: items, english: english, recordings: hearsRecordings)
         }
         model.canEscalate = actor.may(.dispatchTickets) && !record.state.status.isTerminal && !loop.escalations.contains { !$0.closed }
+            && record.copiedBy == nil
+        if record.copiedBy != nil {
+            let city = record.state.mainUnitId.flatMap { ref.units[$0]?.name } ?? Strings.text("cityPlatform", english: english)
+            model.federation = .init(copy: true, text: String(format: Strings.text("federationCopy", english: english), city,
+                                                              record.receivedAt.map(Chrome.time) ?? "—"))
+        } else if let upstream = try await app.store.upstreamReference(ticketId: id) {
+            model.federation = .init(copy: false, text: String(format: Strings.text("federationDown", english: english), upstream.number,
+                                                               upstream.replyDueAt.map(Chrome.time) ?? "—"))
+        }
         // Center staff see open tickets that look like the same matter, to merge.
         if actor.may(.seeWholeCenter), actor.may(.useStaffPages), !record.state.status.isTerminal {
             let suggestions = try await app.advisor.suggest(title: record.title, content: record.content, address: record.location.address,

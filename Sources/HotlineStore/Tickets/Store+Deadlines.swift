@@ -50,7 +50,7 @@ extension Store {
                 let claimed = try await database.transaction { db in
                     let skipLocked = self.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
                     let rows = try await db.raw("""
-                        SELECT * FROM tickets WHERE \(condition(at)) ORDER BY id LIMIT \(literal: batchSize)\(unsafeRaw: skipLocked)
+                        SELECT * FROM tickets WHERE \(condition(at)) AND source_user_id IS NULL ORDER BY id LIMIT \(literal: batchSize)\(unsafeRaw: skipLocked)
                         """).all().map { try TicketRow(row: $0) }
                     var marked = 0
                     for row in rows {

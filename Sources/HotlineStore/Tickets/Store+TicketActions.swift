@@ -47,6 +47,7 @@ extension Store {
 
     /// Applies the lifecycle to a locked row and writes the ticket, units, event and supervision.
     func transition(_ row: TicketRow, action: TicketAction, actor: Actor, at: Date, _ db: any SQLDatabase) async throws -> Transitioned {
+        guard row.sourceUserId == nil else { throw Self.readOnlyCopy }
         let state = row.state
         let lifecycle = try await lifecycle(db)
         let result = try lifecycle.apply(action, to: state, by: actor, at: at)

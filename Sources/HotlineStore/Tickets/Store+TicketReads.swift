@@ -19,7 +19,8 @@ extension Store {
                 enterpriseName: row.enterpriseName, creditCode: row.creditCode),
             confidential: row.confidential,
             attachments: (try? JSONDecoder().decode([AttachmentMeta].self, from: Data(row.attachments.utf8))) ?? [],
-            createdBy: row.createdBy, createdAt: Date(millis: row.createdAt), updatedAt: Date(millis: row.updatedAt), version: row.version)
+            createdBy: row.createdBy, createdAt: Date(millis: row.createdAt), updatedAt: Date(millis: row.updatedAt), version: row.version,
+            copiedBy: row.sourceUserId, receivedAt: row.receivedAt.map(Date.init(millis:)))
     }
 
     /// The SQL condition limiting tickets `t` to what `actor` may see.

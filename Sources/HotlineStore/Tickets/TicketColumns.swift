@@ -110,6 +110,8 @@ extension TicketRow {
         // Bookkeeping.
         TicketColumn("created_by", \.createdBy), TicketColumn("created_at", \.createdAt), TicketColumn("updated_at", \.updatedAt),
         TicketColumn("version", \.version),
+        TicketColumn("source_user_id", \.sourceUserId), TicketColumn("source_ticket_id", \.sourceTicketId),
+        TicketColumn("source_version", \.sourceVersion), TicketColumn("source_seq", \.sourceSeq), TicketColumn("received_at", \.receivedAt),
         // For hotspots: the text's MinHash signature, computed once when the ticket is written (see HotspotFinder).
         .derived("text_signature") { HotspotFinder.encodedSignature(title: $0.title, text: $0.content) },
     ]

@@ -15,6 +15,9 @@ public struct TicketRecord: Sendable {
     public var createdAt: Date
     public var updatedAt: Date
     public var version: Int64
+    /// On a province, a city's ticket kept read-only: the city's account that sends it, and when it last came.
+    public var copiedBy: Int64? = nil
+    public var receivedAt: Date? = nil
 }
 
 extension TicketRecord {

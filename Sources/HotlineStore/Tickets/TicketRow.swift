@@ -28,6 +28,13 @@ struct TicketRow: Sendable, Equatable {
     var createdAt: Int64 = 0
     var updatedAt: Int64 = 0
     var version: Int64 = 1
+    /// On a province, a city's ticket kept read-only: the city's account that sent it, its id, version and last event
+    /// there, and when the last snapshot came.
+    var sourceUserId: Int64?
+    var sourceTicketId: Int64?
+    var sourceVersion: Int64?
+    var sourceSeq: Int64?
+    var receivedAt: Int64?
 
     /// The database's id; 0 until the row is inserted.
     var id: Int64 {

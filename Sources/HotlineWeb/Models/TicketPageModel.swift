@@ -26,6 +26,8 @@ struct TicketPageModel: PageModel {
     var canEscalate = false
     /// The phone call the ticket was recorded during.
     var call: CallModel?
+    /// Where the ticket crossed between province and city.
+    var federation: FederationPanelModel?
 
     struct CallModel: TemplateModel {
         let callId: String

@@ -1,0 +1,76 @@
+import Foundation
+import HotlineCore
+import HotlineHTTP
+import HotlineStore
+
+/// 省市两级平台 over the API: a city's batches, heartbeats and reconciliations on the province, the province's data-quality
+/// scores, and the city's own link settings.
+extension APIService {
+    /// The wire form of snapshots is the core's own Codable form (dates as ISO 8601), so the body is read through it.
+    static let federationCoder = (encoder: { let e = JSONEncoder(); e.dateEncodingStrategy = .iso8601; return e }(),
+                                  decoder: { let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return d }())
+
+    func receiveCityTickets(_ input: Operations.ReceiveCityTickets.Input) async throws -> Operations.ReceiveCityTickets.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let actor = try RequestIdentity.require()
+        let tickets: [FederatedTicket]
+        do {
+            let coder = Self.federationCoder
+            tickets = try coder.decoder.decode([FederatedTicket].self, from: try coder.encoder.encode(body.tickets))
+        } catch {
+            throw HotlineError.invalid("tickets", "工单快照格式不正确 (a snapshot is malformed)")
+        }
+        let receipt = try await store.receiveFromCity(tickets, by: actor)
+        return .ok(.init(body: .json(.init(
+            applied: receipt.applied, unchanged: receipt.unchanged, progressed: receipt.progressed,
+            refused: receipt.refused.map { .init(sourceId: $0.sourceId, code: .init(rawValue: $0.code.rawValue) ?? .invalidRequest, message: $0.message) }))))
+    }
+
+    func cityHeartbeat(_ input: Operations.CityHeartbeat.Input) async throws -> Operations.CityHeartbeat.Output {
+        try await store.cityHeartbeat(by: try RequestIdentity.require())
+        return .noContent(.init())
+    }
+
+    func reconcileCityDay(_ input: Operations.ReconcileCityDay.Input) async throws -> Operations.ReconcileCityDay.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        guard let day = CivilDate(body.day) else { throw HotlineError.invalid("day", "日期格式应为 YYYY-MM-DD (day as YYYY-MM-DD)") }
+        var versions: [Int64: Int64] = [:]
+        for ticket in body.tickets { versions[ticket.id] = max(versions[ticket.id] ?? 0, ticket.version) }
+        let missing = try await store.reconcileCity(day: day, versions: versions, by: try RequestIdentity.require())
+        return .ok(.init(body: .json(.init(missing: missing))))
+    }
+
+    func federationQuality(_ input: Operations.FederationQuality.Input) async throws -> Operations.FederationQuality.Output {
+        guard let month = AssessmentPeriod(input.query.month), month.kind == .month else {
+            throw HotlineError.invalid("month", "月份格式应为 YYYY-MM (month as YYYY-MM)")
+        }
+        let rows = try await store.federationQuality(month: month, for: try RequestIdentity.require())
+        return .ok(.init(body: .json(rows.map { row in
+            .init(cityUnitId: row.cityUnitId, cityName: row.cityName, tickets: row.tickets, complete: row.complete, received: row.received,
+                  onTime: row.onTime, hoursHeard: row.hoursHeard, hoursElapsed: row.hoursElapsed, daysReconciled: row.daysReconciled,
+                  daysWithGaps: row.daysWithGaps, completeness: row.completeness, timeliness: row.timeliness, stability: row.stability, score: row.score)
+        })))
+    }
+
+    func getUpstreamLink(_ input: Operations.GetUpstreamLink.Input) async throws -> Operations.GetUpstreamLink.Output {
+        guard let link = try await store.upstreamLink(for: try RequestIdentity.require()) else {
+            throw HotlineError.notFound("上级平台设置")
+        }
+        return .ok(.init(body: .json(.init(link))))
+    }
+
+    func saveUpstreamLink(_ input: Operations.SaveUpstreamLink.Input) async throws -> Operations.SaveUpstreamLink.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let link = try await store.saveUpstreamLink(url: body.url, apiKey: body.apiKey, identity: try domain(body.identity), active: body.active,
+                                                    by: try RequestIdentity.require())
+        return .ok(.init(body: .json(.init(link))))
+    }
+}
+
+extension Components.Schemas.UpstreamLink {
+    init(_ link: UpstreamLink) {
+        self.init(url: link.url, identity: .init(rawValue: link.identity.rawValue) ?? .masked, active: link.active, upCursor: link.upCursor,
+                  downCursor: link.downCursor, sent: link.sent, refused: link.refused, pending: link.pending, lastSuccessAt: link.lastSuccessAt,
+                  lastError: link.lastError, lastErrorAt: link.lastErrorAt, reconciledAt: link.reconciledAt)
+    }
+}
