@@ -24,6 +24,13 @@ if [ -n "${HOTLINE_TEST_POSTGRES_URL:-}" ]; then
          --postgres-admin-url "$HOTLINE_TEST_POSTGRES_URL"; }
 fi
 
+# Two real servers, a province and a city under it, each on its own database: data up, tickets down, the city down and
+# the province killed mid-stream, reconciliation, a shared knowledge base (SQLite; PostgreSQL too when it is set).
+python3 scripts/e2e/federation_test.py --binary "$HOTLINE_BIN"
+if [ -n "${HOTLINE_TEST_POSTGRES_URL:-}" ]; then
+  python3 scripts/e2e/federation_test.py --binary "$HOTLINE_BIN" --postgres-admin-url "$HOTLINE_TEST_POSTGRES_URL"
+fi
+
 # The end-to-end walk in a real headless browser (Debian's chromium + chromedriver, Selenium from PyPI).
 if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
   python3 -c "import selenium, openpyxl" 2>/dev/null || python3 -m pip install --quiet selenium openpyxl

@@ -74,3 +74,59 @@ extension Components.Schemas.UpstreamLink {
                   lastError: link.lastError, lastErrorAt: link.lastErrorAt, reconciledAt: link.reconciledAt)
     }
 }
+
+/// 知识库共建共享 over the API: the shared feed a source serves, the sources a center follows, files of entries.
+extension APIService {
+    func sharedKnowledge(_ input: Operations.SharedKnowledge.Input) async throws -> Operations.SharedKnowledge.Output {
+        let page = try await store.sharedKnowledge(after: input.query.after ?? 0, limit: input.query.limit ?? 200, for: try RequestIdentity.require())
+        return .ok(.init(body: .json(.init(entries: try page.entries.map(Self.portable), cursor: page.cursor, more: page.more))))
+    }
+
+    func listKnowledgeSources(_ input: Operations.ListKnowledgeSources.Input) async throws -> Operations.ListKnowledgeSources.Output {
+        .ok(.init(body: .json(try await store.knowledgeSources(for: try RequestIdentity.require()).map(Components.Schemas.KnowledgeSource.init))))
+    }
+
+    func createKnowledgeSource(_ input: Operations.CreateKnowledgeSource.Input) async throws -> Operations.CreateKnowledgeSource.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let source = try await store.saveKnowledgeSource(name: body.name, url: body.url, apiKey: body.apiKey, categories: body.categories ?? [],
+                                                         active: body.active, by: try RequestIdentity.require())
+        return .created(.init(body: .json(.init(source))))
+    }
+
+    func updateKnowledgeSource(_ input: Operations.UpdateKnowledgeSource.Input) async throws -> Operations.UpdateKnowledgeSource.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let source = try await store.saveKnowledgeSource(id: input.path.id, name: body.name, url: body.url, apiKey: body.apiKey,
+                                                         categories: body.categories ?? [], active: body.active, by: try RequestIdentity.require())
+        return .ok(.init(body: .json(.init(source))))
+    }
+
+    func exportKnowledge(_ input: Operations.ExportKnowledge.Input) async throws -> Operations.ExportKnowledge.Output {
+        .ok(.init(body: .json(try await store.exportKnowledge(for: try RequestIdentity.require()).map(Self.portable))))
+    }
+
+    func importKnowledge(_ input: Operations.ImportKnowledge.Input) async throws -> Operations.ImportKnowledge.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        let entries: [PortableKnowledge]
+        do {
+            let coder = Self.federationCoder
+            entries = try coder.decoder.decode([PortableKnowledge].self, from: try coder.encoder.encode(body))
+        } catch {
+            throw HotlineError.invalid("entries", "知识条目格式不正确 (an entry is malformed)")
+        }
+        let result = try await store.importKnowledge(entries, by: try RequestIdentity.require())
+        return .ok(.init(body: .json(.init(created: result.created, skipped: result.skipped))))
+    }
+
+    /// The wire form of an entry is the core's own Codable form.
+    static func portable(_ entry: PortableKnowledge) throws -> Components.Schemas.PortableKnowledge {
+        let coder = federationCoder
+        return try coder.decoder.decode(Components.Schemas.PortableKnowledge.self, from: try coder.encoder.encode(entry))
+    }
+}
+
+extension Components.Schemas.KnowledgeSource {
+    init(_ source: KnowledgeSource) {
+        self.init(id: source.id, name: source.name, url: source.url, categories: source.categories, cursor: source.cursor, active: source.active,
+                  received: source.received, lastSuccessAt: source.lastSuccessAt, lastError: source.lastError, lastErrorAt: source.lastErrorAt)
+    }
+}

@@ -228,14 +228,14 @@ extension Components.Schemas.KnowledgeEntry {
         self.init(id: entry.id, status: convert(entry.status), statusLabel: entry.status.label,
                   content: working ? .init(entry.content) : nil, version: entry.version, live: entry.live.map { .init($0) },
                   liveVersion: entry.liveVersion, usageCount: entry.usageCount, helpfulCount: entry.helpfulCount,
-                  unhelpfulCount: entry.unhelpfulCount, updatedAt: entry.updatedAt)
+                  unhelpfulCount: entry.unhelpfulCount, updatedAt: entry.updatedAt, origin: entry.origin, shared: entry.shared)
     }
 }
 
 extension Components.Schemas.KnowledgeHit {
     init(_ hit: KnowledgeHit) {
         self.init(id: hit.id, question: hit.content.question, answer: hit.content.answer, categoryCode: hit.content.categoryCode, tags: hit.content.tags,
-                  score: hit.score, snippet: hit.snippet.runs, questionRuns: hit.question.runs)
+                  score: hit.score, snippet: hit.snippet.runs, questionRuns: hit.question.runs, origin: hit.origin)
     }
 }
 

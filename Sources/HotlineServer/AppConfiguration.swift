@@ -48,6 +48,8 @@ public struct AppConfiguration: Sendable {
     public var services = BackgroundServices()
     /// `upstream.*`: how this city's link to its province runs (how often, batch size, heartbeat, reconciliation).
     public var upstream = UpstreamSync.Settings()
+    /// `kbshare.intervalSeconds`: how often the followed knowledge bases are read.
+    public var knowledgeSyncSeconds = 10.0
     /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `portal.publicStats`, `http.trustedProxies`.
     public var web = WebSettings()
 
@@ -86,6 +88,7 @@ public struct AppConfiguration: Sendable {
         upstream.heartbeat = reader.double(forKey: "upstream.heartbeatSeconds", default: upstream.heartbeat)
         upstream.reconcileInterval = reader.double(forKey: "upstream.reconcileMinutes", default: upstream.reconcileInterval / 60) * 60
         upstream.reconcileDays = reader.int(forKey: "upstream.reconcileDays", default: upstream.reconcileDays)
+        knowledgeSyncSeconds = reader.double(forKey: "kbshare.intervalSeconds", default: knowledgeSyncSeconds)
         services = BackgroundServices(reader: reader)
         web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
         web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
@@ -128,6 +131,7 @@ public struct AppConfiguration: Sendable {
         try check(upstream.heartbeat >= 1, "upstream.heartbeatSeconds", "must be at least 1")
         try check(upstream.reconcileInterval >= 60, "upstream.reconcileMinutes", "must be at least 1")
         try check((1...31).contains(upstream.reconcileDays), "upstream.reconcileDays", "must be 1–31")
+        try check(knowledgeSyncSeconds >= 0.5 && knowledgeSyncSeconds <= 86_400, "kbshare.intervalSeconds", "must be 0.5–86400")
         try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")
         try check(web.portalSubmissionsPerHour >= 1, "portal.submissionsPerHour", "must be at least 1")
         try check(!databaseURL.isEmpty, "db.url", "must not be empty")

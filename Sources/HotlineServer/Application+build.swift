@@ -104,6 +104,10 @@ public func buildApplication(
         app.addServices(AfterReadiness(gate: prepared, service: UpstreamSync(
             store: runtime.store, settings: config.upstream, logger: logger)))
     }
+    if services.knowledgeSync {
+        app.addServices(AfterReadiness(gate: prepared, service: KnowledgeSync(
+            store: runtime.store, interval: .milliseconds(Int64(config.knowledgeSyncSeconds * 1000)), logger: logger)))
+    }
     if services.outboxRelay {
         app.addServices(AfterReadiness(gate: prepared, service: WebhookRelay(
             store: runtime.store, settings: config.relay, logger: logger)))

@@ -19,9 +19,11 @@ public struct BackgroundServices: Sendable, Equatable {
     /// `services.upstreamSync`: send this city's tickets to its provincial platform and take what it dispatches (`upstream.*`;
     /// the link itself is set on `/admin/upstream`).
     public var upstreamSync = true
+    /// `services.knowledgeSync`: keep the entries of the knowledge bases this center follows (`/kb/sources`).
+    public var knowledgeSync = true
 
     public init(warmup: Bool = true, deadlineScanner: Bool = true, modelTrainer: Bool = true, outboxRelay: Bool = true, notifier: Bool = true,
-                analysis: Bool = true, upstreamSync: Bool = true) {
+                analysis: Bool = true, upstreamSync: Bool = true, knowledgeSync: Bool = true) {
         self.warmup = warmup
         self.deadlineScanner = deadlineScanner
         self.modelTrainer = modelTrainer
@@ -29,11 +31,12 @@ public struct BackgroundServices: Sendable, Equatable {
         self.notifier = notifier
         self.analysis = analysis
         self.upstreamSync = upstreamSync
+        self.knowledgeSync = knowledgeSync
     }
 
     /// None at all: what in-process tests and benchmarks run with.
     public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false, notifier: false, analysis: false,
-                                                upstreamSync: false)
+                                                upstreamSync: false, knowledgeSync: false)
 
     /// Reads `services.*`, keeping defaults for what `reader` lacks.
     init(reader: ConfigReader) {
@@ -44,5 +47,6 @@ public struct BackgroundServices: Sendable, Equatable {
         notifier = reader.bool(forKey: "services.notifier", default: notifier)
         analysis = reader.bool(forKey: "services.analysis", default: analysis)
         upstreamSync = reader.bool(forKey: "services.upstreamSync", default: upstreamSync)
+        knowledgeSync = reader.bool(forKey: "services.knowledgeSync", default: knowledgeSync)
     }
 }

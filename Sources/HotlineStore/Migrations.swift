@@ -381,6 +381,21 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(version: 19, name: "a shared knowledge base: other platforms' entries kept as read-only copies, their sources, reports sent back") { d in
+            [
+                "ALTER TABLE kb_entries ADD COLUMN shared_source_id BIGINT",
+                "ALTER TABLE kb_entries ADD COLUMN shared_entry_id BIGINT",
+                "ALTER TABLE kb_entries ADD COLUMN shared_version BIGINT",
+                "ALTER TABLE kb_entries ADD COLUMN origin TEXT",
+                "CREATE UNIQUE INDEX kb_entries_shared ON kb_entries(shared_source_id, shared_entry_id)",
+                """
+                CREATE TABLE kb_sources (id \(id(d)), center_id BIGINT NOT NULL REFERENCES units(id), name TEXT NOT NULL, url TEXT NOT NULL,
+                  key_enc TEXT NOT NULL, categories TEXT NOT NULL, cursor BIGINT NOT NULL, active BOOLEAN NOT NULL, received BIGINT NOT NULL,
+                  last_success_at BIGINT, last_error TEXT, last_error_at BIGINT, created_at BIGINT NOT NULL)
+                """,
+                "ALTER TABLE kb_reports ADD COLUMN forwarded_at BIGINT",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

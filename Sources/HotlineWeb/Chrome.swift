@@ -39,6 +39,7 @@ enum Chrome {
         NavItem(key: "navPoliceReport", href: "/analysis/police110", permission: .viewAnalysis),
         NavItem(key: "navFederation", href: "/analysis/federation", permission: .viewAnalysis),
         NavItem(key: "navKB", href: "/kb", permission: .useKnowledge),
+        NavItem(key: "navKBSources", href: "/kb/sharing", permission: .readKnowledgeDrafts),
         NavItem(key: "navAudit", href: "/audit", permission: .viewAuditLog),
     ]
 

@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineStore
 import Hummingbird
+import NIOCore
 
 /// 省市两级平台 in the pages: a city's link to its province (上级平台) and, on the province, each city's data quality
 /// (数据归集质量).
@@ -57,5 +58,75 @@ struct FederationPages {
             },
             chart: Charts.bars(title: Strings.text("score", english: context.english), items: rows.map { ($0.cityName, Int($0.score.rounded())) }))
         return app.pages.render(.federationQuality, model)
+    }
+}
+
+/// 知识共享 in the pages: the knowledge bases the center follows, and its entries exported and imported as files.
+struct KnowledgeSharingPages {
+    let app: WebApp
+
+    func register(on router: RouterGroup<StaffContext>) {
+        router.get("/kb/sharing") { _, context in try await page(context) }
+        router.post("/kb/sharing/sources") { request, context in
+            try await app.submit(request, context, .manageIntegrations, page: { flash, error, status in
+                try await page(context, flash: flash, error: error, status: status)
+            }) { form, actor in
+                let source = try await app.store.saveKnowledgeSource(
+                    name: form["name"] ?? "", url: form["url"] ?? "", apiKey: form["apiKey"], categories: Self.codes(form["categories"]), active: true, by: actor)
+                return Strings.text("saved", english: context.english) + "：" + source.name
+            }
+        }
+        router.post("/kb/sharing/sources/:id") { request, context in
+            try await app.submit(request, context, .manageIntegrations, page: { flash, error, status in
+                try await page(context, flash: flash, error: error, status: status)
+            }) { form, actor in
+                let id = try context.parameters.require("id", as: Int64.self)
+                guard let source = try await app.store.knowledgeSources(for: actor).first(where: { $0.id == id }) else { throw HotlineError.notFound("知识来源") }
+                _ = try await app.store.saveKnowledgeSource(id: id, name: source.name, url: source.url, apiKey: nil, categories: source.categories,
+                                                            active: form.bool("active") ?? false, by: actor)
+                return Strings.text("saved", english: context.english) + "：" + source.name
+            }
+        }
+        router.get("/kb/export.json") { _, context in
+            let actor = try app.require(context, .readKnowledgeDrafts)
+            let data = try KnowledgeFile.json(try await app.store.exportKnowledge(for: actor))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+                                                   .contentDisposition: "attachment; filename=\"knowledge.json\""],
+                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.get("/kb/export.xlsx") { _, context in
+            let actor = try app.require(context, .readKnowledgeDrafts)
+            return try Exports.file(try KnowledgeFile.xlsx(try await app.store.exportKnowledge(for: actor)), name: "知识库")
+        }
+        router.post("/kb/import") { request, context in
+            try await app.submit(request, context, .editKnowledge, limit: 32 * 1024 * 1024, page: { flash, error, status in
+                try await page(context, flash: flash, error: error, status: status)
+            }) { form, actor in
+                guard let file = form.files["file"]?.first, !file.data.isEmpty else { throw HotlineError.invalid("file", "请选择文件 (choose a file)") }
+                let result = try await app.store.importKnowledge(try KnowledgeFile.read(file.data), by: actor)
+                return String(format: Strings.text("kbImported", english: context.english), result.created, result.skipped)
+            }
+        }
+    }
+
+    static func codes(_ text: String?) -> [String] {
+        (text ?? "").split(whereSeparator: { $0 == "," || $0 == "，" || $0 == " " }).map(String.init)
+    }
+
+    func page(_ context: StaffContext, flash: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let actor = try app.require(context, .readKnowledgeDrafts)
+        var chrome = app.chrome(context, path: "/kb/sharing", section: "/kb")
+        chrome.flash = flash
+        chrome.error = error
+        let manages = actor.may(.manageIntegrations)
+        let sources = manages ? try await app.store.knowledgeSources(for: actor) : []
+        let model = KnowledgeSharingPageModel(
+            chrome: chrome, managesSources: manages, mayImport: actor.may(.editKnowledge),
+            sources: sources.map { source in
+                .init(id: source.id, name: source.name, url: source.url,
+                      categories: source.categories.isEmpty ? Strings.text("all", english: context.english) : source.categories.joined(separator: ", "),
+                      active: source.active, received: source.received, lastSuccess: source.lastSuccessAt.map(Chrome.time) ?? "—", lastError: source.lastError)
+            })
+        return app.pages.render(.knowledgeSharing, model, status: status)
     }
 }

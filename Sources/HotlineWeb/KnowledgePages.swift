@@ -196,7 +196,7 @@ struct KnowledgePages {
     static func hit(_ hit: KnowledgeHit) -> KnowledgeHitModel {
         KnowledgeHitModel(id: hit.id, question: runs(hit.question), snippet: runs(hit.snippet), answer: hit.content.answer,
                           tags: hit.content.tags.joined(separator: " · "), usage: hit.usageCount, helpful: hit.helpfulCount,
-                          more: hit.snippet.endsMidText, less: hit.snippet.startsMidText)
+                          origin: hit.origin, more: hit.snippet.endsMidText, less: hit.snippet.startsMidText)
     }
 
     /// Snippet runs for a template: `{{#runs}}{{#mark}}<mark>{{text}}</mark>{{/mark}}{{^mark}}{{text}}{{/mark}}{{/runs}}`.
@@ -223,12 +223,14 @@ struct KnowledgePages {
             chrome: chrome,
             entry: .init(id: entry.id, status: entry.status.label(english: english), version: entry.version, liveVersion: entry.liveVersion ?? 0,
                          usage: entry.usageCount, helpful: entry.helpfulCount, unhelpful: entry.unhelpfulCount, updatedAt: Chrome.time(entry.updatedAt)),
-            actions: KnowledgeWorkflow.available(on: entry, for: actor).map { action in
+            actions: entry.shared ? [] : KnowledgeWorkflow.available(on: entry, for: actor).map { action in
                 .init(code: action.rawValue, label: action.label(english: english), needsNote: action == .reject)
             },
-            canEdit: KnowledgeWorkflow.mayWrite(sourceUnitId: entry.content.sourceUnitId, by: actor) && entry.status != .archived,
+            canEdit: KnowledgeWorkflow.mayWrite(sourceUnitId: entry.content.sourceUnitId, by: actor) && entry.status != .archived && !entry.shared,
             canRate: entry.frontVersion(on: CivilDate(app.now)) != nil)
         if let live = entry.frontVersion(on: CivilDate(app.now)) ?? (working ? entry.live : nil) { model.live = view(live) }
+        model.origin = entry.origin
+        model.shared = entry.shared
         if working {
             model.working = view(entry.content)
             model.changed = entry.live != entry.content

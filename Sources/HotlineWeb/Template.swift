@@ -47,6 +47,7 @@ enum Template: String, CaseIterable, Sendable {
     case knowledgeEdit = "kb/edit"
     case knowledgeReports = "kb/reports"
     case knowledgeSynonyms = "kb/synonyms"
+    case knowledgeSharing = "kb/sharing"
     case portalHome = "portal/home"
     case portalSubmit = "portal/submit"
     case portalQuick = "portal/quick"

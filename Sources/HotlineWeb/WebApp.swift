@@ -70,6 +70,7 @@ public struct WebApp: Sendable {
         PolicePages(app: self).register(on: staff)
         NoticePages(app: self).register(on: staff)
         FederationPages(app: self).register(on: staff)
+        KnowledgeSharingPages(app: self).register(on: staff)
         KnowledgePages(app: self).register(on: staff)
         AssessmentPages(app: self).register(on: staff)
         AnalysisPages(app: self).register(on: staff)

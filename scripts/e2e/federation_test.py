@@ -40,7 +40,13 @@ class Node:
         self.tokens = {}
 
     def start(self, label, timeout=600):
+        self.launch(label)
+        self.wait_running(timeout)
+
+    def launch(self, label):
         self.server = Server(self.binary, self.workdir, self.port, self.database_url, self.key_file, self.env, f"{self.name}-{label}")
+
+    def wait_running(self, timeout=600):
         deadline = time.monotonic() + timeout
         while not self.server.running.is_set():
             if self.server.process.poll() is not None:
@@ -122,7 +128,7 @@ class FederationTest:
     def __init__(self, args):
         self.args = args
         self.workdir = tempfile.mkdtemp(prefix="hotline-federation-test-")
-        env = dict(os.environ, UPSTREAM_INTERVAL_SECONDS="0.5", UPSTREAM_HEARTBEAT_SECONDS="5", UPSTREAM_RECONCILE_MINUTES="1", UPSTREAM_TIMEOUT_SECONDS="5",
+        env = dict(os.environ, UPSTREAM_INTERVAL_SECONDS="0.5", UPSTREAM_HEARTBEAT_SECONDS="5", UPSTREAM_RECONCILE_MINUTES="1", UPSTREAM_TIMEOUT_SECONDS="5", KBSHARE_INTERVAL_SECONDS="0.5",
                    SCANNER_INTERVAL_SECONDS="0", SERVICES_MODEL_TRAINER="false")
         for key in ("DB_URL", "CRYPTO_KEY", "HTTP_PORT", "HTTP_HOST"):
             env.pop(key, None)
@@ -137,8 +143,11 @@ class FederationTest:
         self.marker = f"联调{os.getpid()}"
 
     def step_start(self):
-        self.province.start("first")
-        self.city.start("first")
+        # Both seed their demo city at once (on PostgreSQL each takes minutes).
+        self.province.launch("first")
+        self.city.launch("first")
+        self.province.wait_running()
+        self.city.wait_running()
         return f"province on {self.province.base}, city on {self.city.base} ({redact(self.province.database_url)}, {redact(self.city.database_url)})"
 
     def step_link(self):
@@ -280,6 +289,38 @@ class FederationTest:
                 f"stability {row.get('stability', 0):.2f}, score {row['score']:.1f}; reconciled {row['daysReconciled']} days without gaps; "
                 f"the city is a unit of the province's assessment")
 
+    def step_knowledge(self):
+        p, c = self.province, self.city
+        question = f"{self.marker} 新生儿医保怎么参保？"
+        entry = p.call("POST", "/api/v1/kb/entries", {"question": question, "answer": "出生后90天内凭出生医学证明到社区办理。", "categoryCode": "080199"},
+                       user="kbeditor", expect=(201,))
+        p.call("POST", f"/api/v1/kb/entries/{entry['id']}/workflow", {"action": "submit"}, user="kbeditor")
+        p.call("POST", f"/api/v1/kb/entries/{entry['id']}/workflow", {"action": "approve", "note": "已核实"}, user="admin")
+        source = c.call("POST", "/api/v1/kb/sources", {"name": "省12345平台", "url": p.base, "apiKey": self.city_key, "active": True},
+                        user="admin", expect=(201,))
+        from urllib.parse import quote
+        def found():
+            hits = c.call("GET", f"/api/v1/kb/search?q={quote(question)}", user="agent")
+            return [h for h in hits if h["question"] == question]
+        hit = wait_for("the province's entry in the city's search", found, 60)[0]
+        if not hit.get("origin", "").startswith("省12345平台 · 第1版"):
+            raise StepFailed(f"a shared entry should show its source and version in search: {hit}")
+        status, text = c.http("PUT", f"/api/v1/kb/entries/{hit['id']}", {"content": {"question": "改", "answer": "改"}}, token=c.token("admin"))
+        if status != 409 or "shared_entry" not in text:
+            raise StepFailed(f"editing a shared entry here should be a 409 shared_entry: {status} {text[:200]}")
+        c.call("POST", f"/api/v1/kb/entries/{hit['id']}/reports", {"text": "参保时限已改为180天"}, user="agent", expect=(200, 201))
+        wait_for("the error report on the province", lambda: [r for r in p.call("GET", "/api/v1/kb/reports", user="kbeditor")
+                                                              if r.get("entryId") == entry["id"] and "180天" in r.get("text", "")], 60)
+        p.call("POST", f"/api/v1/kb/entries/{entry['id']}/workflow", {"action": "archive", "note": "政策调整"}, user="kbeditor")
+        wait_for("the archival on the city", lambda: not found(), 60)
+        exported = c.call("GET", "/api/v1/kb/export", user="admin")
+        imported = p.call("POST", "/api/v1/kb/import", exported[:5], user="kbeditor")
+        again = p.call("POST", "/api/v1/kb/import", exported[:5], user="kbeditor")
+        if imported["created"] != min(5, len(exported)) or again["created"] != 0:
+            raise StepFailed(f"an import should create drafts once: {imported} then {again}")
+        return (f"entry {entry['id']} shared to the city (source {source['id']}), shown with its source and version, read-only there; "
+                f"the city's error report reached the province; the archival followed; {len(exported)} entries exported, 5 imported once")
+
     def run(self):
         steps = [("1. start a province and a city (two processes, two databases)", self.step_start),
                  ("2. the province adds the city platform and its key; the city links up", self.step_link),
@@ -287,7 +328,8 @@ class FederationTest:
                  ("4. down: a province ticket handled by the city, supervised, answered with the city's approved reply", self.step_down),
                  ("5. the city is down while the province dispatches and supervises, and catches up", self.step_city_down),
                  ("6. the province is killed mid-stream and restarted: nothing lost, nothing twice", self.step_province_restart),
-                 ("7. reconciliation, data quality and the province's assessment count the city", self.step_quality)]
+                 ("7. reconciliation, data quality and the province's assessment count the city", self.step_quality),
+                 ("8. a shared knowledge base: the province's entry in the city's search, read-only, reported back, archived; files", self.step_knowledge)]
         ok = True
         for name, step in steps:
             started = time.monotonic()

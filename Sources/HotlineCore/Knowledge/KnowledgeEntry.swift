@@ -96,12 +96,16 @@ public struct KnowledgeEntry: Sendable, Equatable {
     public var usageCount: Int
     public var helpfulCount: Int
     public var unhelpfulCount: Int
+    /// Where a shared or imported entry came from (`省12345平台 · 第3版`); nil for the center's own. A shared entry is
+    /// kept by its source: it is not edited here.
+    public var origin: String? = nil
+    public var shared = false
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(id: Int64, status: KnowledgeStatus, content: KnowledgeContent, version: Int, live: KnowledgeContent? = nil,
                 liveVersion: Int? = nil, updatedBy: Int64? = nil, usageCount: Int = 0, helpfulCount: Int = 0, unhelpfulCount: Int = 0,
-                createdAt: Date, updatedAt: Date) {
+                createdAt: Date, updatedAt: Date, origin: String? = nil, shared: Bool = false) {
         self.id = id
         self.status = status
         self.content = content
@@ -114,6 +118,8 @@ public struct KnowledgeEntry: Sendable, Equatable {
         self.unhelpfulCount = unhelpfulCount
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.origin = origin
+        self.shared = shared
     }
 
     /// What agents and citizens see on `date`: the verified version, while it is in force.

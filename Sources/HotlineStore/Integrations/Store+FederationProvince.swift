@@ -275,16 +275,16 @@ extension Store {
             for city in cities {
                 let userId = try city.decode(column: "user_id", as: Int64.self)
                 let tickets = try await db.raw("""
-                    SELECT COUNT(*) AS n, SUM(CASE WHEN category_code IS NOT NULL AND (address IS NOT NULL OR region_code IS NOT NULL OR latitude IS NOT NULL)
-                      THEN 1 ELSE 0 END) AS complete
+                    SELECT COUNT(*) AS n, CAST(SUM(CASE WHEN category_code IS NOT NULL AND (address IS NOT NULL OR region_code IS NOT NULL OR latitude IS NOT NULL)
+                      THEN 1 ELSE 0 END) AS BIGINT) AS complete
                     FROM tickets WHERE source_user_id = \(bind: userId) AND created_at >= \(bind: start.millis) AND created_at < \(bind: end.millis)
                     """).first()
                 let contacts = try await db.raw("""
-                    SELECT COUNT(*) AS hours, SUM(tickets) AS received, SUM(on_time) AS on_time FROM federation_contacts
+                    SELECT COUNT(*) AS hours, CAST(SUM(tickets) AS BIGINT) AS received, CAST(SUM(on_time) AS BIGINT) AS on_time FROM federation_contacts
                     WHERE user_id = \(bind: userId) AND hour >= \(bind: Int64(start.timeIntervalSince1970 / 3600)) AND hour < \(bind: Int64(end.timeIntervalSince1970 / 3600))
                     """).first()
                 let days = try await db.raw("""
-                    SELECT day, MAX(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS gaps FROM federation_reconciliations
+                    SELECT day, CAST(MAX(CASE WHEN missing > 0 THEN 1 ELSE 0 END) AS BIGINT) AS gaps FROM federation_reconciliations
                     WHERE user_id = \(bind: userId) AND day >= \(bind: month.start.description) AND day < \(bind: month.end.description) GROUP BY day
                     """).all()
                 func count(_ row: (any SQLRow)?, _ column: String) throws -> Int { Int(try row?.decode(column: column, as: Int64?.self) ?? 0) }

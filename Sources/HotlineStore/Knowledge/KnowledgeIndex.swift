@@ -13,6 +13,8 @@ public struct KnowledgeHit: Sendable {
     public var question: Snippet
     public var usageCount: Int
     public var helpfulCount: Int
+    /// Where a shared entry came from, with its version.
+    public var origin: String? = nil
 }
 
 /// The in-memory search index over live knowledge entries, kept in step with the database by following the
@@ -24,6 +26,7 @@ public final class KnowledgeIndex: Sendable {
         var centerId: Int64?
         var usageCount: Int
         var helpfulCount: Int
+        var origin: String?
     }
 
     struct State: Sendable {
@@ -69,7 +72,7 @@ public final class KnowledgeIndex: Sendable {
                     next.index.upsert(SearchDocument(id: entry.id, version: version, title: live.question, variants: live.variants,
                                                      body: live.answer, tags: live.tags))
                     next.live[entry.id] = Live(content: live, centerId: change.centerId, usageCount: entry.usageCount,
-                                               helpfulCount: entry.helpfulCount)
+                                               helpfulCount: entry.helpfulCount, origin: entry.shared ? entry.origin : nil)
                 } else {
                     next.index.remove(id: entry.id, version: version)
                     next.live[entry.id] = nil
@@ -98,7 +101,7 @@ public final class KnowledgeIndex: Sendable {
             return KnowledgeHit(
                 id: hit.id, content: live.content, score: Double(hit.score), snippet: builder.snippet(of: live.content.answer, matching: hit.matchedTerms),
                 question: titleBuilder.snippet(of: live.content.question, matching: hit.matchedTerms), usageCount: live.usageCount,
-                helpfulCount: live.helpfulCount)
+                helpfulCount: live.helpfulCount, origin: live.origin)
         }
     }
 

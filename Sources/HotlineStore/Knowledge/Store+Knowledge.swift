@@ -17,7 +17,8 @@ extension Store {
             usageCount: try row.decode(column: "usage_count", as: Int.self), helpfulCount: try row.decode(column: "helpful_count", as: Int.self),
             unhelpfulCount: try row.decode(column: "unhelpful_count", as: Int.self),
             createdAt: Date(millis: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)))
+            updatedAt: Date(millis: try row.decode(column: "updated_at", as: Int64.self)),
+            origin: try row.decode(column: "origin", as: String?.self), shared: try row.decode(column: "shared_source_id", as: Int64?.self) != nil)
     }
 
     static func json(_ content: KnowledgeContent?) -> String? {
@@ -33,7 +34,7 @@ extension Store {
         return try row.decode(column: "seq", as: Int64.self)
     }
 
-    private func recordKnowledgeChange(_ db: any SQLDatabase, entry: KnowledgeEntry, action: KnowledgeAction, actor: Actor, note: String?,
+    func recordKnowledgeChange(_ db: any SQLDatabase, entry: KnowledgeEntry, action: KnowledgeAction, actor: Actor, note: String?,
                                        snapshot: Bool, at: Date) async throws {
         try await db.raw("""
             INSERT INTO kb_history (entry_id, version, action, actor_id, actor_name, at, note, snapshot)
@@ -106,6 +107,7 @@ extension Store {
         let at = now
         return try await database.transaction { db in
             let entry = try await self.lockedKnowledge(id, actor, db)
+            guard !entry.shared else { throw Self.sharedEntry }
             if let expected = expectedVersion, expected != entry.version { throw Self.knowledgeChanged }
             guard KnowledgeWorkflow.mayWrite(sourceUnitId: content.sourceUnitId, by: actor) else {
                 throw HotlineError.forbidden("当前角色无权编写该知识 (your role may not write this entry)")
@@ -132,6 +134,7 @@ extension Store {
         let at = now
         return try await database.transaction { db in
             let entry = try await self.lockedKnowledge(id, actor, db)
+            guard !entry.shared else { throw Self.sharedEntry }
             if let expected = expectedVersion, expected != entry.version { throw Self.knowledgeChanged }
             let updated = try KnowledgeWorkflow.apply(action, to: entry, by: actor, note: note, at: at)
             try await self.saveKnowledge(db, updated, by: actor)

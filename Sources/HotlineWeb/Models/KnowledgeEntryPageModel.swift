@@ -11,6 +11,9 @@ struct KnowledgeEntryPageModel: PageModel {
     var history: [Change] = []
     let actions: [Action]
     let canEdit: Bool
+    /// Where a shared or imported entry came from; a shared one is kept by its source (report errors to it).
+    var origin: String?
+    var shared = false
     let canRate: Bool
 
     /// The entry's status, versions and use.

@@ -7,6 +7,8 @@ struct KnowledgeHitModel: TemplateModel {
     let tags: String
     let usage: Int
     let helpful: Int
+    /// 共享自: the source platform and version of a shared entry.
+    var origin: String? = nil
     /// The snippet stops, or starts, in the middle of the answer.
     let more: Bool
     let less: Bool
