@@ -13,7 +13,7 @@ import ServiceLifecycle
 
 /// `hotline bench intake`: tickets per second and latency over HTTP on loopback, against a hello-world baseline.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (性能测试)", subcommands: [Intake.self, Search.self, Suggest.self, Reports.self, Relay.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (性能测试)", subcommands: [Intake.self, Search.self, Suggest.self, Reports.self, Relay.self, Sync.self])
 
     struct Intake: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

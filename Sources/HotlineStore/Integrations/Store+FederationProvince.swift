@@ -299,6 +299,22 @@ extension Store {
     }
 }
 
+extension Store {
+    /// When each city ticket's copy last arrived, by the city's ticket id, for copies that arrived since `moment` (the
+    /// sync benchmark compares them with the city's own commit times: the wire carries whole seconds).
+    public func copyArrivals(since moment: Date) async throws -> [Int64: Date] {
+        try await database.read { db in
+            var arrivals: [Int64: Date] = [:]
+            for row in try await db.raw("""
+                SELECT source_ticket_id, received_at FROM tickets WHERE source_user_id IS NOT NULL AND received_at >= \(bind: moment.millis)
+                """).all() {
+                arrivals[try row.decode(column: "source_ticket_id", as: Int64.self)] = Date(millis: try row.decode(column: "received_at", as: Int64.self))
+            }
+            return arrivals
+        }
+    }
+}
+
 extension Array {
     /// The array in pieces of at most `size`.
     func chunked(_ size: Int) -> [[Element]] {

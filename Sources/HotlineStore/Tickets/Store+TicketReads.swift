@@ -38,9 +38,10 @@ extension Store {
                 let held: SQLQueryString = role.may(.handleTickets) && !actor.unitPath.isEmpty
                     ? "OR EXISTS (SELECT 1 FROM ticket_units tu WHERE tu.ticket_id = t.id AND tu.unit_path LIKE \(bind: OrgUnit.pathText(actor.unitPath) + "%"))"
                     : ""
+                // A city's copies on its province are the province's record, not the city's work: out of its scope.
                 return """
                     (t.created_by = \(bind: me) OR EXISTS (SELECT 1 FROM police_transfers pt WHERE pt.ticket_id = t.id
-                      AND pt.direction = 'toPolice' AND pt.platform_user_id = \(bind: me)) \(held))
+                      AND pt.direction = 'toPolice' AND pt.platform_user_id = \(bind: me)) \(held)) AND t.source_user_id IS NULL
                     """
             }
             if role.may(.seeWholeCenter) {
