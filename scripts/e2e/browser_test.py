@@ -33,7 +33,8 @@ DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-subm
         "16-portal-mobile": "portal-mobile", "18-portal-faq-mobile": "portal-faq-mobile", "19-assessment-ranking": "assessment-ranking",
         "21-leader-dashboard": "leader-dashboard", "22-analysis-volumes": "analysis-volumes", "23-hotspots": "hotspots", "23b-hotspot-group-matter": "hotspot-group-matter",
         "24-monthly-report": "monthly-report", "25-admin-subscriptions": "admin-subscriptions", "26-admin-police110": "admin-police110",
-        "27-ticket-police110": "ticket-police110", "28-police-report": "police-report", "29-console-call-pop": "console-call-pop"}
+        "27-ticket-police110": "ticket-police110", "28-police-report": "police-report", "29-console-call-pop": "console-call-pop",
+        "30-admin-upstream": "admin-upstream", "31-kb-sharing": "kb-sharing"}
 
 
 class Run:
@@ -359,6 +360,25 @@ def walk(run):
     run.go("/admin/police110", "table#diversion-items")
     run.expect("噪音扰民" in run.text() and "110转办" in run.text(), "the diversion list should show each item's deadline policy")
     run.shot("26-admin-police110")
+    print("   province and city: the link up to the province; a shared knowledge base followed")
+    run.go("/admin/upstream", "form#upstream-form")
+    form = run.find("form#upstream-form")
+    form.find_element(By.CSS_SELECTOR, 'input[name="url"]').send_keys("https://12345.province.invalid")
+    form.find_element(By.CSS_SELECTOR, 'input[name="apiKey"]').send_keys("hlk_issued_by_the_province")
+    run.click(form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'), "#pending")
+    run.expect("已保存" in run.text() and "待报送变更" in run.text(), "the link should be saved with its backlog shown")
+    run.shot("30-admin-upstream")
+    run.go("/kb/sharing", "form#kb-source-form")
+    form = run.find("form#kb-source-form")
+    form.find_element(By.CSS_SELECTOR, 'input[name="name"]').send_keys("省12345平台")
+    form.find_element(By.CSS_SELECTOR, 'input[name="url"]').send_keys("https://12345.province.invalid")
+    form.find_element(By.CSS_SELECTOR, 'input[name="apiKey"]').send_keys("hlk_issued_by_the_province")
+    form.find_element(By.CSS_SELECTOR, 'input[name="categories"]').send_keys("03, 08")
+    run.click(form.find_element(By.CSS_SELECTOR, 'button[type="submit"]'), "table#kb-sources")
+    run.expect("省12345平台" in run.text() and "03, 08" in run.text(), "the followed source should be listed with its categories")
+    run.shot("31-kb-sharing")
+    run.go("/analysis/federation", "table#federation-quality")
+    run.expect("尚无市级平台接入" in run.text(), "a city with no city platforms under it says so")
     run.login("supervisor", "/desk", "main nav.tabs")
     portal_number = number
     run.go("/tickets?status=inProgress", "main table.tickets")
