@@ -109,7 +109,15 @@ public struct UpstreamSync: Service {
         for _ in 0..<20 {
             let page = try await peer.changes(after: cursor)
             for change in page.events {
-                round.imported += try await take(change, peer: peer, link: link) ? 1 : 0
+                do {
+                    round.imported += try await take(change, peer: peer, link: link) ? 1 : 0
+                } catch let failure as Peer.Failure where (400..<500).contains(failure.status ?? 0) {
+                    // The province refuses this one change (gone, not the city's): it is logged and passed, so it does not
+                    // hold back every change after it. A province that does not answer stops the round and is read again.
+                    logger.warning("province change \(change.event.seq) on ticket \(change.ticketId ?? 0) skipped: \(failure)")
+                } catch let error as HotlineError {
+                    logger.warning("province change \(change.event.seq) on ticket \(change.ticketId ?? 0) not taken: \(error.message)")
+                }
             }
             round.provinceEvents += page.events.count
             try await store.markDownRead(centerId: link.centerId, from: cursor, to: page.cursor)
@@ -263,7 +271,13 @@ struct Peer: Sendable {
         struct Person: Decodable { let kind: String?; let name: String?; let phone: String?; let idNumber: String?; let enterpriseName: String?; let creditCode: String? }
         struct Detail: Decodable { let ticket: Ticket }
         let ticket = try Self.decoder.decode(Detail.self, from: try await call(.GET, "/api/v1/tickets/\(id)", body: nil)).ticket
-        let person = try Self.decoder.decode(Person.self, from: try await call(.POST, "/api/v1/tickets/\(id)/reveal", body: nil))
+        // A confidential requester is not revealed to a linked system: the ticket comes down without them.
+        let person: Person
+        do {
+            person = try Self.decoder.decode(Person.self, from: try await call(.POST, "/api/v1/tickets/\(id)/reveal", body: nil))
+        } catch let failure as Failure where failure.status == 403 {
+            person = Person(kind: nil, name: nil, phone: nil, idNumber: nil, enterpriseName: nil, creditCode: nil)
+        }
         return ProvinceTicket(
             id: ticket.id, number: ticket.number, type: TicketType(rawValue: ticket.type) ?? .other, urgency: Urgency(rawValue: ticket.urgency) ?? .normal,
             title: ticket.title, content: ticket.content, categoryCode: ticket.categoryCode,

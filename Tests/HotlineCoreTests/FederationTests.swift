@@ -65,6 +65,11 @@ struct FederationTests {
         refused.rejectReason = .litigation
         #expect(UpstreamProgress.steps(city: refused, provinceStatus: .pendingSign) == [.requestReturn("市级平台不予受理：应通过诉讼解决")])
         #expect(UpstreamProgress.steps(city: refused, provinceStatus: .inProgress) == [.requestReturn("市级平台不予受理：应通过诉讼解决")])
+        // The province sent the reply back (退回重办): the same reply is not given again, a new one is; a refused return is not asked again.
+        #expect(UpstreamProgress.steps(city: snapshot(.closed, reply: "已修复", upstream: 1), provinceStatus: .inProgress, lastReply: "已修复") == [])
+        #expect(UpstreamProgress.steps(city: snapshot(.closed, reply: "已重新修复", upstream: 1), provinceStatus: .inProgress, lastReply: "已修复")
+            == [.reply("已重新修复")])
+        #expect(UpstreamProgress.steps(city: refused, provinceStatus: .inProgress, askedReturn: true) == [])
     }
 
     @Test("identity goes up as agreed; a confidential requester never")

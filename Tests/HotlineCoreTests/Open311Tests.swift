@@ -40,6 +40,9 @@ struct Open311Tests {
         #expect(request.description == "路灯坏了，联系我138****5678，身份证110***********002X")
         #expect(request.address == "幸福路1号 电话 028****4321")
         #expect(request.mediaURL == nil)
+        #expect(Masking.freeText("座机88886666，手机138 1234 5678，１３９１２３４５６７８，邮箱wang.ming@example.cn") ==
+                "座机88****66，手机138****5678，１３９****５６７８，邮箱***@example.cn")
+        #expect(Masking.freeText("3号楼502室，2026年12月") == "3号楼502室，2026年12月")
         let json = Open311.requestsDocument([request]).rendered(.json)
         #expect(json.contains(#""status":"open""#) && json.contains(#""lat":30.5,"long":104.25"#))
         #expect(json.contains(#""requested_datetime":"2026-12-04T08:00:00+08:00""#))

@@ -46,10 +46,11 @@ struct FederationStoreTests {
                 let history = try await p.store.history(ticketId: copy.state.id, for: province.agent)
                 #expect(history.map(\.action) == [.create, .dispatch] && history[1].details["mainUnitId"] == ["", String(unit.id)])
                 #expect(history[1].actorName == "示范市平台·话务员小李" || history[1].actorName.hasPrefix("示范市平台·"))
-                let refusal = await statusOf {
-                    _ = try await p.store.perform(ActionInput(code: .sign), onTicket: copy.state.id, by: account)
-                }
-                #expect(refusal == 409)
+                // The copy is the province's record: the city's account does not see it, the province's staff may not act on it.
+                #expect(await statusOf { _ = try await p.store.perform(ActionInput(code: .sign), onTicket: copy.state.id, by: account) } == 404)
+                #expect(await statusOf {
+                    _ = try await p.store.perform(ActionInput(code: .reject, reasonCode: .invalid), onTicket: copy.state.id, by: province.agent)
+                } == 409)
 
                 // A newer version replaces the copy, with only the new events.
                 _ = try await c.store.perform(ActionInput(code: .sign), onTicket: id, by: city.housingHandler)
@@ -109,6 +110,39 @@ struct FederationStoreTests {
                 let quality = try await p.store.federationQuality(month: try #require(AssessmentPeriod("2026-11")), for: province.leader)
                 #expect(quality.map(\.cityName) == ["示范市平台"] && quality[0].tickets == 1 && quality[0].daysReconciled == 1)
                 #expect(quality[0].daysWithGaps == 1 && quality[0].hoursHeard >= 1)
+            }
+        }
+    }
+
+    @Test("a ticket whose events span two batches keeps every event on the province, though its state came whole with the first",
+          arguments: Backend.available)
+    func eventsAcrossBatches(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { p in
+            let province = try await TestCity.make(p.store)
+            let unit = try await p.store.createUnit(name: "示范市平台", kind: .cityPlatform, parentId: province.center.id, code: "360100", by: .system)
+            let user = try await p.store.createUser(username: "city-360100", displayName: "示范市平台", password: TestCity.password, role: .linkedSystem,
+                                                    unitId: unit.id, by: .system)
+            let account = Actor.user(id: user.id, name: user.displayName, role: .linkedSystem, unitId: unit.id, unitPath: unit.path,
+                                     centerId: province.center.id)
+            try await withTestDatabase(backend) { c in
+                let city = try await TestCity.make(c.store)
+                _ = try await c.store.saveUpstreamLink(url: "https://12345.province.example.gov.cn", apiKey: "hlk_k", identity: .masked, active: true, by: city.admin)
+                let id = try await c.store.createTicket(TicketDraft(channel: .phone, type: .complaint, title: "路灯不亮", content: "路灯不亮。"),
+                                                        centerId: city.center.id, by: city.agent).ticket.state.id
+                _ = try await c.store.perform(ActionInput(code: .dispatch, mainUnitId: city.housing.id), onTicket: id, by: city.agent)
+                _ = try await c.store.perform(ActionInput(code: .sign), onTicket: id, by: city.housingHandler)
+                var pages = 0
+                while let batch = try await c.store.nextUpBatch(centerId: city.center.id, limit: 1) {
+                    #expect(batch.tickets.first?.version == 3 && batch.tickets.first?.events.count == 1)
+                    #expect(try await p.store.receiveFromCity(batch.tickets, by: account).applied == 1)
+                    try await c.store.markUpSent(centerId: city.center.id, batch, refused: 0)
+                    pages += 1
+                }
+                #expect(pages == 3)
+                let number = try await c.store.ticket(id: id, for: city.agent).number
+                let copy = try await p.store.ticket(number: "360100-" + number, for: province.agent)
+                #expect(try await p.store.history(ticketId: copy.state.id, for: province.agent).map(\.action) == [.create, .dispatch, .sign])
+                #expect(copy.state.status == .inProgress)
             }
         }
     }

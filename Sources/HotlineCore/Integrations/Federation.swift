@@ -220,21 +220,24 @@ public enum UpstreamProgress: Sendable, Equatable {
     case reply(String)
     case requestReturn(String)
 
-    /// The steps to take on a province ticket in `provinceStatus`, in order, for the city's copy `city`.
-    public static func steps(city: FederatedTicket, provinceStatus: TicketStatus) -> [UpstreamProgress] {
+    /// The steps to take on a province ticket in `provinceStatus`, in order, for the city's copy `city`. `lastReply` is
+    /// the reply the city last gave the province ticket and `askedReturn` whether it asked to hand it back before: a reply
+    /// the province sent back (退回重办) is not given again until the city's reply changes, and a return the province
+    /// refused is not asked again.
+    public static func steps(city: FederatedTicket, provinceStatus: TicketStatus, lastReply: String? = nil,
+                             askedReturn: Bool = false) -> [UpstreamProgress] {
         var status = provinceStatus
         var steps: [UpstreamProgress] = []
+        let refusal = "市级平台不予受理：\(city.rejectReason?.label ?? "")"
         if status == .pendingSign {
-            if city.status == .rejected {
-                return [.requestReturn("市级平台不予受理：\(city.rejectReason?.label ?? "")")]
-            }
+            if city.status == .rejected { return askedReturn ? [] : [.requestReturn(refusal)] }
             steps.append(.sign)
             status = .inProgress
         }
         guard status == .inProgress else { return steps }
         if city.status == .rejected {
-            steps.append(.requestReturn("市级平台不予受理：\(city.rejectReason?.label ?? "")"))
-        } else if [.pendingCallback, .evaluated, .closed].contains(city.status), let reply = city.reply, !reply.isEmpty {
+            if !askedReturn { steps.append(.requestReturn(refusal)) }
+        } else if [.pendingCallback, .evaluated, .closed].contains(city.status), let reply = city.reply, !reply.isEmpty, reply != lastReply {
             steps.append(.reply(reply))
         }
         return steps

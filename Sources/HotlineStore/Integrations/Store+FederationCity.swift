@@ -250,6 +250,7 @@ extension Store {
                 SELECT t.id, t.version FROM tickets t WHERE t.center_id = \(bind: centerId) AND t.created_at >= \(bind: day.instant(atMinute: 0).millis)
                   AND t.created_at < \(bind: day.adding(days: 1).instant(atMinute: 0).millis)
                   AND NOT EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id AND e.seq > \(bind: sent))
+                  AND NOT EXISTS (SELECT 1 FROM upstream_tickets u WHERE u.local_ticket_id = t.id)
                 """).all() {
                 versions[try row.decode(column: "id", as: Int64.self)] = try row.decode(column: "version", as: Int64.self)
             }

@@ -16,6 +16,8 @@ public struct FederationReceipt: Sendable, Equatable {
     /// Province tickets (省派工单) moved on by the city's progress: signed, replied, handed back.
     public var progressed = 0
     public var refused: [Refusal] = []
+    /// Copies applied within `FederationQuality.onTimeMinutes` of the city's change.
+    public var onTime = 0
 }
 
 /// The province's side (DESIGN.md §6, 省市两级平台): each city is a unit of kind `cityPlatform`, its Hotline a linked
@@ -46,16 +48,22 @@ extension Store {
         }
         let at = now
         let copies = checked.filter { $0.upstreamTicketId == nil }
+        guard checked.allSatisfy({ $0.updatedAt <= at.addingTimeInterval(300) }) else {
+            throw HotlineError.invalid("tickets", "快照的更新时间晚于本平台时间 (a snapshot is from the future: check the city's clock)")
+        }
         var receipt = try await database.transaction { db in
             let city = try await self.cityPlatform(of: actor, db)
-            let onTime = copies.filter { at.timeIntervalSince($0.updatedAt) <= Double(FederationQuality.onTimeMinutes * 60) }.count
-            try await self.heard(from: actor, tickets: copies.count, onTime: onTime, at: at, db)
-            return copies.isEmpty ? FederationReceipt() : try await self.writeCopies(copies, city: city, by: actor, at: at, db)
+            let receipt = copies.isEmpty ? FederationReceipt() : try await self.writeCopies(copies, city: city, by: actor, at: at, db)
+            // What arrived counts for the city's timeliness; a re-sent snapshot does not count again.
+            try await self.heard(from: actor, tickets: receipt.applied, onTime: receipt.onTime, at: at, db)
+            return receipt
         }
         for snapshot in checked where snapshot.upstreamTicketId != nil {
             do {
                 receipt.progressed += try await applyCityProgress(snapshot, by: actor)
-            } catch let error as HotlineError {
+            } catch let error as HotlineError where error.code != .concurrentUpdate {
+                // A province ticket that is not the city's, or not in a state to move: refused, and the city is told.
+                // A concurrent change is not a refusal: the whole batch is answered 409 and sent again.
                 receipt.refused.append(.init(sourceId: snapshot.sourceId, code: error.code, message: error.message))
             }
         }
@@ -79,27 +87,51 @@ extension Store {
         var events: [(ticketId: Int64?, number: String?, actor: Actor, draft: EventDraft, at: Date)] = []
         for copy in copies {
             let before = held[copy.sourceId]
-            if let before, copy.version <= before.sourceVersion ?? 0 {
+            let heldSeq = before?.sourceSeq ?? 0
+            let fresh = copy.events.filter { $0.seq > heldSeq }
+            let newer = copy.version > (before?.sourceVersion ?? 0)
+            if !newer && fresh.isEmpty {
                 receipt.unchanged += 1
                 continue
             }
-            var row = try copyRow(copy, over: before, city: city, prefix: prefix, knownCategory: copy.categoryCode.map(known.contains) ?? false,
+            var row: TicketRow
+            if newer {
+                row = try copyRow(copy, over: before, city: city, prefix: prefix, knownCategory: copy.categoryCode.map(known.contains) ?? false,
                                   by: actor, at: at)
-            if let before {
-                var update = db.update("tickets")
-                for (column, value) in zip(TicketRow.columns, row.values) { update = update.set(SQLIdentifier(column), to: value) }
-                try await update.where("id", .equal, before.id).run()
+                if let before {
+                    var update = db.update("tickets")
+                    for (column, value) in zip(TicketRow.columns, row.values) { update = update.set(SQLIdentifier(column), to: value) }
+                    try await update.where("id", .equal, before.id).run()
+                } else {
+                    guard let id = try await db.insert(into: "tickets").columns(TicketRow.columns).values(row.values).returning("id").first()?
+                        .decode(column: "id", as: Int64.self) else { throw HotlineError(.insertFailed, "工单保存失败") }
+                    row.id = id
+                }
+                if before?.state.mainUnitId != row.state.mainUnitId { try await syncTicketUnits(row.state, db) }
+            } else if var kept = before {
+                // A snapshot read at a later version than its events (the ticket changed while the city read its history, or
+                // its events spanned two batches): the state is already here, the events are not.
+                kept.sourceSeq = max(heldSeq, fresh.last?.seq ?? 0)
+                try await db.raw("""
+                    UPDATE tickets SET source_seq = \(bind: kept.sourceSeq), received_at = \(bind: at.millis) WHERE id = \(bind: kept.id)
+                    """).run()
+                row = kept
             } else {
-                guard let id = try await db.insert(into: "tickets").columns(TicketRow.columns).values(row.values).returning("id").first()?
-                    .decode(column: "id", as: Int64.self) else { throw HotlineError(.insertFailed, "工单保存失败") }
-                row.id = id
+                continue
             }
-            if before?.state.mainUnitId != row.state.mainUnitId { try await syncTicketUnits(row.state, db) }
-            // The city's new events, as the province's history of the city's ticket.
-            var dispatched = before?.state.dispatchedAt != nil && before?.sourceSeq != nil
-            var signed = before?.state.signedAt != nil && before?.sourceSeq != nil
+            // The city's new events, as the province's history of the city's ticket: one dispatch and one signature per
+            // city (a redispatch inside the city is not a new turn), whatever the row's state says.
+            var dispatched = false
+            var signed = false
+            if before != nil {
+                let past = try await db.raw("""
+                    SELECT DISTINCT action FROM ticket_events WHERE ticket_id = \(bind: row.id) AND action IN ('dispatch', 'sign')
+                    """).all().map { try $0.decode(column: "action", as: String.self) }
+                dispatched = past.contains(ActionCode.dispatch.rawValue)
+                signed = past.contains(ActionCode.sign.rawValue)
+            }
             var written = 0
-            for event in copy.events where event.seq > before?.sourceSeq ?? 0 {
+            for event in fresh {
                 guard let carried = event.translated(cityUnitId: city.id, cityName: city.name, dispatched: dispatched, signed: signed) else { continue }
                 dispatched = dispatched || carried.action == .dispatch
                 signed = signed || carried.action == .sign
@@ -108,14 +140,16 @@ extension Store {
                     details: carried.details.merging(["sourceSeq": [String(carried.seq)]]) { $1 }), carried.at))
                 written += 1
             }
-            if written == 0 {
+            if written == 0 && newer {
                 events.append((row.id, row.number, actor, EventDraft(
                     action: .syncFromCity, fromStatus: before?.state.status, toStatus: row.state.status, note: nil,
                     details: ["sourceVersion": [String(before?.sourceVersion ?? 0), String(copy.version)]]), at))
             }
             receipt.applied += 1
+            if at.timeIntervalSince(copy.updatedAt) <= Double(FederationQuality.onTimeMinutes * 60) { receipt.onTime += 1 }
         }
-        if !events.isEmpty { try await appendEvents(db, events) }
+        // Appended in pieces: one statement's binds stay within what either database takes.
+        for piece in events.chunked(500) { try await appendEvents(db, piece) }
         return receipt
     }
 
@@ -186,8 +220,17 @@ extension Store {
             guard row.state.responsibleUnitIds.contains(actor.unitId ?? -1) else {
                 throw HotlineError.forbidden("该工单未派给本市 (this ticket is not dispatched to the city)")
             }
+            // What the city already did on this ticket: a reply the province sent back is not sent again, a return asked
+            // for once is not asked again.
+            let mine = try await db.raw("""
+                SELECT action, note FROM ticket_events WHERE ticket_id = \(bind: id) AND actor_id = \(bind: actor.userId ?? -1)
+                  AND action IN ('reply', 'requestReturn') ORDER BY seq
+                """).all()
+            let lastReply = try mine.last { try $0.decode(column: "action", as: String.self) == ActionCode.reply.rawValue }?
+                .decode(column: "note", as: String?.self)
+            let askedReturn = try mine.contains { try $0.decode(column: "action", as: String.self) == ActionCode.requestReturn.rawValue }
             var taken = 0
-            for step in UpstreamProgress.steps(city: snapshot, provinceStatus: row.state.status) {
+            for step in UpstreamProgress.steps(city: snapshot, provinceStatus: row.state.status, lastReply: lastReply, askedReturn: askedReturn) {
                 let input: ActionInput = switch step {
                 case .sign: ActionInput(code: .sign)
                 case .reply(let text): ActionInput(code: .reply, note: text)
@@ -196,7 +239,7 @@ extension Store {
                 row = try await self.act(input, on: row, by: actor, at: at, files: [], db).row
                 taken += 1
             }
-            try await self.heard(from: actor, tickets: 1, onTime: 1, at: at, db)
+            try await self.heard(from: actor, tickets: 0, onTime: 0, at: at, db)
             return taken
         }
     }

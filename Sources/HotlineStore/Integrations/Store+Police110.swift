@@ -212,6 +212,7 @@ extension Store {
         let at = now
         return try await database.transaction { db in
             let row = try await self.visibleRow(ticketId, actor, db, lock: true)
+            guard row.sourceUserId == nil else { throw Self.readOnlyCopy }
             guard !row.state.status.isTerminal else {
                 throw HotlineError(.invalidState, "工单已\(row.state.status.label)，不能再转110 (the ticket has ended)")
             }

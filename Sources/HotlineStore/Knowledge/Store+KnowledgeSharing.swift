@@ -121,13 +121,25 @@ extension Store {
         return try await database.transaction { db in
             let row: (any SQLRow)?
             if let id {
-                guard let existing = try await db.raw("SELECT key_enc FROM kb_sources WHERE id = \(bind: id) AND center_id = \(bind: centerId)").first() else {
-                    throw HotlineError.notFound("知识来源")
-                }
+                guard let existing = try await db.raw("""
+                    SELECT * FROM kb_sources WHERE id = \(bind: id) AND center_id = \(bind: centerId)\(unsafeRaw: self.forUpdate)
+                    """).first() else { throw HotlineError.notFound("知识来源") }
+                let before = try Self.knowledgeSource(from: existing)
                 let keyEnc = try key.map(self.cipher.encrypt) ?? existing.decode(column: "key_enc", as: String.self)
+                if before.url != url {
+                    // Another platform: its ids are not the old one's. The old copies go offline, the new base is read whole.
+                    let seq = try await self.bumpKnowledgeSeq(db)
+                    try await db.raw("""
+                        UPDATE kb_entries SET status = 'archived', live = NULL, live_version = NULL, change_seq = \(bind: seq), shared_entry_id = -id
+                        WHERE shared_source_id = \(bind: id) AND shared_entry_id > 0
+                        """).run()
+                }
+                // Other categories (or another platform): read from the start; versions held change nothing, entries no
+                // longer followed are archived on the way.
+                let restart = before.url != url || before.categories != codes
                 row = try await db.raw("""
                     UPDATE kb_sources SET name = \(bind: name), url = \(bind: url), key_enc = \(bind: keyEnc), categories = \(bind: codes.joined(separator: ",")),
-                      active = \(bind: active) WHERE id = \(bind: id) RETURNING *
+                      active = \(bind: active), cursor = \(bind: restart ? 0 : before.cursor) WHERE id = \(bind: id) RETURNING *
                     """).first()
             } else {
                 guard let key else { throw HotlineError.invalid("apiKey", "须提供来源平台签发的密钥 (the source's key is required)") }
@@ -156,7 +168,8 @@ extension Store {
     /// archived here. The cursor moves with the page, in the same transaction.
     public func applySharedKnowledge(sourceId: Int64, from cursor: Int64, _ page: SharedKnowledgePage) async throws -> SharedKnowledgeOutcome {
         let at = now
-        let checked = try page.entries.map { ($0, try $0.content()) }
+        // An entry this platform cannot keep (a field too long for it) is passed over, not a wall every later entry stops at.
+        let checked = page.entries.compactMap { entry in (try? entry.content()).map { (entry, $0) } }
         return try await database.transaction { db in
             guard let row = try await db.raw("SELECT * FROM kb_sources WHERE id = \(bind: sourceId)\(unsafeRaw: self.forUpdate)").first() else {
                 throw HotlineError.notFound("知识来源")
