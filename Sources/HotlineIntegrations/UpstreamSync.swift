@@ -171,12 +171,6 @@ public struct UpstreamSync: Service {
     }
 }
 
-extension Array {
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
-    }
-}
-
 /// The province's API as the city calls it, with the key the province issued to the city.
 struct Peer: Sendable {
     let base: String

@@ -6,16 +6,22 @@ import Testing
 
 @Suite("Province and city in the store: two databases")
 struct FederationStoreTests {
+    /// A province with one city platform, its linked-system account and that account as an actor.
+    static func province(_ p: TestDatabase) async throws -> (TestCity, OrgUnit, User, Actor) {
+        let province = try await TestCity.make(p.store)
+        let unit = try await p.store.createUnit(name: "示范市平台", kind: .cityPlatform, parentId: province.center.id, code: "360100", by: .system)
+        let user = try await p.store.createUser(username: "city-360100", displayName: "示范市平台", password: TestCity.password, role: .linkedSystem,
+                                                unitId: unit.id, by: .system)
+        let account = Actor.user(id: user.id, name: user.displayName, role: .linkedSystem, unitId: unit.id, unitPath: unit.path,
+                                 centerId: province.center.id)
+        return (province, unit, user, account)
+    }
+
     @Test("a city's batches on its province: each copy once, only newer versions, read-only; progress on province tickets; reconciliation",
           arguments: Backend.available)
     func provinceAndCity(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { p in
-            let province = try await TestCity.make(p.store)
-            let unit = try await p.store.createUnit(name: "示范市平台", kind: .cityPlatform, parentId: province.center.id, code: "360100", by: .system)
-            let user = try await p.store.createUser(username: "city-360100", displayName: "示范市平台", password: TestCity.password, role: .linkedSystem,
-                                                    unitId: unit.id, by: .system)
-            let account = Actor.user(id: user.id, name: user.displayName, role: .linkedSystem, unitId: unit.id, unitPath: unit.path,
-                                     centerId: province.center.id)
+            let (province, unit, user, account) = try await Self.province(p)
             try await withTestDatabase(backend) { c in
                 let city = try await TestCity.make(c.store)
                 _ = try await c.store.saveUpstreamLink(url: "https://12345.province.example.gov.cn/", apiKey: "hlk_from_the_province", identity: .masked,
@@ -118,12 +124,7 @@ struct FederationStoreTests {
           arguments: Backend.available)
     func eventsAcrossBatches(_ backend: Backend) async throws {
         try await withTestDatabase(backend) { p in
-            let province = try await TestCity.make(p.store)
-            let unit = try await p.store.createUnit(name: "示范市平台", kind: .cityPlatform, parentId: province.center.id, code: "360100", by: .system)
-            let user = try await p.store.createUser(username: "city-360100", displayName: "示范市平台", password: TestCity.password, role: .linkedSystem,
-                                                    unitId: unit.id, by: .system)
-            let account = Actor.user(id: user.id, name: user.displayName, role: .linkedSystem, unitId: unit.id, unitPath: unit.path,
-                                     centerId: province.center.id)
+            let (province, _, _, account) = try await Self.province(p)
             try await withTestDatabase(backend) { c in
                 let city = try await TestCity.make(c.store)
                 _ = try await c.store.saveUpstreamLink(url: "https://12345.province.example.gov.cn", apiKey: "hlk_k", identity: .masked, active: true, by: city.admin)

@@ -360,7 +360,7 @@ extension Store {
 
 extension Array {
     /// The array in pieces of at most `size`.
-    func chunked(_ size: Int) -> [[Element]] {
+    public func chunked(_ size: Int) -> [[Element]] {
         stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
