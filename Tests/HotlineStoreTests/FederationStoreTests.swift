@@ -103,6 +103,11 @@ struct FederationStoreTests {
                 let moved = try await p.store.receiveFromCity(up.tickets, by: account)
                 #expect(moved.progressed == 1 && moved.applied == 0, "\(moved)")
                 #expect(try await p.store.ticket(id: down.ticket.state.id, for: province.agent).state.status == .inProgress)
+                // The city's status goes into the province ticket's history once, and again when it changes.
+                let synced = try await p.store.history(ticketId: down.ticket.state.id, for: province.agent).filter { $0.action == .syncFromCity }
+                #expect(synced.map(\.note) == ["市级平台：已受理待派单"])
+                _ = try await p.store.receiveFromCity(up.tickets, by: account)
+                #expect(try await p.store.history(ticketId: down.ticket.state.id, for: province.agent).filter { $0.action == .syncFromCity }.count == 1)
 
                 // A snapshot naming a province ticket that is not the city's is refused, and changes nothing.
                 let other = try await p.store.createTicket(TicketDraft(channel: .phone, type: .help, title: "别的工单", content: "内容"),

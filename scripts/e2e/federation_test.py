@@ -240,6 +240,10 @@ class FederationTest:
             self.province.call("GET", f"/api/v1/tickets/{ticket['id']}", user="agent")["ticket"]), 30)
         if answered.get("reply") != "已约谈商户，夜间停止施工。" or signed["status"] != "inProgress":
             raise StepFailed(f"the province ticket should carry the city's reply: {answered.get('reply')}")
+        notes = [e.get("note", "") for e in self.province.call("GET", f"/api/v1/tickets/{ticket['id']}", user="agent")["history"]
+                 if e["action"] == "syncFromCity"]
+        if not any(n.startswith("市级平台：") for n in notes):
+            raise StepFailed(f"the city's status should be in the province ticket's history: {notes}")
         return f"province ticket {ticket['number']} → city {local['number']}: supervised, signed, answered with the city's approved reply"
 
     def step_city_down(self):

@@ -239,6 +239,19 @@ extension Store {
                 row = try await self.act(input, on: row, by: actor, at: at, files: [], db).row
                 taken += 1
             }
+            // The city's status and its callback (回访) go into the province ticket's history whenever they change.
+            var facts: [String: [String]] = ["cityStatus": [snapshot.status.rawValue], "satisfaction": [snapshot.satisfaction?.rawValue ?? ""]]
+            let recorded = try await db.raw("""
+                SELECT details FROM ticket_events WHERE ticket_id = \(bind: id) AND action = \(bind: ActionCode.syncFromCity.rawValue)
+                ORDER BY seq DESC LIMIT 1
+                """).first().map { [String: [String]](json: try $0.decode(column: "details", as: String.self)) }
+            if recorded?["cityStatus"] != facts["cityStatus"] || recorded?["satisfaction"] != facts["satisfaction"] {
+                if let resolved = snapshot.resolved { facts["resolved"] = [String(resolved)] }
+                let evaluation = snapshot.satisfaction.map { "；回访\($0.label)" + (snapshot.resolved.map { $0 ? "，已解决" : "，未解决" } ?? "") } ?? ""
+                try await self.appendEvent(db, ticketId: id, number: row.number, actor: actor, draft: EventDraft(
+                    action: .syncFromCity, fromStatus: row.state.status, toStatus: row.state.status,
+                    note: "市级平台：\(snapshot.status.label)\(evaluation)", details: facts), at: at)
+            }
             try await self.heard(from: actor, tickets: 0, onTime: 0, at: at, db)
             return taken
         }
