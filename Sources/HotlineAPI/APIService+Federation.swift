@@ -6,17 +6,17 @@ import HotlineStore
 /// 省市两级平台 over the API: a city's batches, heartbeats and reconciliations on the province, the province's data-quality
 /// scores, and the city's own link settings.
 extension APIService {
-    /// The wire form of snapshots is the core's own Codable form (dates as ISO 8601), so the body is read through it.
-    static let federationCoder = (encoder: { let e = JSONEncoder(); e.dateEncodingStrategy = .iso8601; return e }(),
-                                  decoder: { let d = JSONDecoder(); d.dateDecodingStrategy = .iso8601; return d }())
+    /// The wire form of snapshots and shared entries is the core's own Codable form, so a body is read through it.
+    static func throughCore<From: Encodable, To: Decodable>(_ value: From, as type: To.Type) throws -> To {
+        try Federation.decoder.decode(type, from: try Federation.encoder.encode(value))
+    }
 
     func receiveCityTickets(_ input: Operations.ReceiveCityTickets.Input) async throws -> Operations.ReceiveCityTickets.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let actor = try RequestIdentity.require()
         let tickets: [FederatedTicket]
         do {
-            let coder = Self.federationCoder
-            tickets = try coder.decoder.decode([FederatedTicket].self, from: try coder.encoder.encode(body.tickets))
+            tickets = try Self.throughCore(body.tickets, as: [FederatedTicket].self)
         } catch {
             throw HotlineError.invalid("tickets", "工单快照格式不正确 (a snapshot is malformed)")
         }
@@ -108,8 +108,7 @@ extension APIService {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let entries: [PortableKnowledge]
         do {
-            let coder = Self.federationCoder
-            entries = try coder.decoder.decode([PortableKnowledge].self, from: try coder.encoder.encode(body))
+            entries = try Self.throughCore(body, as: [PortableKnowledge].self)
         } catch {
             throw HotlineError.invalid("entries", "知识条目格式不正确 (an entry is malformed)")
         }
@@ -119,8 +118,7 @@ extension APIService {
 
     /// The wire form of an entry is the core's own Codable form.
     static func portable(_ entry: PortableKnowledge) throws -> Components.Schemas.PortableKnowledge {
-        let coder = federationCoder
-        return try coder.decoder.decode(Components.Schemas.PortableKnowledge.self, from: try coder.encoder.encode(entry))
+        try throughCore(entry, as: Components.Schemas.PortableKnowledge.self)
     }
 }
 

@@ -104,13 +104,13 @@ public struct UpstreamSync: Service {
             round.refused += refused
         }
         // Down.
-        try await peer.learnMe()
+        let me = try await peer.me()
         var cursor = link.downCursor
         for _ in 0..<20 {
             let page = try await peer.changes(after: cursor)
             for change in page.events {
                 do {
-                    round.imported += try await take(change, peer: peer, link: link) ? 1 : 0
+                    round.imported += try await take(change, peer: peer, me: me, link: link) ? 1 : 0
                 } catch let failure as Peer.Failure where (400..<500).contains(failure.status ?? 0) {
                     // The province refuses this one change (gone, not the city's): it is logged and passed, so it does not
                     // hold back every change after it. A province that does not answer stops the round and is read again.
@@ -135,8 +135,8 @@ public struct UpstreamSync: Service {
 
     /// Acts on one province change: a dispatch to the city brings the ticket down; a supervision (or another step the
     /// province took) is written into the city's copy. The city's own writes (its copies, its progress) are skipped.
-    func take(_ change: Peer.Change, peer: Peer, link: UpstreamLink) async throws -> Bool {
-        guard let ticketId = change.ticketId, change.event.actorId != peer.me(), let action = ActionCode(rawValue: change.event.action) else { return false }
+    func take(_ change: Peer.Change, peer: Peer, me: Int64, link: UpstreamLink) async throws -> Bool {
+        guard let ticketId = change.ticketId, change.event.actorId != me, let action = ActionCode(rawValue: change.event.action) else { return false }
         switch action {
         case .dispatch:
             let ticket = try await peer.ticket(ticketId)
@@ -178,17 +178,8 @@ struct Peer: Sendable {
     let client: HTTPClient
     let timeout: Duration
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    static var encoder: JSONEncoder { Federation.encoder }
+    static var decoder: JSONDecoder { Federation.decoder }
 
     struct Failure: Error, CustomStringConvertible {
         let status: Int?
@@ -283,16 +274,9 @@ struct Peer: Sendable {
     }
 
     /// The city's own account on the province: its events on the province's feed are its own writes.
-    func me() -> Int64? { Self.accounts.value(for: key) }
-
-    /// Each key's account id on its province, learnt once (`GET /api/v1/me`).
-    static let accounts = AccountCache()
-
-    func learnMe() async throws {
-        guard me() == nil else { return }
+    func me() async throws -> Int64 {
         struct Me: Decodable { let id: Int64 }
-        let me = try Self.decoder.decode(Me.self, from: try await call(.GET, "/api/v1/me", body: nil))
-        Self.accounts.set(me.id, for: key)
+        return try Self.decoder.decode(Me.self, from: try await call(.GET, "/api/v1/me", body: nil)).id
     }
 
     func call(_ method: HTTPMethod, _ path: String, body: Data?) async throws -> Data {
@@ -315,13 +299,4 @@ struct Peer: Sendable {
         guard (200..<300).contains(status) else { throw Failure(status: status, message: String(buffer: data).prefix(500).description) }
         return Data(data.readableBytesView)
     }
-}
-
-/// Which account each key is on its province.
-final class AccountCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ids: [String: Int64] = [:]
-
-    func value(for key: String) -> Int64? { lock.withLock { ids[key] } }
-    func set(_ id: Int64, for key: String) { lock.withLock { ids[key] = id } }
 }

@@ -8,6 +8,20 @@ import Foundation
 public enum Federation {
     /// A batch holds at most this many tickets.
     public static let maximumBatch = 500
+
+    /// The JSON of what travels between platforms (snapshots, shared entries): the core's Codable forms, dates in ISO 8601
+    /// as the API's own (whole seconds). Both ends, and the API's handlers, read and write it with these.
+    public static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    public static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
 }
 
 /// How much of the requester a city sends up, by its agreement with the province (数据共享协议).
@@ -203,12 +217,6 @@ public struct FederatedTicket: Sendable, Equatable, Codable {
             throw bad("事件字段过长 (an event field is too long)")
         }
         return self
-    }
-
-    /// Whether the fields a province report needs are all there (完整性): what, where, which category, and how it came.
-    public var complete: Bool {
-        categoryCode?.isEmpty == false && (address?.isEmpty == false || regionCode?.isEmpty == false || latitude != nil)
-            && !title.isEmpty && !content.isEmpty
     }
 }
 

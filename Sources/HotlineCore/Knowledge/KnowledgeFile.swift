@@ -62,12 +62,6 @@ public enum KnowledgeFile {
         return encoder
     }()
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-
     public static func json(_ entries: [PortableKnowledge]) throws -> Data { try encoder.encode(entries) }
 
     /// The entries as a workbook, to finish into a file or a download.
@@ -88,7 +82,7 @@ public enum KnowledgeFile {
     public static func read(_ data: Data) throws -> [PortableKnowledge] {
         if data.starts(with: [0x50, 0x4B]) { return try readXLSX(data) }
         do {
-            return try decoder.decode([PortableKnowledge].self, from: data)
+            return try Federation.decoder.decode([PortableKnowledge].self, from: data)
         } catch {
             throw HotlineError.invalid("file", "不是知识库导出的JSON或XLSX文件 (not a knowledge export in JSON or XLSX)")
         }
