@@ -52,6 +52,18 @@ extension APIService {
         return .noContent(.init())
     }
 
+    func listSignIns(_ input: Operations.ListSignIns.Input) async throws -> Operations.ListSignIns.Output {
+        let list = try await store.signIns(userId: input.path.id, by: try RequestIdentity.require())
+        return .ok(.init(body: .json(list.map {
+            .init(at: $0.at, address: $0.address, result: .init(rawValue: $0.result.rawValue) ?? .badPassword, resultLabel: $0.result.label)
+        })))
+    }
+
+    func removeSecondFactor(_ input: Operations.RemoveSecondFactor.Input) async throws -> Operations.RemoveSecondFactor.Output {
+        try await store.removeSecondFactor(userId: input.path.id, code: nil, by: try RequestIdentity.require())
+        return .noContent(.init())
+    }
+
     func createAPIKey(_ input: Operations.CreateAPIKey.Input) async throws -> Operations.CreateAPIKey.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
         let key = try await store.createAPIKey(userId: input.path.id, name: body.name, by: try RequestIdentity.require())

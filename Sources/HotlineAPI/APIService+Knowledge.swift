@@ -15,6 +15,9 @@ extension APIService {
 
     func publicKnowledge(_ input: Operations.PublicKnowledge.Input) async throws -> Operations.PublicKnowledge.Output {
         guard input.query.q.count <= 200 else { throw HotlineError.invalid("q", "不超过200字 (at most 200 characters)") }
+        guard try await store.countRequest("search:" + RequestIdentity.client, limit: publicSearchesPerMinute, window: 60) else {
+            throw HotlineError(.tooManyAttempts, "查询过于频繁，请稍后再试 (too many searches; try again in a minute)")
+        }
         let centers = try await store.units(visibleTo: .system).filter { $0.kind == .center && $0.active }
         let center: OrgUnit
         if let id = input.query.centerId ?? portalCenterId {

@@ -52,6 +52,7 @@ extension APIService {
         filter.dueSoon = q.dueSoon ?? false
         filter.overdue = q.overdue ?? false
         filter.escalated = q.escalated ?? false
+        try FilterDates.check(from: q.createdFrom, to: q.createdTo)
         filter.createdFrom = q.createdFrom
         filter.createdTo = q.createdTo
         if let text = q.q, text.count > 100 { throw HotlineError.invalid("q", "不超过100字 (at most 100 characters)") }

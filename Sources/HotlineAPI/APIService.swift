@@ -10,14 +10,22 @@ struct APIService: APIProtocol {
     let advisor: Advisor
     /// The center whose public knowledge `/public/kb` answers from when the caller names none (`portal.centerId`).
     var portalCenterId: Int64? = nil
+    /// Knowledge searches per client and minute on `/public/kb` (`portal.searchesPerMinute`), counted with the portal's.
+    var publicSearchesPerMinute = 60
 
     /// A request without its JSON body.
     static let jsonRequired = HotlineError.invalid("body", "需要JSON (a JSON body is required)")
 
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
         guard case .json(let body) = input.body else { throw Self.jsonRequired }
-        let session = try await store.login(username: body.username, password: body.password)
+        let session = try await store.login(username: body.username, password: body.password, otp: body.otp, client: RequestIdentity.client)
         return .ok(.init(body: .json(.init(token: session.token, expiresAt: session.expiresAt, user: .init(session.user)))))
+    }
+
+    func changePassword(_ input: Operations.ChangePassword.Input) async throws -> Operations.ChangePassword.Output {
+        guard case .json(let body) = input.body else { throw Self.jsonRequired }
+        try await store.changePassword(username: body.username, current: body.password, new: body.newPassword, client: RequestIdentity.client)
+        return .noContent(.init())
     }
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {

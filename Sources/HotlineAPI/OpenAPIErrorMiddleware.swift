@@ -48,11 +48,11 @@ public struct OpenAPIErrorMiddleware: ServerMiddleware {
         case DecodingError.keyNotFound(let key, _): return "missing field \(key.stringValue)"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
             DecodingError.dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? context.debugDescription : "bad value at \(path)"
+            // The decoder's own words ("Expected to decode Dictionary<String, Any>…") name its internals, not the mistake.
+            let path = context.codingPath.map(\.stringValue).filter { !$0.isEmpty }.joined(separator: ".")
+            return path.isEmpty ? "the body is not the JSON this operation takes" : "bad value at \(path)"
         default:
-            let text = String(describing: error)
-            return text.count > 200 ? String(text.prefix(200)) : text
+            return "a parameter or the body is not what this operation takes"
         }
     }
 }

@@ -86,7 +86,7 @@ public struct ActionInput: Sendable, Equatable {
             return .supervise(level: level ?? .center, method: method ?? .phone, note: try need(note, "note"))
         case .markDifficult: return .markDifficult(note: try need(note, "note"))
         case .create, .mergedFrom, .revealIdentity, .markDueSoon, .markOverdue, .markSignOverdue, .publishAssessment, .appealAssessment, .decideAppeal, .raiseWarning,
-             .acknowledgeWarning, .changeSubscription, .escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late, .syncFromCity, .upstreamSupervision:
+             .acknowledgeWarning, .changeSubscription, .escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late, .syncFromCity, .upstreamSupervision, .auditCheckpoint, .rotateAuditKey:
             throw HotlineError.invalid("action", "不能通过此接口执行\(code.label) (not a client action)")
         }
     }

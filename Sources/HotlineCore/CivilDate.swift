@@ -115,3 +115,19 @@ public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         try container.encode(description)
     }
 }
+
+/// The moments a list may be filtered by: from 2000 to 2100, the first not after the last. A date outside is a
+/// mistake to report, never a filter to ignore.
+public enum FilterDates {
+    public static let earliest = Date(timeIntervalSince1970: 946_684_800)
+    public static let latest = Date(timeIntervalSince1970: 4_102_444_800)
+
+    public static func check(from: Date?, to: Date?, fields: (String, String) = ("createdFrom", "createdTo")) throws(HotlineError) {
+        for (date, field) in [(from, fields.0), (to, fields.1)] {
+            if let date, date < earliest || date > latest {
+                throw HotlineError.invalid(field, "日期须在2000年至2100年之间 (a date from 2000 to 2100)")
+            }
+        }
+        if let from, let to, from > to { throw HotlineError.invalid(fields.0, "开始时间晚于结束时间 (the start is after the end)") }
+    }
+}

@@ -5,12 +5,19 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
     case unknownAction = "unknown_action"
     case tooLarge = "too_large"
     case unknownDiversionItem = "unknown_diversion_item"
+    case weakPassword = "weak_password"
+    case reusedPassword = "reused_password"
     // 401
     case unauthenticated
     case badCredentials = "bad_credentials"
     case invalidToken = "invalid_token"
+    case otpRequired = "otp_required"
+    case badOTP = "bad_otp"
+    case apiKeyOnly = "api_key_only"
     // 403
     case forbidden
+    case passwordChangeRequired = "password_change_required"
+    case secondFactorRequired = "second_factor_required"
     // 404
     case notFound = "not_found"
     // 409
@@ -40,6 +47,8 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
     case noCenter = "no_center"
     case idempotencyKeyReused = "idempotency_key_reused"
     case notLinked = "not_linked"
+    // 413
+    case bodyTooLarge = "body_too_large"
     // 429
     case tooManyAttempts = "too_many_attempts"
     // 500
@@ -59,9 +68,9 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
     /// The kind of failure, which decides the HTTP status.
     public var kind: HotlineError.Kind {
         switch self {
-        case .invalidRequest, .unknownAction, .tooLarge, .unknownDiversionItem: .invalid
-        case .unauthenticated, .badCredentials, .invalidToken: .unauthenticated
-        case .forbidden: .forbidden
+        case .invalidRequest, .unknownAction, .tooLarge, .unknownDiversionItem, .weakPassword, .reusedPassword: .invalid
+        case .unauthenticated, .badCredentials, .invalidToken, .otpRequired, .badOTP, .apiKeyOnly: .unauthenticated
+        case .forbidden, .passwordChangeRequired, .secondFactorRequired: .forbidden
         case .notFound: .notFound
         case .invalidState, .concurrentUpdate, .alreadyMarked, .alreadyDifficult, .extensionPending, .noExtensionPending, .duplicateRule,
             .trainingInProgress, .usernameTaken, .duplicateReference, .alreadyAnswered, .readOnlyCopy, .sharedEntry:
@@ -69,6 +78,7 @@ public enum ErrorCode: String, CaseIterable, Sendable, Codable {
         case .unknownUnit, .unknownPlace, .unknownCenter, .unknownCategory, .invalidUnit, .invalidMerge, .roleUnitMismatch, .uploadsDisabled,
             .notIntegration, .noCenter, .idempotencyKeyReused, .notLinked:
             .unprocessable
+        case .bodyTooLarge: .tooLarge
         case .tooManyAttempts: .rateLimited
         case .internalError, .insertFailed, .corruptRow, .noEvents, .missingResource, .kbHeadMissing, .auditHeadMissing, .encryptionFailed,
             .decryptionFailed, .counterFailed, .batchFailed, .badKey:

@@ -20,3 +20,14 @@ public enum Hex {
         return encode((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }
+
+/// Comparing secrets without telling, by the time taken, how much of a guess was right.
+public enum ConstantTime {
+    public static func equal(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}

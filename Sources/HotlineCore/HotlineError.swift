@@ -3,7 +3,7 @@
 public struct HotlineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broad kind of failure, which decides the HTTP status.
     public enum Kind: Sendable, Equatable {
-        case invalid, unauthenticated, forbidden, notFound, conflict, unprocessable, rateLimited, internalFailure
+        case invalid, unauthenticated, forbidden, notFound, conflict, tooLarge, unprocessable, rateLimited, internalFailure
     }
 
     /// The stable code, such as `invalid_state`.
@@ -27,6 +27,7 @@ public struct HotlineError: Error, Sendable, Equatable, CustomStringConvertible 
         case .forbidden: 403
         case .notFound: 404
         case .conflict: 409
+        case .tooLarge: 413
         case .unprocessable: 422
         case .rateLimited: 429
         case .internalFailure: 500

@@ -120,7 +120,7 @@ public struct ActionRule: Sendable {
         case .markOverdue: ActionRule(from: withUnit, to: stays, roles: [], party: .system, preconditions: [.notMarkedOverdue])
         case .markSignOverdue: ActionRule(from: [.pendingSign], to: stays, roles: [], party: .system, preconditions: [.notMarkedSignOverdue])
         // Events, not actions.
-        case .create, .mergedFrom, .revealIdentity, .publishAssessment, .appealAssessment, .decideAppeal, .raiseWarning, .acknowledgeWarning, .changeSubscription, .escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late, .syncFromCity, .upstreamSupervision: nil
+        case .create, .mergedFrom, .revealIdentity, .publishAssessment, .appealAssessment, .decideAppeal, .raiseWarning, .acknowledgeWarning, .changeSubscription, .escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late, .syncFromCity, .upstreamSupervision, .auditCheckpoint, .rotateAuditKey: nil
         }
     }
 

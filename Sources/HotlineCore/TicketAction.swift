@@ -98,6 +98,9 @@ public enum ActionCode: String, Labelled {
     /// 省市两级平台: a city's ticket changed on the city (the province's read-only copy follows), and the province
     /// supervised a ticket it dispatched to the city (the city's copy records it).
     case syncFromCity, upstreamSupervision
+    /// The audit chain's own events: a signed checkpoint of its head (sent to witnesses through the outbox), and a
+    /// change of the key that signs it.
+    case auditCheckpoint, rotateAuditKey
 
     /// The actions a client (a person or an integration) may ask for; the rest are the system's or history's own.
     public static let clientActions: [ActionCode] = [
@@ -146,6 +149,8 @@ public enum ActionCode: String, Labelled {
         case .markPolice110Late: "110逾时未答复"
         case .syncFromCity: "下级平台同步"
         case .upstreamSupervision: "省平台督办"
+        case .auditCheckpoint: "审计链存证"
+        case .rotateAuditKey: "更换审计密钥"
         }
     }
 
@@ -189,6 +194,8 @@ public enum ActionCode: String, Labelled {
         case .markPolice110Late: "110 late"
         case .syncFromCity: "Synced from the city"
         case .upstreamSupervision: "Province supervision"
+        case .auditCheckpoint: "Audit checkpoint"
+        case .rotateAuditKey: "Rotate audit key"
         }
     }
 
@@ -216,6 +223,8 @@ public enum ActionCode: String, Labelled {
         case .raiseWarning: "warning.raised"
         case .acknowledgeWarning: "warning.acknowledged"
         case .changeSubscription: "subscription.changed"
+        case .auditCheckpoint: "audit.checkpoint"
+        case .rotateAuditKey: "audit.keyRotated"
         default: "ticket." + rawValue
         }
     }

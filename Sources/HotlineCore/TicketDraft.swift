@@ -119,7 +119,10 @@ public struct TicketDraft: Sendable, Equatable {
         for file in attachments {
             _ = try Lifecycle.required(file.name, "attachments.name", max: 200)
             _ = try Lifecycle.required(file.contentType, "attachments.contentType", max: 100)
-            _ = try Self.optional(file.url, "attachments.url", max: 500)
+            // A link the pages will render: only an http(s) address (never `javascript:`, `data:` or a file path).
+            if let url = try Self.optional(file.url, "attachments.url", max: 500), !WebAddress.isValid(url) {
+                throw HotlineError.invalid("attachments.url", "附件地址须为http(s)网址 (an attachment's url must be http or https)")
+            }
             guard file.size >= 0 && file.size <= 50 * 1024 * 1024 else {
                 throw HotlineError.invalid("attachments.size", "单个附件不超过50MB (at most 50 MB each)")
             }

@@ -13,6 +13,8 @@ public struct AppRequestContext: RequestContext {
     public var session: WebSession?
     /// Whether the visitor switched the pages to English.
     public var english = false
+    /// The client's address as the page middleware found it (see `clientAddress`).
+    public var client = "?"
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -17,6 +17,19 @@ public struct AppConfiguration: Sendable {
     public var fieldKey: String?
     /// `crypto.keyFile`.
     public var keyFile = "data/hotline.key"
+    /// `crypto.auditKeyFile`: the keys that seal the audit chain (created with key #1 on first run; kept apart from
+    /// the database, like the field key, and the same file on every node).
+    public var auditKeyFile = "data/hotline-audit.keys"
+    /// `audit.checkpointFile`, `audit.checkpointMinutes`, `audit.verifyHours`: where this node appends signed
+    /// checkpoints of the chain's head, how often, and how often the whole chain is verified in the background.
+    public var audit = AuditSettings()
+    /// `auth.passwordMinLength`, `auth.passwordClasses`, `auth.passwordMaxAgeDays`, `auth.passwordHistory`,
+    /// `auth.requireTOTP` (roles, comma-separated, or `identity` for every role that may reveal identity).
+    public var accounts = AccountPolicy()
+    /// `http.maxBodyBytes`: the largest JSON body the API reads (bigger ones are answered 413 before decoding).
+    public var maxBodyBytes = 1 << 20
+    /// `metrics.token`: the bearer token `/metrics` asks for; without one, `/metrics` answers only on loopback.
+    public var metricsToken: String?
     /// `auth.bcryptCost`.
     public var bcryptCost = 10
     /// `auth.sessionHours`.
@@ -53,7 +66,30 @@ public struct AppConfiguration: Sendable {
     /// `web.idleMinutes`, `web.secureCookies`, `portal.centerId`, `portal.submissionsPerHour`, `portal.publicStats`, `http.trustedProxies`.
     public var web = WebSettings()
 
+    /// The text of `auth.requireTOTP`, kept to name it when it does not read.
+    var totpRolesText = ""
+
     public init() {}
+
+    /// Whether a listening address is this machine only.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Roles from `auth.requireTOTP`: codes separated by commas, or `identity` for every role that may reveal identity.
+    static func roles(_ text: String) -> Set<Role>? {
+        var roles: Set<Role> = []
+        for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+            if part == "identity" {
+                roles.formUnion(Role.allCases.filter { $0.may(.revealIdentity) && !$0.may(.integrate) })
+            } else if let role = Role(rawValue: part) {
+                roles.insert(role)
+            } else {
+                return nil
+            }
+        }
+        return roles
+    }
 
     /// Reads every key from `reader`, keeping defaults for what it lacks.
     public init(reader: ConfigReader) {
@@ -62,6 +98,18 @@ public struct AppConfiguration: Sendable {
         databaseURL = reader.string(forKey: "db.url", default: databaseURL)
         fieldKey = reader.string(forKey: "crypto.key", isSecret: true)
         keyFile = reader.string(forKey: "crypto.keyFile", default: keyFile)
+        auditKeyFile = reader.string(forKey: "crypto.auditKeyFile", default: auditKeyFile)
+        audit.checkpointFile = reader.string(forKey: "audit.checkpointFile", default: audit.checkpointFile)
+        audit.checkpointMinutes = reader.int(forKey: "audit.checkpointMinutes", default: audit.checkpointMinutes)
+        audit.verifyHours = reader.int(forKey: "audit.verifyHours", default: audit.verifyHours)
+        accounts.minimumLength = reader.int(forKey: "auth.passwordMinLength", default: accounts.minimumLength)
+        accounts.requiredClasses = reader.int(forKey: "auth.passwordClasses", default: accounts.requiredClasses)
+        accounts.maxAgeDays = reader.int(forKey: "auth.passwordMaxAgeDays", default: accounts.maxAgeDays)
+        accounts.historyCount = reader.int(forKey: "auth.passwordHistory", default: accounts.historyCount)
+        totpRolesText = reader.string(forKey: "auth.requireTOTP") ?? ""
+        accounts.totpRoles = Self.roles(totpRolesText) ?? []
+        maxBodyBytes = reader.int(forKey: "http.maxBodyBytes", default: maxBodyBytes)
+        metricsToken = reader.string(forKey: "metrics.token", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         bcryptCost = reader.int(forKey: "auth.bcryptCost", default: bcryptCost)
         sessionHours = reader.int(forKey: "auth.sessionHours", default: sessionHours)
         scanIntervalSeconds = reader.int(forKey: "scanner.intervalSeconds", default: scanIntervalSeconds)
@@ -91,9 +139,11 @@ public struct AppConfiguration: Sendable {
         knowledgeSyncSeconds = reader.double(forKey: "kbshare.intervalSeconds", default: knowledgeSyncSeconds)
         services = BackgroundServices(reader: reader)
         web.idleMinutes = reader.int(forKey: "web.idleMinutes", default: web.idleMinutes)
-        web.secureCookies = reader.bool(forKey: "web.secureCookies", default: web.secureCookies)
+        // Cookies are Secure unless the server listens only on this machine (a developer's plain http).
+        web.secureCookies = reader.bool(forKey: "web.secureCookies", default: !Self.isLoopback(host))
         web.portalCenterId = reader.int(forKey: "portal.centerId").map { Int64($0) }
         web.portalSubmissionsPerHour = reader.int(forKey: "portal.submissionsPerHour", default: web.portalSubmissionsPerHour)
+        web.portalSearchesPerMinute = reader.int(forKey: "portal.searchesPerMinute", default: web.portalSearchesPerMinute)
         web.publicStats = reader.bool(forKey: "portal.publicStats", default: web.publicStats)
         web.trustedProxies = Set((reader.string(forKey: "http.trustedProxies") ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces)
@@ -134,7 +184,16 @@ public struct AppConfiguration: Sendable {
         try check(knowledgeSyncSeconds >= 0.5 && knowledgeSyncSeconds <= 86_400, "kbshare.intervalSeconds", "must be 0.5–86400")
         try check(web.idleMinutes >= 1, "web.idleMinutes", "must be at least 1")
         try check(web.portalSubmissionsPerHour >= 1, "portal.submissionsPerHour", "must be at least 1")
+        try check(web.portalSearchesPerMinute >= 1, "portal.searchesPerMinute", "must be at least 1")
         try check(!databaseURL.isEmpty, "db.url", "must not be empty")
+        try check(Self.roles(totpRolesText) != nil, "auth.requireTOTP", "must be role codes separated by commas, or identity")
+        try check((8...64).contains(accounts.minimumLength), "auth.passwordMinLength", "must be 8–64")
+        try check((1...4).contains(accounts.requiredClasses), "auth.passwordClasses", "must be 1–4")
+        try check(accounts.maxAgeDays >= 0, "auth.passwordMaxAgeDays", "must be 0 (never) or more")
+        try check((0...24).contains(accounts.historyCount), "auth.passwordHistory", "must be 0–24")
+        try check(maxBodyBytes >= 4096 && maxBodyBytes <= 64 << 20, "http.maxBodyBytes", "must be 4096–67108864")
+        try check(audit.checkpointMinutes >= 1, "audit.checkpointMinutes", "must be at least 1")
+        try check(audit.verifyHours >= 1, "audit.verifyHours", "must be at least 1")
     }
 
     /// The standard reader: explicit overrides first (from command-line flags), then environment variables (`DB_URL`…).
@@ -179,6 +238,14 @@ public struct AppConfiguration: Sendable {
         logger.warning("Generated a new field-encryption key in \(keyFile). Back it up: without it, identity fields cannot be read.")
         return Data(base64Encoded: key) ?? Data()
     }
+}
+
+/// How the audit chain is anchored and checked in the background.
+public struct AuditSettings: Sendable {
+    public var checkpointFile = "data/audit-checkpoints.log"
+    public var checkpointMinutes = 10
+    public var verifyHours = 24
+    public init() {}
 }
 
 /// A configuration value that cannot be used.

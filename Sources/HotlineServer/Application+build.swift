@@ -5,6 +5,7 @@ import HotlineHTTP
 import HotlineIntegrations
 import HotlineStore
 import HotlineWeb
+import HTTPTypes
 import Hummingbird
 import Logging
 import Metrics
@@ -14,18 +15,35 @@ import ServiceLifecycle
 /// Builds the router: the web pages, the JSON API under /api/v1, health, hello (for benchmarks) and, when given,
 /// Prometheus metrics.
 public func buildRouter(store: Store, clock: WallClock, logger: Logger, web: WebSettings = WebSettings(), advisor: Advisor? = nil,
-                        metrics: PrometheusCollectorRegistry? = nil) throws -> Router<AppRequestContext> {
+                        metrics: PrometheusCollectorRegistry? = nil, metricsToken: String? = nil, maxBodyBytes: Int = 1 << 20) throws
+    -> Router<AppRequestContext>
+{
     let router = Router(context: AppRequestContext.self)
     if metrics != nil { router.add(middleware: MetricsMiddleware()) }
     router.get("/health") { _, _ in "ok" }
     router.get("/hello") { _, _ in "Hello, 12345!" }
     if let metrics {
-        router.get("/metrics") { _, _ in metrics.emitToString() }
+        // The server's inner numbers are for the monitoring system: with `metrics.token` it must send that token; without
+        // one, only a client on this machine (not one forwarded by a proxy) is answered.
+        router.get("/metrics") { request, context -> Response in
+            let allowed: Bool
+            if let metricsToken {
+                let sent = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : "" } ?? ""
+                allowed = ConstantTime.equal(sent, metricsToken)
+            } else {
+                let peer = context.remoteAddress ?? ""
+                allowed = (peer == "::1" || peer.hasPrefix("127.")) && request.headers[HTTPField.Name("X-Forwarded-For")!] == nil
+            }
+            guard allowed else { return ErrorResponder.response(for: HotlineError(.forbidden, "需要监控令牌 (metrics need metrics.token)")) }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4", .cacheControl: "no-store"],
+                            body: .init(byteBuffer: ByteBuffer(string: metrics.emitToString())))
+        }
     }
     let advisor = advisor ?? Advisor(store: store)
     try WebApp(store: store, clock: clock, advisor: advisor, settings: web).register(on: router)
     try JSONAPI.register(on: router, store: store, clock: clock, advisor: advisor, portalCenterId: web.portalCenterId,
-                         trustedProxies: web.trustedProxies, logger: logger)
+                         trustedProxies: web.trustedProxies, maxBodyBytes: maxBodyBytes,
+                         publicSearchesPerMinute: web.portalSearchesPerMinute, logger: logger)
     return router
 }
 
@@ -61,7 +79,8 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let config = runtime.configuration
     let advisor = Advisor(store: runtime.store, refreshInterval: config.refreshSeconds)
-    let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, web: config.web, advisor: advisor, metrics: metrics)
+    let router = try buildRouter(store: runtime.store, clock: clock, logger: logger, web: config.web, advisor: advisor, metrics: metrics,
+                                 metricsToken: config.metricsToken, maxBodyBytes: config.maxBodyBytes)
     let onServerRunning = options.onServerRunning
     var app = Application(
         router: router,
@@ -107,6 +126,11 @@ public func buildApplication(
     if services.knowledgeSync {
         app.addServices(AfterReadiness(gate: prepared, service: KnowledgeSync(
             store: runtime.store, interval: .milliseconds(Int64(config.knowledgeSyncSeconds * 1000)), logger: logger)))
+    }
+    if services.auditWatch {
+        app.addServices(AfterReadiness(gate: prepared, service: AuditWatch(
+            store: runtime.store, checkpointInterval: .seconds(config.audit.checkpointMinutes * 60),
+            verifyInterval: TimeInterval(config.audit.verifyHours * 3600), logger: logger)))
     }
     if services.outboxRelay {
         app.addServices(AfterReadiness(gate: prepared, service: WebhookRelay(

@@ -21,9 +21,11 @@ public struct BackgroundServices: Sendable, Equatable {
     public var upstreamSync = true
     /// `services.knowledgeSync`: keep the entries of the knowledge bases this center follows (`/kb/sources`).
     public var knowledgeSync = true
+    /// `services.auditWatch`: checkpoint the audit chain and verify it in the background (`audit.*`).
+    public var auditWatch = true
 
     public init(warmup: Bool = true, deadlineScanner: Bool = true, modelTrainer: Bool = true, outboxRelay: Bool = true, notifier: Bool = true,
-                analysis: Bool = true, upstreamSync: Bool = true, knowledgeSync: Bool = true) {
+                analysis: Bool = true, upstreamSync: Bool = true, knowledgeSync: Bool = true, auditWatch: Bool = true) {
         self.warmup = warmup
         self.deadlineScanner = deadlineScanner
         self.modelTrainer = modelTrainer
@@ -32,11 +34,12 @@ public struct BackgroundServices: Sendable, Equatable {
         self.analysis = analysis
         self.upstreamSync = upstreamSync
         self.knowledgeSync = knowledgeSync
+        self.auditWatch = auditWatch
     }
 
     /// None at all: what in-process tests and benchmarks run with.
     public static let none = BackgroundServices(warmup: false, deadlineScanner: false, modelTrainer: false, outboxRelay: false, notifier: false, analysis: false,
-                                                upstreamSync: false, knowledgeSync: false)
+                                                upstreamSync: false, knowledgeSync: false, auditWatch: false)
 
     /// Reads `services.*`, keeping defaults for what `reader` lacks.
     init(reader: ConfigReader) {
@@ -48,5 +51,6 @@ public struct BackgroundServices: Sendable, Equatable {
         analysis = reader.bool(forKey: "services.analysis", default: analysis)
         upstreamSync = reader.bool(forKey: "services.upstreamSync", default: upstreamSync)
         knowledgeSync = reader.bool(forKey: "services.knowledgeSync", default: knowledgeSync)
+        auditWatch = reader.bool(forKey: "services.auditWatch", default: auditWatch)
     }
 }

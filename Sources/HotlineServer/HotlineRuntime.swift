@@ -21,8 +21,11 @@ public func openRuntime(_ configuration: AppConfiguration, clock: WallClock = .s
     try configuration.validate()
     let database = try await Database.open(url: configuration.databaseURL, logger: logger)
     let cipher = try FieldCipher(masterKey: try configuration.loadFieldKey(logger: logger))
+    let audit = AuditSeal(keyring: try AuditSeal.loadKeyring(keyFile: configuration.auditKeyFile), keyFile: configuration.auditKeyFile,
+                          checkpointFile: configuration.audit.checkpointFile)
     let store = Store(database: database, cipher: cipher, clock: clock, bcryptCost: UInt8(clamping: configuration.bcryptCost),
-                      sessionLifetime: TimeInterval(configuration.sessionHours * 3600), files: try FileVault(directory: configuration.filesDirectory))
+                      sessionLifetime: TimeInterval(configuration.sessionHours * 3600), files: try FileVault(directory: configuration.filesDirectory),
+                      audit: audit, accounts: configuration.accounts)
     return HotlineRuntime(store: store, database: database, configuration: configuration)
 }
 

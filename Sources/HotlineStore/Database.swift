@@ -54,6 +54,11 @@ public final class Database: Sendable {
         for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"] {
             _ = try await writer.query(pragma).get()
         }
+        // The database and its journal hold citizens' requests: readable by the server's account only, even when an
+        // older version or another tool created them with looser modes.
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        }
         // WAL lets readers run beside the writer and beside each other: a few read connections, used in turn.
         var readers: [(SQLiteConnection, AsyncLock)] = []
         for _ in 0..<readerCount {
@@ -137,6 +142,17 @@ public final class Database: Sendable {
         } catch {
             try? await db.raw("ROLLBACK").run()
             throw error
+        }
+    }
+
+    /// Writes a consistent copy of a SQLite database to `path` while it runs (`VACUUM INTO`: one read transaction,
+    /// so the copy is the database at one moment). PostgreSQL is copied with `pg_dump` instead.
+    public func copySQLite(to path: String) async throws {
+        guard case .sqlite(let writer, let lock, _) = backend else {
+            throw HotlineError.invalid("database", "PostgreSQL 请使用 pg_dump 备份 (use pg_dump for PostgreSQL)")
+        }
+        try await lock.withLock {
+            try await writer.sql(queryLogLevel: nil).raw("VACUUM INTO \(bind: path)").run()
         }
     }
 

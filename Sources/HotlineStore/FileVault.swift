@@ -9,6 +9,8 @@ public struct FileVault: Sendable {
     public init(directory: String) throws {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true)
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        // The uploads are citizens' photos and documents: the server's own, whatever the umask of whoever created the folder.
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: self.directory.path)
     }
 
     /// Writes `data` under a new random key and returns the key and the SHA-256 of the bytes.

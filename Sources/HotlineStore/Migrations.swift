@@ -396,6 +396,38 @@ enum Migrations {
                 "ALTER TABLE kb_reports ADD COLUMN forwarded_at BIGINT",
             ]
         },
+        Migration(version: 20, name: "trust: keyed audit seals bound to the ticket rows, sign-in throttles and history, password policy, second factor") { d in
+            [
+                // The key that sealed each event and the ticket row it left; the key the chain is sealed with now.
+                "ALTER TABLE ticket_events ADD COLUMN key_id BIGINT",
+                "ALTER TABLE ticket_events ADD COLUMN ticket_digest TEXT",
+                "ALTER TABLE audit_head ADD COLUMN key_id BIGINT",
+                """
+                CREATE TABLE audit_verifications (id \(id(d)), started_at BIGINT NOT NULL, finished_at BIGINT NOT NULL, intact BOOLEAN NOT NULL,
+                  events BIGINT NOT NULL, tickets BIGINT NOT NULL, findings TEXT NOT NULL)
+                """,
+                // Failed sign-ins and other counted attempts (per client, per name and client), shared by every node.
+                """
+                CREATE TABLE attempt_counters (key TEXT PRIMARY KEY, count BIGINT NOT NULL, first_at BIGINT NOT NULL, last_at BIGINT NOT NULL,
+                  blocked_until BIGINT NOT NULL)
+                """,
+                """
+                CREATE TABLE sign_ins (id \(id(d)), user_id BIGINT, username TEXT NOT NULL, at BIGINT NOT NULL, address TEXT NOT NULL,
+                  result TEXT NOT NULL)
+                """,
+                "CREATE INDEX sign_ins_user ON sign_ins(user_id, at)",
+                "CREATE INDEX sign_ins_at ON sign_ins(at)",
+                "CREATE TABLE password_history (user_id BIGINT NOT NULL REFERENCES users(id), hash TEXT NOT NULL, set_at BIGINT NOT NULL)",
+                "CREATE INDEX password_history_user ON password_history(user_id, set_at)",
+                "ALTER TABLE users ADD COLUMN must_change_password BOOLEAN NOT NULL DEFAULT FALSE",
+                "ALTER TABLE users ADD COLUMN password_changed_at BIGINT",
+                "ALTER TABLE users ADD COLUMN totp_secret_enc TEXT",
+                "ALTER TABLE users ADD COLUMN totp_enabled BOOLEAN NOT NULL DEFAULT FALSE",
+                "ALTER TABLE users ADD COLUMN totp_last_step BIGINT",
+                // A browser session that may only change its password or enrol a second factor until it does.
+                "ALTER TABLE sessions ADD COLUMN restriction TEXT",
+            ]
+        },
     ]
 
     /// Applies every migration not yet applied, each in its own transaction.

@@ -17,17 +17,22 @@ public final class Store: Sendable {
     let intakeBatcher = IntakeBatcher()
     /// Recently resolved API tokens.
     let tokens = TokenCache()
-    /// Failed sign-ins per username.
-    let loginFailures = LoginThrottle()
     /// Wrong query codes per client and ticket number: a client guessing a ticket's code is refused for a while.
     let queryCodeFailures = LoginThrottle(limit: 10, window: 15 * 60)
     let dummyPasswordHash = Mutex<String?>(nil)
     /// Hotspot listings of the last minutes.
     let hotspotCache = HotspotCache()
+    /// The audit chain's keys and checkpoint file.
+    public let audit: AuditSeal
+    /// Password rules, sign-in throttling and the second factor.
+    public let accounts: AccountPolicy
 
     public init(database: Database, cipher: FieldCipher, clock: WallClock = .system, bcryptCost: UInt8 = 10,
-                sessionLifetime: TimeInterval = 12 * 3600, files: FileVault? = nil) {
+                sessionLifetime: TimeInterval = 12 * 3600, files: FileVault? = nil, audit: AuditSeal = .ephemeral(),
+                accounts: AccountPolicy = AccountPolicy()) {
         self.database = database
+        self.audit = audit
+        self.accounts = accounts
         self.cipher = cipher
         self.clock = clock
         self.bcryptCost = bcryptCost
@@ -39,7 +44,13 @@ public final class Store: Sendable {
 
     /// The same store reading time from another clock (seeding history, simulations).
     public func with(clock: WallClock) -> Store {
-        Store(database: database, cipher: cipher, clock: clock, bcryptCost: bcryptCost, sessionLifetime: sessionLifetime, files: files)
+        Store(database: database, cipher: cipher, clock: clock, bcryptCost: bcryptCost, sessionLifetime: sessionLifetime, files: files,
+              audit: audit, accounts: accounts)
+    }
+    /// The same store under another account policy (a center that requires a second factor, say).
+    public func with(accounts: AccountPolicy) -> Store {
+        Store(database: database, cipher: cipher, clock: clock, bcryptCost: bcryptCost, sessionLifetime: sessionLifetime, files: files,
+              audit: audit, accounts: accounts)
     }
     var now: Date { clock.now() }
     /// The store's clock, for work outside it that must agree with it (a webhook's signing time).

@@ -37,6 +37,22 @@ struct AdminPages {
                 return Strings.text("passwordReset", english: context.english)
             }
         }
+        router.post("/admin/users/:id/second-factor/remove") { request, context in
+            try await change(request, context, page: users) { _, actor in
+                try await app.store.removeSecondFactor(userId: try context.parameters.require("id", as: Int64.self), code: nil, by: actor)
+                return Strings.text("secondFactorRemoved", english: context.english)
+            }
+        }
+        router.get("/admin/users/:id/sign-ins") { _, context -> Response in
+            let chrome = try base(context, path: "/admin/users", flash: nil, error: nil)
+            let id = try context.parameters.require("id", as: Int64.self)
+            let entries = try await app.store.signIns(userId: id, by: context.session.actor)
+            let user = try await app.store.users(visibleTo: context.session.actor).first { $0.id == id }
+            let model = AdminSignInsPageModel(chrome: chrome, username: user?.username ?? "", entries: entries.map {
+                .init(at: Chrome.time($0.at), address: $0.address, result: $0.result.label(english: context.english), failed: $0.result.failed)
+            })
+            return app.pages.render(.adminSignIns, model)
+        }
         router.get("/admin/categories") { _, context in try await categories(context, flash: nil, error: nil) }
         router.post("/admin/categories/import") { request, context in
             try await change(request, context, page: categories) { form, actor in
@@ -211,11 +227,12 @@ struct AdminPages {
         let units = try await app.store.units(visibleTo: context.session.actor)
         var names: [Int64: String] = [:]
         for unit in units { names[unit.id] = unit.name }
+        let enrolled = try await app.store.usersWithSecondFactor(visibleTo: context.session.actor)
         let model = AdminUsersPageModel(
             chrome: chrome,
             users: try await app.store.users(visibleTo: context.session.actor).map { user in
                 .init(id: user.id, username: user.username, displayName: user.displayName, role: user.role.label(english: context.english),
-                      unit: names[user.unitId] ?? "", active: user.active)
+                      unit: names[user.unitId] ?? "", active: user.active, secondFactor: enrolled.contains(user.id))
             },
             roles: TicketView.options(Role.self, selected: "agent", english: context.english),
             units: units.sorted { $0.path.lexicographicallyPrecedes($1.path) }.map { ChoiceModel(id: $0.id, name: $0.name) })

@@ -17,8 +17,9 @@ struct AuthPages {
             return Pages.redirect(Chrome.home(for: session.user.role))
         }
         router.get("/login") { request, context -> Response in
-            if let session = context.session { return Pages.redirect(Chrome.home(for: session.user.role)) }
-            return loginPage(request, context, error: nil, status: .ok)
+            if let session = context.session, session.restriction == nil { return Pages.redirect(Chrome.home(for: session.user.role)) }
+            let changed = request.uri.queryParameters.get("changed") == "1"
+            return loginPage(request, context, error: nil, status: .ok, flash: changed ? Strings.text("passwordChanged", english: context.english) : nil)
         }
         router.post("/login") { request, context -> Response in
             let form = try await Form.read(request, limit: 64 * 1024)
@@ -26,14 +27,30 @@ struct AuthPages {
                 WebApp.constantTimeEqual(token, cookie)
             else { throw WebError.badCSRF }
             do {
+                let otp = form["otp"].flatMap { $0.isEmpty ? nil : $0 }
                 let session = try await app.store.login(username: form["username"] ?? "", password: form.fields["password"]?.first ?? "",
-                                                        kind: .web)
-                guard session.user.role.may(.useStaffPages) else { throw HotlineError.badCredentials }
-                let next = Self.safeNext(form["next"]) ?? Chrome.home(for: session.user.role)
+                                                        otp: otp, kind: .web, client: app.clientAddress(request, context))
+                guard session.user.role.may(.useStaffPages) else {
+                    try await app.store.logout(token: session.token)
+                    throw HotlineError.badCredentials
+                }
+                let next: String
+                switch session.restriction {
+                case .changePassword: next = "/account/password"
+                case .enrollSecondFactor: next = "/account/security"
+                case nil: next = Self.safeNext(form["next"]) ?? Chrome.home(for: session.user.role)
+                }
                 return Pages.redirect(next, cookies: [app.cookie(WebSessionMiddleware.sessionCookie, session.token)])
-            } catch let error as HotlineError where error.kind == .unauthenticated || error.kind == .invalid {
-                return loginPage(request, context, error: Strings.text("badCredentials", english: context.english), status: .unauthorized,
-                                 username: form["username"], next: form["next"])
+            } catch let error as HotlineError where error.kind == .unauthenticated || error.kind == .invalid || error.kind == .rateLimited {
+                // Which of the name and the password was wrong is never said; a second factor asked for, a wrong code
+                // and a client held back are.
+                let message = switch error.code {
+                case .otpRequired: Strings.text("otpRequired", english: context.english)
+                case .badOTP, .tooManyAttempts: error.message
+                default: Strings.text("badCredentials", english: context.english)
+                }
+                return loginPage(request, context, error: message, status: error.code == .tooManyAttempts ? .tooManyRequests : .unauthorized,
+                                 username: form["username"], next: form["next"], askOTP: error.code == .otpRequired || error.code == .badOTP)
             }
         }
         router.post("/logout") { request, context -> Response in
@@ -52,13 +69,14 @@ struct AuthPages {
     }
 
     func loginPage(_ request: Request, _ context: AppRequestContext, error: String?, status: HTTPResponse.Status,
-                   username: String? = nil, next: String? = nil) -> Response {
+                   username: String? = nil, next: String? = nil, askOTP: Bool = false, flash: String? = nil) -> Response {
         let token = request.cookies[Self.visitorCookie]?.value ?? Self.newVisitorToken()
         var chrome = ChromeModel(session: nil, english: context.english, path: "/login", section: nil)
         chrome.visitorCsrf = token
         chrome.error = error
+        chrome.flash = flash
         let model = LoginPageModel(chrome: chrome, username: username ?? "",
-                                   next: Self.safeNext(next ?? request.uri.queryParameters.get("next")) ?? "")
+                                   next: Self.safeNext(next ?? request.uri.queryParameters.get("next")) ?? "", askOTP: askOTP)
         var response = app.pages.render(.login, model, status: status)
         response.setCookie(app.cookie(Self.visitorCookie, token))
         return response

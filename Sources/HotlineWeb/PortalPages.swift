@@ -47,6 +47,10 @@ struct PortalPages {
         }
         router.post("/portal/suggest") { request, context -> Response in
             let form = try await visitorForm(request, limit: 64 * 1024)
+            guard try await app.allowVisitor(.search, request, context) else {
+                return Response(status: .tooManyRequests, headers: [.contentType: "text/html; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: "<p class=\"muted\">\(Strings.text("tooMany", english: context.english))</p>")))
+            }
             let text = String((form["content"] ?? "").prefix(2000))
             let centerId = try await portalCenter()
             let hits = try await app.advisor.knowledge.search(text, centerId: centerId, on: CivilDate(app.now), limit: 3)
@@ -65,7 +69,7 @@ struct PortalPages {
         }
         router.post("/portal/track") { request, context -> Response in
             let form = try await visitorForm(request, limit: 64 * 1024)
-            guard app.portalLimiter.allow("track:" + app.clientAddress(request, context)) else { return tooMany(request, context) }
+            guard try await app.allowVisitor(.track, request, context) else { return tooMany(request, context) }
             return try await track(request, context, number: form["number"] ?? "", code: form["code"] ?? "", flash: nil, error: nil)
         }
         router.post("/portal/evaluate") { request, context -> Response in
@@ -95,6 +99,7 @@ struct PortalPages {
         let query = String((request.uri.queryParameters.get("q") ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
         var hits: [KnowledgeHit]?
         if !query.isEmpty {
+            guard try await app.allowVisitor(.search, request, context) else { return tooMany(request, context) }
             hits = try await app.advisor.knowledge.search(query, centerId: try await portalCenter(), on: CivilDate(app.now), limit: 10)
         }
         return render(.portalKnowledge, request, context) { chrome in
@@ -142,7 +147,7 @@ struct PortalPages {
     func submit(_ request: Request, _ context: AppRequestContext, quick: Bool) async throws -> Response {
         let form = try await visitorForm(request, limit: context.maxUploadSize)
         let template: Template = quick ? .portalQuick : .portalSubmit
-        guard app.portalLimiter.allow("submit:" + app.clientAddress(request, context)) else { return tooMany(request, context) }
+        guard try await app.allowVisitor(.submit, request, context) else { return tooMany(request, context) }
         do {
             let created = try await intake(form, quick: quick)
             return render(.portalSubmitted, request, context) { chrome in

@@ -13,6 +13,9 @@ enum Template: String, CaseIterable, Sendable {
     case ticket
     case ticketTable = "ticket-table"
     case audit
+    case accountPassword = "account/password"
+    case accountSecurity = "account/security"
+    case adminSignIns = "admin/sign-ins"
     case assessmentRanking = "assessment/ranking"
     case assessmentDrill = "assessment/drill"
     case assessmentUnit = "assessment/unit"

@@ -73,8 +73,10 @@ struct TicketPages {
             let actor = try app.require(context, .viewAuditLog)
             let (checked, broken) = try await app.store.verifyAuditChain(tail: 10_000)
             let events = try await app.store.recentEvents(for: actor, limit: 100)
+            let last = try await app.store.latestAuditVerification()
             let model = AuditPageModel(
                 chrome: app.chrome(context, path: "/audit"), checked: checked, broken: broken.map { $0.description },
+                lastCheck: last.map { Chrome.time($0.finishedAt) }, lastCheckFailed: last.map { !$0.intact } ?? false, findings: last?.findings ?? [],
                 events: events.map { event in
                     .init(seq: event.seq, at: Chrome.time(event.at), actor: event.actorName, action: event.action.label(english: context.english),
                           reveal: event.action == .revealIdentity, ticketId: event.ticketId ?? 0, number: event.number ?? "")

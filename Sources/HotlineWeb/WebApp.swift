@@ -16,8 +16,10 @@ public struct WebSettings: Sendable {
     public var publicStats = false
     /// Whether cookies carry the Secure flag (set it behind HTTPS).
     public var secureCookies: Bool
-    /// Citizen submissions allowed per address and hour.
+    /// Citizen submissions (and ticket look-ups) allowed per address and hour.
     public var portalSubmissionsPerHour: Int
+    /// Knowledge searches and suggestions allowed per address and minute, on the portal and `/public/kb`.
+    public var portalSearchesPerMinute = 60
     /// Reverse proxies whose `X-Forwarded-For` names the real client (otherwise every citizen shares the proxy's address).
     public var trustedProxies: Set<String> = []
     /// The folder of page templates (nil: those bundled with Hotline); the app is not built if one is missing or broken.
@@ -31,6 +33,11 @@ public struct WebSettings: Sendable {
     }
 }
 
+/// What a visitor's request counts against.
+enum PortalLimit: String {
+    case submit, track, search
+}
+
 /// The server-rendered web application: sign-in, the agent console, the unit workbench, the center desk,
 /// the citizen portal and administration.
 public struct WebApp: Sendable {
@@ -41,7 +48,8 @@ public struct WebApp: Sendable {
     let pages: Pages
     let reference: ReferenceData
     let assets: StaticAssets
-    let portalLimiter: RateLimiter
+    /// The last background verification's failure, for the banner of those who watch the audit trail.
+    let auditAlert = AuditAlert()
 
     public init(store: Store, clock: WallClock, advisor: Advisor, settings: WebSettings = WebSettings()) throws {
         self.store = store
@@ -51,12 +59,12 @@ public struct WebApp: Sendable {
         pages = try Pages.load(from: settings.templatesFolder ?? Pages.bundledTemplates)
         reference = ReferenceData(store: store)
         assets = try StaticAssets.load()
-        portalLimiter = RateLimiter(limit: settings.portalSubmissionsPerHour, window: 3600, clock: clock)
     }
 
     /// Adds every page route, and the page middleware, to `router`; paths under `/api/` are left to the JSON API.
     public func register(on router: Router<AppRequestContext>) {
-        router.add(middleware: WebSessionMiddleware(store: store, pages: pages, idleTimeout: TimeInterval(settings.idleMinutes * 60)))
+        router.add(middleware: WebSessionMiddleware(store: store, pages: pages, idleTimeout: TimeInterval(settings.idleMinutes * 60),
+                                                    trustedProxies: settings.trustedProxies, auditAlert: auditAlert))
         assets.register(on: router)
         AuthPages(app: self).register(on: router)
         PortalPages(app: self).register(on: router)
@@ -66,6 +74,7 @@ public struct WebApp: Sendable {
         TicketPages(app: self).register(on: staff)
         InboxPages(app: self).register(on: staff)
         AdminPages(app: self).register(on: staff)
+        AccountPages(app: self).register(on: staff)
         IntegrationPages(app: self).register(on: staff)
         PolicePages(app: self).register(on: staff)
         NoticePages(app: self).register(on: staff)
@@ -80,12 +89,26 @@ public struct WebApp: Sendable {
 
     /// The chrome of a signed-in page.
     func chrome(_ context: StaffContext, path: String, section: String? = nil) -> ChromeModel {
-        ChromeModel(session: context.session, english: context.english, path: path, section: section)
+        var chrome = ChromeModel(session: context.session, english: context.english, path: path, section: section)
+        let role = context.session.user.role
+        if role.may(.viewAuditLog) || role.may(.manageOrganisation), let failure = auditAlert.failure {
+            chrome.auditAlert = Strings.text("auditAlert", english: context.english) + failure
+        }
+        return chrome
     }
 
     /// A cookie this app sets: HttpOnly, SameSite=Lax, Secure behind HTTPS.
     func cookie(_ name: String, _ value: String, maxAge: Int? = nil) -> Cookie {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Counts a visitor's request of `kind` against its limit, in counters every node shares; false when over it.
+    func allowVisitor(_ kind: PortalLimit, _ request: Request, _ context: AppRequestContext) async throws -> Bool {
+        let (limit, window) = switch kind {
+        case .submit, .track: (settings.portalSubmissionsPerHour, 3600.0)
+        case .search: (settings.portalSearchesPerMinute, 60.0)
+        }
+        return try await store.countRequest(kind.rawValue + ":" + clientAddress(request, context), limit: limit, window: window)
     }
 
     /// The client's address: the peer, or the nearest address a trusted proxy forwarded for.

@@ -13,6 +13,13 @@ struct WebSessionMiddleware: RouterMiddleware {
     let store: Store
     let pages: Pages
     let idleTimeout: TimeInterval
+    let trustedProxies: Set<String>
+    let auditAlert: AuditAlert
+
+    /// Where a held-back session may go: the pages that lift the restriction, signing out, the language, the assets.
+    static func allowedWhileRestricted(_ path: String) -> Bool {
+        path.hasPrefix("/account/") || path == "/logout" || path.hasPrefix("/lang/") || path.hasPrefix("/static/") || path == "/login"
+    }
 
     static let sessionCookie = "hl_session"
     static let languageCookie = "hl_lang"
@@ -32,9 +39,17 @@ struct WebSessionMiddleware: RouterMiddleware {
         }
         var context = context
         context.english = request.cookies[Self.languageCookie]?.value == "en"
+        context.client = context.clientAddress(request, trustedProxies: trustedProxies)
         if let token = request.cookies[Self.sessionCookie]?.value {
             context.session = try await store.webSession(token: token, idleTimeout: idleTimeout,
                                                          touch: !Self.backgroundPaths.contains(request.uri.path))
+        }
+        if let session = context.session {
+            if let restriction = session.restriction, !Self.allowedWhileRestricted(request.uri.path) {
+                return Pages.redirect(restriction == .changePassword ? "/account/password" : "/account/security")
+            }
+            let role = session.user.role
+            if role.may(.viewAuditLog) || role.may(.manageOrganisation) { await auditAlert.refresh(store) }
         }
         do {
             return try await next(request, context)

@@ -86,22 +86,67 @@ struct CalendarCommand: AsyncParsableCommand {
     }
 }
 
-/// `hotline audit verify`.
+/// `hotline audit verify|checkpoint|rotate-key|public-key`.
 struct AuditCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The tamper-evident history (审计)", subcommands: [Verify.self])
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "The tamper-evident history (审计)",
+                                                    subcommands: [Verify.self, Checkpoint.self, RotateKey.self, PublicKey.self])
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check the hash chain of every history event")
+        static let configuration = CommandConfiguration(
+            commandName: "verify", abstract: "Check every event's seal, every ticket row against its last event, and every checkpoint")
 
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let (checked, broken) = try await global.withRuntime(prepareSchema: false) { runtime, _ in try await runtime.store.verifyAuditChain() }
-            if let broken {
-                print("BROKEN at \(broken) (\(checked) events before it are intact)")
-                throw ExitCode(2)
+            let result = try await global.withRuntime(prepareSchema: false) { runtime, _ in try await runtime.store.runAuditVerification() }
+            for line in result.findings { print(line) }
+            if !result.intact { throw ExitCode(2) }
+        }
+    }
+
+    struct Checkpoint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "checkpoint", abstract: "Append a signed checkpoint of the chain's head to the checkpoint file (audit.checkpointFile)")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let written = try await global.withRuntime { runtime, _ in try await runtime.store.writeAuditCheckpoint() }
+            if let written { print("checkpoint #\(written.seq) \(written.head) signed with audit key #\(written.key)") } else { print("no new events since the last checkpoint") }
+        }
+    }
+
+    struct RotateKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-key",
+            abstract: "Seal the chain with a new audit key from now on (the rotation is itself an event, sealed with the old key)",
+            discussion: "With several nodes, add the key to every node's key file first (`--add-only` on one, copy the file), then rotate with --key N.")
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Rotate to this key, already in the key file of every node") var key: Int64?
+        @Flag(help: "Only add a new key to the key file") var addOnly = false
+
+        func run() async throws {
+            let (addOnly, key) = (self.addOnly, self.key)
+            let message = try await global.withRuntime { runtime, _ in
+                if addOnly { return "added audit key #\(try runtime.store.audit.addKey()) to \(runtime.configuration.auditKeyFile)" }
+                let next = try await runtime.store.rotateAuditKey(to: key, by: .system)
+                return "the audit chain is sealed with key #\(next) from now on"
             }
-            print("audit chain intact: \(checked) events verified")
+            print(message)
+        }
+    }
+
+    struct PublicKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "public-key", abstract: "Print the Ed25519 public key a witness checks this platform's checkpoints with")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let configuration = global.configuration()
+            let keyring = try AuditSeal.loadKeyring(keyFile: configuration.auditKeyFile)
+            for id in keyring.keys.keys.sorted() { print("\(id) \(keyring.publicKey(id) ?? "?")") }
         }
     }
 }

@@ -22,19 +22,30 @@ struct AdminAPITests {
                                        json: ["name": "越权", "kind": "department", "parentId": .int(api.city.otherCenter.id)]).status == 404)
 
             let user = try await api.send(.post, "/api/v1/users", token: admin, json: [
-                "username": "chengguan", "displayName": "城管中队承办人", "password": "a-long-password", "role": "unitHandler",
+                "username": "chengguan", "displayName": "城管中队承办人", "password": "A-long-password-1", "role": "unitHandler",
                 "unitId": .int(unitId),
             ])
             #expect(user.status == 201)
             let userId = try #require(user.json["id"].int)
             let duplicate = try await api.send(.post, "/api/v1/users", token: admin, json: [
-                "username": "chengguan", "displayName": "重复", "password": "a-long-password", "role": "unitHandler", "unitId": .int(unitId),
+                "username": "chengguan", "displayName": "重复", "password": "A-long-password-1", "role": "unitHandler", "unitId": .int(unitId),
             ])
             #expect(duplicate.status == 409)
-            let login = try await api.send(.post, "/api/v1/auth/login", json: ["username": "chengguan", "password": "a-long-password"])
+            // An administrator chose the password: it must be changed before the account gets a token.
+            let first = try await api.send(.post, "/api/v1/auth/login", json: ["username": "chengguan", "password": "A-long-password-1"])
+            #expect(first.status == 403 && first.json["error"]["code"] == "password_change_required")
+            let weak = try await api.send(.post, "/api/v1/auth/password", json: [
+                "username": "chengguan", "password": "A-long-password-1", "newPassword": "chengguan-2026"])
+            #expect(weak.status == 400 && weak.json["error"]["code"] == "weak_password")
+            let same = try await api.send(.post, "/api/v1/auth/password", json: [
+                "username": "chengguan", "password": "A-long-password-1", "newPassword": "A-long-password-1"])
+            #expect(same.status == 400 && same.json["error"]["code"] == "reused_password")
+            #expect(try await api.send(.post, "/api/v1/auth/password", json: [
+                "username": "chengguan", "password": "A-long-password-1", "newPassword": "Street-lamp-77"]).status == 204)
+            let login = try await api.send(.post, "/api/v1/auth/login", json: ["username": "chengguan", "password": "Street-lamp-77"])
             #expect(login.status == 200)
             #expect(try await api.send(.patch, "/api/v1/users/\(userId)", token: admin, json: ["active": false]).status == 204)
-            #expect(try await api.send(.post, "/api/v1/auth/login", json: ["username": "chengguan", "password": "a-long-password"]).status == 401)
+            #expect(try await api.send(.post, "/api/v1/auth/login", json: ["username": "chengguan", "password": "Street-lamp-77"]).status == 401)
             #expect(try await api.send(.get, "/api/v1/me", token: login.json["token"].string).status == 401)
             let users = try await api.send(.get, "/api/v1/users", token: admin).json.array
             // The vocabulary an integrator reads is the pages' one source, in both languages.
@@ -50,7 +61,7 @@ struct AdminAPITests {
         try await withAPI(backend) { api in
             let admin = try await api.login("admin")
             let police = try await api.send(.post, "/api/v1/users", token: admin, json: [
-                "username": "police110", "displayName": "110联动", "password": "a-long-password", "role": "integrationClient",
+                "username": "police110", "displayName": "110联动", "password": "A-long-password-1", "role": "integrationClient",
                 "unitId": .int(api.city.center.id),
             ])
             let policeId = try #require(police.json["id"].int)

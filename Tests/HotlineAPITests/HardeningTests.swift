@@ -86,20 +86,6 @@ struct HardeningTests {
         }
     }
 
-    @Test("ten failed sign-ins lock the name out for fifteen minutes, even with the right password")
-    func throttling() async throws {
-        try await withAPI(.sqlite) { api in
-            for _ in 0..<10 {
-                #expect(try await api.send(.post, "/api/v1/auth/login", json: ["username": "agent", "password": "guess-guess"]).status == 401)
-            }
-            let locked = try await api.send(.post, "/api/v1/auth/login", json: ["username": "agent", "password": .string(TestCity.password)])
-            #expect(locked.status == 429 && locked.json["error"]["code"] == "too_many_attempts")
-            #expect(try await Browser(api).login("agent").status == 429)
-            api.t.clock.advance(by: 15 * 60 + 1)
-            #expect(try await api.login("agent").hasPrefix("hl_"))
-        }
-    }
-
     @Test("ten wrong query codes for a ticket lock out the client guessing, never the citizen; on the API and the portal")
     func queryCodeGuessing() async throws {
         // In-process requests have no peer address ("?"): trusting it as a proxy lets the test name clients.
@@ -137,7 +123,7 @@ struct HardeningTests {
         try await withAPI(.sqlite) { api in
             let agent = try await api.login("agent")
             _ = try await api.createTicket(token: agent)
-            let client = try await api.t.store.createUser(username: "police110", displayName: "110", password: "a-long-password",
+            let client = try await api.t.store.createUser(username: "police110", displayName: "110", password: "A-long-password-1",
                                                           role: .integrationClient, unitId: api.city.center.id, by: .system)
             let key = try await api.t.store.createAPIKey(userId: client.id, name: "110", by: .system)
             #expect(try await api.send(.get, "/api/v1/tickets", token: key).json["items"].array.isEmpty)

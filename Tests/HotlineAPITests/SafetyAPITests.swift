@@ -149,6 +149,7 @@ struct SafetyAPITests {
             try await api.send(.post, "/api/v1/tickets/\(id)/reveal", token: agent)
             let intact = try await api.t.store.verifyAuditChain()
             #expect(intact.broken == nil && intact.checked == 3)
+            api.t.markTampered()
             try await api.t.database.transaction { db in
                 try await db.raw("UPDATE ticket_events SET note = \(bind: "篡改") WHERE seq = 2").run()
             }

@@ -71,7 +71,7 @@ struct LifecycleTableTests {
         case .markDueSoon: .markDueSoon
         case .markOverdue: .markOverdue
         case .markSignOverdue: .markSignOverdue
-        case .create, .mergedFrom, .revealIdentity, .publishAssessment, .appealAssessment, .decideAppeal, .raiseWarning, .acknowledgeWarning, .changeSubscription, .escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late, .syncFromCity, .upstreamSupervision: .accept
+        case .create, .mergedFrom, .revealIdentity, .publishAssessment, .appealAssessment, .decideAppeal, .raiseWarning, .acknowledgeWarning, .changeSubscription, .escalateTo110, .police110Acknowledge, .police110Feedback, .markPolice110Late, .syncFromCity, .upstreamSupervision, .auditCheckpoint, .rotateAuditKey: .accept
         }
     }
 

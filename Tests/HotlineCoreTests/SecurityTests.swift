@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -46,32 +47,151 @@ struct SecurityTests {
         #expect(throws: HotlineError.self) { try FieldCipher(masterKey: Data(repeating: 1, count: 16)) }
     }
 
-    func chain(_ count: Int) -> [AuditRecord] {
+    static let keyring = AuditKeyring(keys: [1: SymmetricKey(data: Data(repeating: 1, count: 32)), 2: SymmetricKey(data: Data(repeating: 2, count: 32))])
+
+    /// A chain of `count` events sealed with key 1 (a rotation to key 2 at `rotateAt`, when given).
+    func chain(_ count: Int, rotateAt: Int64? = nil, keyring: AuditKeyring = Self.keyring) -> [AuditRecord] {
         var records: [AuditRecord] = []
         var previous = AuditChain.genesis
+        var key: Int64 = 1
         for seq in 1...Int64(count) {
-            var r = AuditRecord(seq: seq, ticketId: seq % 3, at: 1_700_000_000_000 + seq, actorId: 1, actorName: "话务员", action: "dispatch",
-                                fromStatus: "accepted", toStatus: "pendingSign", note: "note \(seq)", details: "{}", prevHash: previous, hash: "")
-            r.hash = AuditChain.hash(r, prevHash: previous)
+            let rotation = seq == rotateAt
+            var r = AuditRecord(seq: seq, ticketId: seq % 3, at: 1_700_000_000_000 + seq, actorId: 1, actorName: "话务员",
+                                action: rotation ? "rotateAuditKey" : "dispatch", fromStatus: "accepted", toStatus: "pendingSign", note: "note \(seq)",
+                                details: rotation ? #"{"key":["2"]}"# : "{}", isPublic: false, keyId: key, ticketDigest: "d\(seq)", prevHash: previous, hash: "")
+            r.hash = AuditChain.hash(r, prevHash: previous, key: keyring.keys[key])
             previous = r.hash
             records.append(r)
+            if rotation { key = 2 }
         }
         return records
+    }
+
+    /// Recomputes every seal from `from` on, as someone who can write the database (but lacks the key) would.
+    func rechained(_ records: [AuditRecord], withKey key: SymmetricKey?) -> [AuditRecord] {
+        var out: [AuditRecord] = []
+        var previous = AuditChain.genesis
+        for var record in records {
+            record.prevHash = previous
+            record.hash = AuditChain.hash(record, prevHash: previous, key: key)
+            previous = record.hash
+            out.append(record)
+        }
+        return out
     }
 
     @Test("the audit chain verifies and names the first altered, missing or relinked event")
     func auditChain() {
         let records = chain(10)
-        #expect(AuditChain.verify(records) == nil)
+        #expect(AuditChain.verify(records, keyring: Self.keyring) == nil)
         var altered = records
         altered[4].note = "changed"
-        #expect(AuditChain.verify(altered)?.seq == 5)
+        #expect(AuditChain.verify(altered, keyring: Self.keyring)?.seq == 5)
         var removed = records
         removed.remove(at: 6)
-        #expect(AuditChain.verify(removed)?.seq == 7)
+        #expect(AuditChain.verify(removed, keyring: Self.keyring)?.seq == 7)
         var relinked = records
         relinked[2].prevHash = String(repeating: "f", count: 64)
-        #expect(AuditChain.verify(relinked)?.seq == 3)
+        #expect(AuditChain.verify(relinked, keyring: Self.keyring)?.seq == 3)
+    }
+
+    @Test("every column is sealed: the public flag, the ticket digest, the key")
+    func everyColumn() {
+        let records = chain(5)
+        var shown = records
+        shown[2].isPublic = true
+        #expect(AuditChain.verify(shown, keyring: Self.keyring)?.seq == 3)
+        var digest = records
+        digest[3].ticketDigest = "forged"
+        #expect(AuditChain.verify(digest, keyring: Self.keyring)?.seq == 4)
+        var key = records
+        key[1].keyId = 2
+        #expect(AuditChain.verify(key, keyring: Self.keyring)?.reason.contains("#2 where the chain uses #1") == true)
+    }
+
+    @Test("a rewritten chain does not verify without the key, whether resealed with SHA-256, another key, or stripped of keys")
+    func rewriteNeedsTheKey() {
+        var records = chain(6)
+        records[2].note = "rewritten"
+        let stranger = SymmetricKey(data: Data(repeating: 9, count: 32))
+        #expect(AuditChain.verify(rechained(records, withKey: stranger), keyring: Self.keyring)?.seq == 1)
+        var stripped = records
+        for index in stripped.indices { stripped[index].keyId = nil }
+        // An all-unkeyed chain is internally consistent: checkpoints, signed with the key, are what catch it.
+        #expect(AuditChain.verify(rechained(stripped, withKey: nil), keyring: Self.keyring) == nil)
+        var partly = chain(6)
+        partly[4].keyId = nil
+        let resealed = Array(rechained(partly, withKey: Self.keyring.keys[1]).prefix(4)) + rechained(partly, withKey: nil).suffix(2)
+        #expect(AuditChain.verify(resealed, keyring: Self.keyring)?.seq == 5)
+    }
+
+    @Test("a rotation moves the chain to the new key; the old key no longer seals after it")
+    func rotation() {
+        let records = chain(6, rotateAt: 3)
+        #expect(AuditChain.verify(records, keyring: Self.keyring) == nil)
+        #expect(records[3].keyId == 2)
+        var old = records
+        old[4].keyId = 1
+        old[4].hash = AuditChain.hash(old[4], prevHash: old[4].prevHash, key: Self.keyring.keys[1])
+        #expect(AuditChain.verify(old, keyring: Self.keyring)?.seq == 5)
+        let partial = AuditKeyring(keys: [1: Self.keyring.keys[1]!])
+        #expect(AuditChain.verify(records, keyring: partial)?.seq == 3)
+    }
+
+    @Test("the walker counts the intact events before the break")
+    func intactCount() {
+        var records = chain(500)
+        records[499].note = "changed"
+        var walker = AuditChain.Walker(keyring: Self.keyring)
+        var broken: AuditChain.Break?
+        for record in records where broken == nil { broken = walker.check(record) }
+        #expect(broken?.seq == 500 && walker.intact == 499)
+    }
+
+    @Test("checkpoints are signed, and a chain cut short, rolled back or rewritten is caught against them")
+    func checkpoints() throws {
+        let records = chain(10)
+        let at = Date(timeIntervalSince1970: 1_700_000_000)
+        let early = try AuditCheckpoint.signed(seq: 5, head: records[4].hash, at: at, keyring: Self.keyring)
+        let late = try AuditCheckpoint.signed(seq: 10, head: records[9].hash, at: at.addingTimeInterval(60), keyring: Self.keyring)
+        #expect(early.isSigned(by: Self.keyring))
+        var forged = late
+        forged.seq = 11
+        #expect(!forged.isSigned(by: Self.keyring))
+        let parsed = AuditCheckpoint.parse(early.line + "\n" + late.line + "\n")
+        #expect(parsed.checkpoints == [early, late] && parsed.unreadable == 0)
+
+        var intact = AuditReport()
+        intact.headSeq = 10
+        intact.check(checkpoints: [early, late], unreadable: 0, keyring: Self.keyring, hashes: [5: records[4].hash, 10: records[9].hash])
+        #expect(intact.failedCheckpoint == nil && intact.lastGoodCheckpoint == late)
+
+        var truncated = AuditReport()
+        truncated.headSeq = 8
+        truncated.check(checkpoints: [early, late], unreadable: 0, keyring: Self.keyring, hashes: [5: records[4].hash])
+        #expect(truncated.failedCheckpoint?.checkpoint == late && truncated.lastGoodCheckpoint == early)
+        #expect(truncated.lines.contains { $0.contains("truncated or rolled back to #8") })
+
+        var rewritten = AuditReport()
+        rewritten.headSeq = 10
+        rewritten.check(checkpoints: [early, late], unreadable: 0, keyring: Self.keyring, hashes: [5: "other", 10: "other"])
+        #expect(rewritten.failedCheckpoint?.checkpoint == early && rewritten.lastGoodCheckpoint == nil && !rewritten.isIntact)
+
+        var garbled = AuditReport()
+        garbled.headSeq = 10
+        garbled.check(checkpoints: [early, forged], unreadable: 0, keyring: Self.keyring, hashes: [5: records[4].hash])
+        #expect(garbled.failedCheckpoint?.reason.contains("signature") == true)
+    }
+
+    @Test("an audit key file reads numbered keys and refuses a bad line")
+    func keyFile() throws {
+        let text = "# keys\n" + AuditKeyring.newLine(id: 1) + "\n" + AuditKeyring.newLine(id: 2) + "\n"
+        let keyring = try AuditKeyring(fileText: text)
+        #expect(keyring.current == 2 && keyring.keys.count == 2)
+        #expect(keyring.publicKey(1) != keyring.publicKey(2))
+        #expect(throws: HotlineError.self) { try AuditKeyring(fileText: "1 notbase64\n") }
+        #expect(throws: HotlineError.self) { try AuditKeyring(fileText: "") }
+        #expect(throws: HotlineError.self) { try AuditKeyring(fileText: AuditKeyring.newLine(id: 1) + "\n" + AuditKeyring.newLine(id: 1)) }
     }
 
     @Test("field boundaries can't be shifted to forge the same hash")
@@ -82,7 +202,61 @@ struct SecurityTests {
         a.details = "c"
         b.note = "a"
         b.details = "bc"
-        #expect(AuditChain.hash(a, prevHash: AuditChain.genesis) != AuditChain.hash(b, prevHash: AuditChain.genesis))
+        #expect(AuditChain.hash(a, prevHash: AuditChain.genesis, key: Self.keyring.keys[1]) != AuditChain.hash(b, prevHash: AuditChain.genesis, key: Self.keyring.keys[1]))
+        var c = a
+        c.note = nil
+        var d = a
+        d.note = ""
+        #expect(AuditChain.hash(c, prevHash: AuditChain.genesis, key: Self.keyring.keys[1]) != AuditChain.hash(d, prevHash: AuditChain.genesis, key: Self.keyring.keys[1]))
+    }
+
+    @Test("passwords: length, three kinds of character, not the username, not the commonest")
+    func passwordPolicy() {
+        let policy = AccountPolicy()
+        #expect(policy.problem(password: "Hotline-2026", username: "agent") == nil)
+        #expect(policy.problem(password: "Short1!", username: "agent") != nil)
+        #expect(policy.problem(password: "alllowercase", username: "agent") != nil)
+        #expect(policy.problem(password: "lower-and-symbol", username: "agent") != nil)
+        #expect(policy.problem(password: "Agent-2026x", username: "agent")?.contains("用户名") == true)
+        #expect(policy.problem(password: "P@ssw0rd", username: "agent")?.contains("常见") == true)
+        #expect(policy.problem(password: "Password2024!", username: "agent")?.contains("常见") == true)
+        #expect(policy.problem(password: "Admin@123", username: "zhang")?.contains("常见") == true)
+        #expect(policy.problem(password: String(repeating: "Aa1-", count: 40), username: "agent") != nil)
+        var strict = AccountPolicy()
+        strict.minimumLength = 12
+        strict.requiredClasses = 4
+        #expect(strict.problem(password: "Hotline-2026", username: "agent") == nil)
+        #expect(strict.problem(password: "Hotline2026x", username: "agent") != nil)
+    }
+
+    @Test("sign-in delays grow after the free failures and stop at the maximum")
+    func throttleDelays() {
+        let throttle = SignInThrottle()
+        #expect(throttle.delay(afterFailures: 4, free: 5) == 0)
+        #expect(throttle.delay(afterFailures: 5, free: 5) == 1)
+        #expect(throttle.delay(afterFailures: 8, free: 5) == 8)
+        #expect(throttle.delay(afterFailures: 40, free: 5) == 900)
+    }
+
+    @Test("TOTP matches RFC 6238's test vectors, reads and writes base32, and takes a code once")
+    func totp() throws {
+        // RFC 6238 appendix B, SHA-1, secret "12345678901234567890", 8 digits.
+        let totp = TOTP(secret: Data("12345678901234567890".utf8))
+        let vectors: [(TimeInterval, String)] = [(59, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"),
+                                                 (1_234_567_890, "89005924"), (2_000_000_000, "69279037"), (20_000_000_000, "65353130")]
+        for (time, code) in vectors {
+            #expect(totp.code(counter: TOTP.counter(at: Date(timeIntervalSince1970: time)), digits: 8) == code)
+        }
+        #expect(totp.base32 == "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+        #expect(TOTP(base32: "gezd gnbv gy3t qojq gezd gnbv gy3t qojq") == totp)
+        let now = Date(timeIntervalSince1970: 1_234_567_890)
+        let code = totp.code(counter: TOTP.counter(at: now))
+        let counter = try #require(totp.matchingCounter(code, at: now, after: nil))
+        #expect(totp.matchingCounter(code, at: now, after: counter) == nil)
+        #expect(totp.matchingCounter(code, at: now.addingTimeInterval(29), after: nil) != nil)
+        #expect(totp.matchingCounter(code, at: now.addingTimeInterval(120), after: nil) == nil)
+        #expect(totp.matchingCounter("12345", at: now, after: nil) == nil)
+        #expect(totp.provisioningURI(account: "agent", issuer: "12345热线").hasPrefix("otpauth://totp/12345%E7%83%AD%E7%BA%BF%3Aagent?secret=GEZDGNBV"))
     }
 }
 

@@ -204,11 +204,11 @@ struct AnalysisStoreTests {
             let city = try await TestCity.make(t.store)
             for role in [Role.leader, .auditor, .admin] {
                 #expect(await Self.status {
-                    _ = try await t.store.createUser(username: "x-\(role.rawValue)", displayName: "局长", password: "long-enough-1", role: role,
+                    _ = try await t.store.createUser(username: "x-\(role.rawValue)", displayName: "局长", password: "Long-enough-2", role: role,
                                                      unitId: city.housing.id, by: city.admin)
                 } == 422, "\(role)")
             }
-            _ = try await t.store.createUser(username: "director", displayName: "主任", password: "long-enough-1", role: .leader, unitId: city.center.id,
+            _ = try await t.store.createUser(username: "director", displayName: "主任", password: "Long-enough-2", role: .leader, unitId: city.center.id,
                                              by: city.admin)
         }
     }

@@ -28,7 +28,7 @@ public struct TestCity: Sendable {
     /// 领导: the center's director, reading numbers only.
     public let leader: Actor
 
-    public static let password = "test-password"
+    public static let password = "Test-password-1"
 
     public static func make(_ store: Store) async throws -> TestCity {
         let center = try await store.createUnit(name: "测试市12345热线中心", kind: .center, parentId: nil, by: .system)

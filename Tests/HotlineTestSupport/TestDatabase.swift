@@ -3,6 +3,7 @@ import HotlineCore
 import HotlineStore
 import Logging
 import SQLKit
+import Synchronization
 
 /// The databases the store and API suites run on: SQLite always, PostgreSQL when `HOTLINE_TEST_POSTGRES_URL` is set.
 public enum Backend: String, Sendable, CustomStringConvertible {
@@ -31,6 +32,14 @@ public final class TestDatabase: Sendable {
 
     /// Where this test's uploaded files go.
     public let filesDirectory: URL
+    /// The audit key file and checkpoint file of this test's store.
+    public let auditKeyFile: String
+    public let checkpointFile: String
+    /// Set by a test that tampers with the database on purpose: its audit trail is not checked when it ends.
+    let tampered = Mutex(false)
+
+    /// Says the test tampers with the database on purpose.
+    public func markTampered() { tampered.withLock { $0 = true } }
 
     init(backend: Backend, url: String, database: Database, cleanup: @escaping @Sendable () async -> Void) throws {
         self.backend = backend
@@ -44,7 +53,12 @@ public final class TestDatabase: Sendable {
         }
         clock = ManualClock(Self.start)
         cipher = try FieldCipher(masterKey: Data(repeating: 42, count: 32))
-        store = Store(database: database, cipher: cipher, clock: clock.wallClock, bcryptCost: 4, files: try FileVault(directory: files.path))
+        try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        auditKeyFile = files.appendingPathComponent("audit.keys").path
+        checkpointFile = files.appendingPathComponent("audit-checkpoints.log").path
+        let audit = AuditSeal(keyring: try AuditSeal.loadKeyring(keyFile: auditKeyFile), keyFile: auditKeyFile, checkpointFile: checkpointFile)
+        store = Store(database: database, cipher: cipher, clock: clock.wallClock, bcryptCost: 4, files: try FileVault(directory: files.path),
+                      audit: audit)
         pool = Task { await database.run() }
     }
 
@@ -111,11 +125,23 @@ public func withTestDatabase(_ backend: Backend, _ body: (TestDatabase) async th
     let test = try await TestDatabase.make(backend)
     do {
         try await body(test)
+        // Whatever a test did through the store, the audit trail still verifies: every event sealed, every ticket row
+        // the one its last event sealed.
+        if !test.tampered.withLock({ $0 }) {
+            let report = try await test.store.auditReport()
+            if !report.isIntact { throw AuditTrailBroken(lines: report.lines) }
+        }
         await test.close()
     } catch {
         await test.close()
         throw error
     }
+}
+
+/// A test left an audit trail that does not verify.
+public struct AuditTrailBroken: Error, CustomStringConvertible {
+    public let lines: [String]
+    public var description: String { "the audit trail does not verify after the test:\n" + lines.joined(separator: "\n") }
 }
 
 /// The HTTP status an operation fails with, nil when it succeeds, -1 for an error that is not Hotline's.

@@ -25,6 +25,11 @@ public struct Subscription: Sendable, Equatable, Identifiable {
 
     /// Whether this subscription wants `event`: its center's, one of its topics, within its scope.
     public func wants(_ event: RoutedEvent) -> Bool {
+        // The audit chain's checkpoints are the whole platform's, not a center's: a center's subscription that names
+        // them sends them to a witness.
+        if event.topic.hasPrefix("audit.") {
+            return active && scope == .center && topics.contains { $0 == event.topic || $0 == "audit.*" }
+        }
         guard active, event.centerId == centerId, Self.matches(topics, event.topic) else { return false }
         switch scope {
         case .center: return true

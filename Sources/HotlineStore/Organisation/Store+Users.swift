@@ -1,6 +1,5 @@
 import Foundation
 import HotlineCore
-import HummingbirdBcrypt
 import SQLKit
 
 /// Accounts: adding them to a unit, disabling them, resetting passwords.
@@ -16,7 +15,8 @@ extension Store {
                     unitId: try row.decode(column: "unit_id", as: Int64.self), active: try row.decode(column: "active", as: Bool.self))
     }
 
-    /// Adds an account to a unit of the actor's center; the password is stored only as a bcrypt hash.
+    /// Adds an account to a unit of the actor's center; the password is stored only as a (pre-hashed) bcrypt hash and
+    /// must follow the password policy. An account an administrator creates must change its password at first sign-in.
     public func createUser(username: String, displayName: String, password: String, role: Role, unitId: Int64, by actor: Actor) async throws -> User {
         try actor.require(.manageOrganisation)
         let username = username.trimmingCharacters(in: .whitespaces)
@@ -25,10 +25,12 @@ extension Store {
         }
         let displayName = displayName.trimmingCharacters(in: .whitespaces)
         guard !displayName.isEmpty, displayName.count <= 50 else { throw HotlineError.invalid("displayName", "姓名不能为空且不超过50字") }
-        guard (8...128).contains(password.count) else { throw HotlineError.invalid("password", "密码长度须为8到128位 (8–128 characters)") }
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let hash = hashPassword(password)
         let created = now.millis
+        let integration = role.may(.integrate)
         return try await database.transaction { db in
+            // An integration account never signs in with its password: any password will do (it is never typed).
+            if !integration { try await self.checkNewPassword(password, username: username, userId: nil, db) }
             let unit = try await self.administeredUnit(unitId, by: actor, db)
             // Center work (accepting and dispatching) belongs at a center, and so does seeing the whole center (a leader,
             // an auditor, an administrator placed in a bureau would read every unit's tickets); unit work (handling) at a
@@ -46,10 +48,12 @@ extension Store {
                 throw HotlineError(.usernameTaken, "用户名已存在 (username taken)")
             }
             guard let row = try await db.raw("""
-                INSERT INTO users (username, display_name, password_hash, role, unit_id, active, created_at)
-                VALUES (\(bind: username), \(bind: displayName), \(bind: hash), \(bind: role.rawValue), \(bind: unitId), \(bind: true), \(bind: created))
+                INSERT INTO users (username, display_name, password_hash, role, unit_id, active, created_at, must_change_password, password_changed_at)
+                VALUES (\(bind: username), \(bind: displayName), \(bind: hash), \(bind: role.rawValue), \(bind: unitId), \(bind: true), \(bind: created),
+                  \(bind: actor.userId != nil && !integration), \(bind: created))
                 RETURNING id
                 """).first() else { throw HotlineError(.insertFailed, "创建用户失败") }
+
             return User(id: try row.decode(column: "id", as: Int64.self), username: username, displayName: displayName, role: role,
                         unitId: unitId, active: true)
         }
@@ -74,15 +78,15 @@ extension Store {
         tokens.forget(userId: id)
     }
 
-    /// Sets a new password for an account of the actor's center and ends its sessions.
+    /// Sets a new password for an account of the actor's center and ends its sessions; the account must change it
+    /// at its next sign-in (an administrator's reset, not the person's own choice).
     public func resetPassword(userId: Int64, password: String, by actor: Actor) async throws {
         try actor.require(.manageOrganisation)
-        guard (8...128).contains(password.count) else { throw HotlineError.invalid("password", "密码长度须为8到128位 (8–128 characters)") }
-        let hash = Bcrypt.hash(password, cost: bcryptCost)
+        let at = now
         try await database.transaction { db in
-            _ = try await self.administeredUser(userId, by: actor, db)
-            try await db.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: userId)").run()
-            try await db.raw("DELETE FROM sessions WHERE user_id = \(bind: userId)").run()
+            let user = try await self.administeredUser(userId, by: actor, db)
+            try await self.checkNewPassword(password, username: user.username, userId: userId, db)
+            try await self.setPassword(password, userId: userId, mustChange: actor.userId != nil && !user.role.may(.integrate), at: at, db)
         }
         tokens.forget(userId: userId)
     }

@@ -8,6 +8,8 @@ public struct WebSession: Sendable {
     public var actor: Actor
     public var csrfToken: String
     public var unitName: String
+    /// What the session must do before anything else.
+    public var restriction: SessionRestriction?
 }
 
 extension Store {
@@ -21,7 +23,7 @@ extension Store {
         let idleSince = nowMillis - Int64(idleTimeout * 1000)
         let found = try await database.read { db -> (WebSession, Int64)? in
             guard let row = try await db.raw("""
-                SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id, un.name AS unit_name, s.csrf_token, s.last_seen_at
+                SELECT u.*, un.path AS unit_path, un.center_id AS unit_center_id, un.name AS unit_name, s.csrf_token, s.last_seen_at, s.restriction
                 FROM sessions s JOIN users u ON u.id = s.user_id JOIN units un ON un.id = u.unit_id
                 WHERE s.token_hash = \(bind: hash) AND s.kind = 'web' AND s.expires_at > \(bind: nowMillis)
                   AND s.last_seen_at > \(bind: idleSince)
@@ -32,7 +34,8 @@ extension Store {
                                    unitPath: OrgUnit.parsePath(try row.decode(column: "unit_path", as: String.self)),
                                    centerId: try row.decode(column: "unit_center_id", as: Int64?.self))
             let session = WebSession(user: user, actor: actor, csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                                     unitName: try row.decode(column: "unit_name", as: String.self))
+                                     unitName: try row.decode(column: "unit_name", as: String.self),
+                                     restriction: try row.decode(column: "restriction", as: String?.self).flatMap(SessionRestriction.init(rawValue:)))
             return (session, try row.decode(column: "last_seen_at", as: Int64.self))
         }
         guard let (session, lastSeen) = found else { return nil }

@@ -13,5 +13,7 @@ struct AdminUsersPageModel: PageModel {
         let role: String
         let unit: String
         let active: Bool
+        /// Signs in with a second factor.
+        let secondFactor: Bool
     }
 }

@@ -5,6 +5,10 @@ struct AuditPageModel: PageModel {
     let checked: Int64
     /// Where the chain is broken, if it is.
     let broken: String?
+    /// When the background last verified everything (chain, ticket rows, checkpoints), whether it failed, what it found.
+    let lastCheck: String?
+    let lastCheckFailed: Bool
+    let findings: [String]
     let events: [Event]
 
     /// One audited event.

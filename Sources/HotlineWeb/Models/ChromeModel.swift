@@ -23,6 +23,8 @@ struct ChromeModel: TemplateModel {
     /// What the last action did, or why it failed.
     var flash: String?
     var error: String?
+    /// The audit chain failed its last verification (shown to auditors and administrators on every page).
+    var auditAlert: String?
 
     /// The signed-in user, as the top bar shows them.
     struct User: TemplateModel {

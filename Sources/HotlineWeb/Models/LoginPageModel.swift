@@ -4,4 +4,6 @@ struct LoginPageModel: PageModel {
     let username: String
     /// The local path to return to after signing in.
     let next: String
+    /// A second factor was asked for: the code field comes first.
+    var askOTP = false
 }

@@ -84,7 +84,8 @@ func withAPI(_ backend: Backend, configure: @Sendable (inout AppConfiguration) -
         configuration.refreshSeconds = 0
         configuration.services = .none
         configure(&configuration)
-        let runtime = HotlineRuntime(store: t.store, database: t.database, configuration: configuration)
+        let store = configuration.accounts == AccountPolicy() ? t.store : t.store.with(accounts: configuration.accounts)
+        let runtime = HotlineRuntime(store: store, database: t.database, configuration: configuration)
         var logger = Logger(label: "hotline-api-test")
         logger.logLevel = .critical
         let app = try buildApplication(runtime: runtime, clock: t.clock.wallClock, logger: logger,
