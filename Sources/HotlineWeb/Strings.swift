@@ -71,7 +71,8 @@ enum Strings {
         "auditAlert": ("审计链校验失败，历史记录可能被篡改：", "The audit chain failed verification; the history may have been tampered with: "),
         "auditLastCheck": ("最近一次完整校验", "Last full verification"),
         "auditNeverChecked": ("尚未进行完整校验（后台每日运行）", "Not fully verified yet (runs daily in the background)"),
-        "auditCheckpoint": ("最近存证", "Last checkpoint"),
+        "auditCheckPassed": ("事件封印、工单数据、存证全部一致", "seals, ticket rows and checkpoints all agree"),
+        "auditCheckFailed": ("未通过：历史记录或工单数据可能被篡改", "FAILED: the history or the ticket rows may have been altered"),
         // Sign-in
         "login": ("登录", "Sign in"),
         "staffLogin": ("工作人员登录", "Staff sign-in"),

@@ -140,6 +140,34 @@ struct SafetyAPITests {
         }
     }
 
+    @Test("a failed background verification is shown in red to auditors and administrators, on every page", arguments: Backend.available)
+    func auditAlert(_ backend: Backend) async throws {
+        try await withAPI(backend) { api in
+            let agent = try await api.login("agent")
+            let id = try #require(try await api.createTicket(token: agent).json["ticket"]["id"].int)
+            #expect(try await api.t.store.runAuditVerification().intact)
+            let admin = Browser(api)
+            try await admin.login("admin")
+            #expect(try await admin.get("/admin/units").contains("audit-alert") == false)
+            api.t.markTampered()
+            try await api.t.database.transaction { db in
+                try await db.raw("UPDATE tickets SET status = 'closed' WHERE id = \(bind: id)").run()
+            }
+            let failed = try await api.t.store.runAuditVerification()
+            #expect(!failed.intact && failed.findings.contains { $0.contains("ALTERED") })
+            api.t.clock.advance(by: 61)
+            let page = try await admin.get("/admin/units")
+            #expect(page.contains("audit-alert") && page.contains("审计链校验失败"))
+            let auditor = Browser(api)
+            try await auditor.login("auditor")
+            let audit = try await auditor.get("/audit")
+            #expect(audit.contains("未通过") && audit.contains("tickets ALTERED"))
+            let clerk = Browser(api)
+            try await clerk.login("agent")
+            #expect(try await clerk.get("/console").contains("audit-alert") == false)
+        }
+    }
+
     @Test("every change is in the hash chain; altering a row is found", arguments: Backend.available)
     func auditChain(_ backend: Backend) async throws {
         try await withAPI(backend) { api in

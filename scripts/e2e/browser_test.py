@@ -34,7 +34,18 @@ DOCS = {"01-portal-submit": "portal-submit", "03-portal-submitted": "portal-subm
         "21-leader-dashboard": "leader-dashboard", "22-analysis-volumes": "analysis-volumes", "23-hotspots": "hotspots", "23b-hotspot-group-matter": "hotspot-group-matter",
         "24-monthly-report": "monthly-report", "25-admin-subscriptions": "admin-subscriptions", "26-admin-police110": "admin-police110",
         "27-ticket-police110": "ticket-police110", "28-police-report": "police-report", "29-console-call-pop": "console-call-pop",
-        "30-admin-upstream": "admin-upstream", "31-kb-sharing": "kb-sharing"}
+        "30-admin-upstream": "admin-upstream", "31-kb-sharing": "kb-sharing", "32-account-enrol": "account-enrol",
+        "34-admin-sign-ins": "admin-sign-ins", "35-audit": "audit"}
+
+
+def totp(secret, step=0):
+    """RFC 6238 (HMAC-SHA1, 30 s, 6 digits) of a base32 secret, `step` steps after now: what an authenticator app shows."""
+    import base64, hashlib, hmac, struct
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = int(time.time() // 30) + step
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = mac[-1] & 0x0F
+    return str((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000).zfill(6)
 
 
 class Run:
@@ -48,13 +59,15 @@ class Run:
 
     def hotline(self, *args, **kw):
         env = dict(os.environ, DB_URL=os.path.join(self.tmp, "hotline.sqlite"), CRYPTO_KEY_FILE=os.path.join(self.tmp, "hotline.key"),
-                   FILES_DIRECTORY=os.path.join(self.tmp, "files"), SCANNER_INTERVAL_SECONDS="0")
+                   FILES_DIRECTORY=os.path.join(self.tmp, "files"), SCANNER_INTERVAL_SECONDS="0",
+                   CRYPTO_AUDIT_KEY_FILE=os.path.join(self.tmp, "audit.keys"), AUDIT_CHECKPOINT_FILE=os.path.join(self.tmp, "checkpoints.log"))
         return subprocess.run([self.binary, *args], env=env, check=True, capture_output=True, text=True, **kw)
 
     def start(self):
         self.hotline("seed", "demo", "--tickets", "300")
         env = dict(os.environ, DB_URL=os.path.join(self.tmp, "hotline.sqlite"), CRYPTO_KEY_FILE=os.path.join(self.tmp, "hotline.key"),
-                   FILES_DIRECTORY=os.path.join(self.tmp, "files"), SCANNER_INTERVAL_SECONDS="0")
+                   FILES_DIRECTORY=os.path.join(self.tmp, "files"), SCANNER_INTERVAL_SECONDS="0",
+                   CRYPTO_AUDIT_KEY_FILE=os.path.join(self.tmp, "audit.keys"), AUDIT_CHECKPOINT_FILE=os.path.join(self.tmp, "checkpoints.log"))
         self.server = subprocess.Popen([self.binary, "serve", "--port", str(self.port)], env=env,
                                        stdout=open(os.path.join(self.tmp, "server.log"), "w"), stderr=subprocess.STDOUT)
         for _ in range(100):
@@ -436,6 +449,39 @@ def walk(run):
     run.expect(width <= 362, f"the common questions must fit 360 px (scroll width {width})")
     run.shot("18-portal-faq-mobile")
     d.set_window_size(1280, 900)
+
+    print("7. account security: the agent enrols a second factor and signs in with it; the admin reads the sign-in history; the audit page")
+    run.login("agent", "/console", "form#intake")
+    run.go("/account/security", 'form[action="/account/security/begin"]')
+    run.click(run.find('form[action="/account/security/begin"] button'), "#totp-secret")
+    secret = run.find("#totp-secret").text.replace(" ", "")
+    run.expect(run.find("#totp-uri").text.startswith("otpauth://totp/"), "the enrolment should show the otpauth address")
+    run.shot("32-account-enrol")
+    run.find('form[action="/account/security/confirm"] input[name="code"]').send_keys(totp(secret))
+    run.click(run.find('form[action="/account/security/confirm"] button'), "p.flash.ok")
+    run.expect("已启用" in run.text(), "the second factor should be on")
+    d.delete_all_cookies()
+    run.go("/login", 'form[action="/login"]')
+    run.find('input[name="username"]').send_keys("agent")
+    run.find('input[name="password"]').send_keys(PASSWORD)
+    run.click(run.find('form[action="/login"] button[type="submit"]'), 'input[name="otp"][required]')
+    run.expect("请输入动态口令" in run.text(), "the sign-in should ask for the code")
+    run.find('input[name="password"]').send_keys(PASSWORD)
+    run.find('input[name="otp"]').send_keys(totp(secret, step=1))
+    run.click(run.find('form[action="/login"] button[type="submit"]'), "form#intake",
+              lambda driver: urllib.parse.urlsplit(driver.current_url).path == "/console")
+    run.login("admin", "/admin/units", 'main form[action="/admin/units"]')
+    run.go("/admin/users", 'main form[action="/admin/users"]')
+    run.shot("33-admin-users")
+    link = [a for a in d.find_elements(By.CSS_SELECTOR, 'a[href$="/sign-ins"]')
+            if "agent" in a.find_element(By.XPATH, "./ancestor::tr").text.split()[0]][0]
+    run.click(link, "main table")
+    run.expect("登录成功" in run.text() and "待输入动态口令" in run.text(), "the history should show the sign-ins and the code asked for")
+    run.shot("34-admin-sign-ins")
+    run.login("auditor", "/tickets", "main table.tickets")
+    run.go("/audit", "main table")
+    run.expect("审计链完整" in run.text() or "完整" in run.text(), "the audit page should say the chain is intact")
+    run.shot("35-audit")
 
 
 def main():

@@ -22,6 +22,13 @@ Steps (each prints a PASS/FAIL line; the script exits 1 on the first failure, 0 
      escalates a ticket to 110 and the platform acknowledges and answers through the API, closing that loop;
   5a. (after step 5) a crash mid-delivery: the platform holds a delivery unanswered, the server is killed
      (SIGKILL) and started again; the same delivery (same id) must arrive once the claim's lease runs out.
+  3d. (before step 3) trust: /metrics answers loopback but not a forwarded client; an integration account's
+     password does not sign in (its key does); a 2 MB body is refused 413 before it is read; every API answer is
+     no-store; the files the server made are 0600 (folders 0700); `hotline audit checkpoint` and `hotline audit verify`
+     on the live database; on SQLite, `hotline backup` while the server runs, `hotline restore` of it into a new
+     place (its chain verified), and a restore of a doctored backup refused.
+  8. (last) a database administrator closes a ticket in its row alone (sqlite3 / psql): `hotline audit verify` exits 2
+     and names the ticket.
 Every wait is bounded; the server is killed (SIGKILL) whenever a step fails, and the temporary directory (with
 the server's logs) is then kept and its path printed; after a pass it is removed (unless --keep). Only the standard library is used
 (plus `psql` when --create-postgres-db is given).
@@ -365,6 +372,118 @@ class Test:
         return f"{total} tickets this month by channel; {len(found)} hotspots"
 
 
+    # ---- trust ----
+    def cli(self, *arguments, database_url=None, extra_env=None, timeout=300):
+        env = dict(self.env, **(extra_env or {}))
+        return subprocess.run([self.args.binary, *arguments, "--database-url", database_url or self.database_url, "--key-file", self.key_file],
+                              cwd=self.workdir, env=env, capture_output=True, text=True, timeout=timeout)
+
+    def step_trust(self):
+        facts = []
+        status, _, _ = self.http("GET", "/metrics")
+        forwarded, _, _ = self.http("GET", "/metrics", headers={"X-Forwarded-For": "203.0.113.8"})
+        if status != 200 or forwarded != 403:
+            raise StepFailed(f"/metrics should answer loopback (got {status}) and refuse a forwarded client (got {forwarded})")
+        facts.append("/metrics loopback only")
+        status, _, text = self.http("POST", "/api/v1/auth/login", {"username": "police110", "password": PASSWORD})
+        if status != 401 or "api_key_only" not in text:
+            raise StepFailed(f"an integration account's password must not sign in: {status} {text[:300]}")
+        facts.append("integration password refused")
+        huge = json.dumps({"username": "agent", "password": "x" * (2 << 20)}).encode()
+        request = urllib.request.Request(self.base + "/api/v1/auth/login", data=huge, method="POST", headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                big = response.status
+        except urllib.error.HTTPError as error:
+            big = error.code
+        except (ConnectionResetError, BrokenPipeError, urllib.error.URLError):
+            big = 413  # the server may close the connection once it has answered 413 mid-upload
+        if big != 413:
+            raise StepFailed(f"a 2 MB sign-in body should be refused 413, got {big}")
+        _, headers, _ = self.http("GET", "/api/v1/me", token=self.login())
+        if headers.get("Cache-Control") != "no-store":
+            raise StepFailed(f"API answers must be no-store, got {headers.get('Cache-Control')!r}")
+        facts.append("413 for 2 MB, no-store")
+        data = os.path.join(self.workdir, "data")
+        loose = []
+        for root, folders, files in os.walk(data):
+            for name in folders:
+                mode = os.stat(os.path.join(root, name)).st_mode & 0o777
+                if mode & 0o077:
+                    loose.append(f"{name}/ {mode:o}")
+            for name in files:
+                mode = os.stat(os.path.join(root, name)).st_mode & 0o777
+                if mode & 0o077:
+                    loose.append(f"{name} {mode:o}")
+        if loose:
+            raise StepFailed(f"files the server made are readable by others: {loose[:10]}")
+        facts.append("data files 0600/0700")
+        checkpoint = self.cli("audit", "checkpoint")
+        verify = self.cli("audit", "verify")
+        if checkpoint.returncode != 0 or verify.returncode != 0 or "audit chain intact" not in verify.stdout or "tickets intact" not in verify.stdout:
+            raise StepFailed(f"audit checkpoint/verify on the live database failed: {checkpoint.stdout[-300:]} {checkpoint.stderr[-300:]} "
+                             f"{verify.stdout[-600:]} {verify.stderr[-300:]}")
+        facts.append(verify.stdout.splitlines()[0])
+        if not self.database_url.startswith("postgres"):
+            facts.append(self.backup_round_trip())
+        return "; ".join(facts)
+
+    def backup_round_trip(self):
+        backup = os.path.join(self.workdir, "backup.tar")
+        made = self.cli("backup", backup)
+        if made.returncode != 0 or not os.path.isfile(backup):
+            raise StepFailed(f"hotline backup failed: {made.stdout[-400:]} {made.stderr[-400:]}")
+        if os.stat(backup).st_mode & 0o077:
+            raise StepFailed("the backup file is readable by others")
+        place = os.path.join(self.workdir, "restored")
+        os.makedirs(place, exist_ok=True)
+        restored_env = {"FILES_DIRECTORY": os.path.join(place, "files"), "AUDIT_CHECKPOINT_FILE": os.path.join(place, "checkpoints.log")}
+        restored_db = os.path.join(place, "hotline.sqlite")
+        restore = self.cli("restore", backup, database_url=restored_db, extra_env=restored_env)
+        if restore.returncode != 0 or not os.path.isfile(restored_db):
+            raise StepFailed(f"hotline restore failed: {restore.stdout[-600:]} {restore.stderr[-400:]}")
+        check = self.cli("audit", "verify", database_url=restored_db, extra_env=restored_env)
+        if check.returncode != 0:
+            raise StepFailed(f"the restored database does not verify: {check.stdout[-600:]}")
+        # A doctored backup: one ticket closed in its row inside the archive.
+        import sqlite3, tarfile
+        unpacked = os.path.join(self.workdir, "doctored")
+        with tarfile.open(backup) as archive:
+            archive.extractall(unpacked)
+        connection = sqlite3.connect(os.path.join(unpacked, "hotline.sqlite"))
+        connection.execute("UPDATE tickets SET status = 'closed', reply = '已办结' WHERE id = (SELECT MIN(id) FROM tickets)")
+        connection.commit()
+        connection.close()
+        doctored = os.path.join(self.workdir, "doctored.tar")
+        with tarfile.open(doctored, "w") as archive:
+            for name in ("manifest.json", "hotline.sqlite", "files"):
+                archive.add(os.path.join(unpacked, name), arcname=name)
+        other = os.path.join(self.workdir, "refused")
+        os.makedirs(other, exist_ok=True)
+        refused = self.cli("restore", doctored, database_url=os.path.join(other, "hotline.sqlite"),
+                           extra_env={"FILES_DIRECTORY": os.path.join(other, "files"), "AUDIT_CHECKPOINT_FILE": os.path.join(other, "cp.log")})
+        if refused.returncode != 2 or "REFUSED" not in refused.stdout or os.path.exists(os.path.join(other, "hotline.sqlite")):
+            raise StepFailed(f"a doctored backup should be refused (exit 2, nothing restored): {refused.returncode} {refused.stdout[-600:]}")
+        return f"backup {os.path.getsize(backup) // 1024} KB restored and verified; a doctored one refused"
+
+    def step_tamper(self):
+        # A database administrator closes a ticket in its row alone, as one could with a SQL console.
+        sql = "UPDATE tickets SET status = 'closed', reply = '已办结', satisfaction = 'satisfied' WHERE id = (SELECT MIN(id) FROM tickets)"
+        if self.database_url.startswith("postgres"):
+            result = subprocess.run(["psql", self.database_url, "-v", "ON_ERROR_STOP=1", "-qc", sql], capture_output=True, text=True, timeout=60)
+            if result.returncode != 0:
+                raise StepFailed(f"psql: {result.stderr[-300:]}")
+        else:
+            import sqlite3
+            connection = sqlite3.connect(self.database_url)
+            connection.execute(sql)
+            connection.commit()
+            connection.close()
+        verify = self.cli("audit", "verify")
+        if verify.returncode != 2 or "tickets ALTERED: 1" not in verify.stdout:
+            raise StepFailed(f"audit verify should exit 2 naming the altered ticket: {verify.returncode} {verify.stdout[-800:]}")
+        return [line for line in verify.stdout.splitlines() if "ALTERED" in line][0]
+
     # ---- the 110 linkage with a simulated 110 platform ----
     def police(self, method, path, body=None, expect=(200,)):
         return self.json_call(method, path, body, headers={"X-API-Key": self.police_key}, expect=expect)
@@ -550,12 +669,14 @@ class Test:
                  ("3a. 110 linkage with a simulated 110 platform: divert, feed back with a retry, escalate and be answered", self.step_linkage),
                  ("3b. Open311 with a real client library (georeport), JSON and XML", self.step_open311),
                  ("3c. a sub-center's system through the API: its own intake, 12345's dispatch pulled, signed, replied", self.step_subcenter),
+                 ("3d. trust: metrics, key-only integrations, body limit, file modes, audit verify, backup and restore", self.step_trust),
                  ("3. SIGTERM: clean shutdown", self.step3),
                  ("4. restart on the same database with --demo: no reseed, ticket still there, /login loads", self.step4),
                  ("5. SIGTERM again: clean shutdown", self.step5),
                  ("5a. a crash mid-delivery: the delivery in flight arrives after the restart", self.step_crash),
                  ("6. hotline report kpi on the same data: the month's assessment as CSV", self.step6),
-                 ("7. hotline report volumes and hotspots on the same data", self.step7)]
+                 ("7. hotline report volumes and hotspots on the same data", self.step7),
+                 ("8. a database administrator's edit of a ticket row is caught by hotline audit verify", self.step_tamper)]
         print(f"serve_test: binary {self.args.binary}, database {self.redacted(self.database_url)}, work dir {self.workdir}", flush=True)
         for name, step in steps:
             started = time.monotonic()
