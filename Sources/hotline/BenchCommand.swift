@@ -13,7 +13,7 @@ import ServiceLifecycle
 
 /// `hotline bench intake`: tickets per second and latency over HTTP on loopback, against a hello-world baseline.
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (性能测试)", subcommands: [Intake.self, Search.self, Suggest.self, Reports.self, Relay.self, Sync.self])
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks (性能测试)", subcommands: [Intake.self, Search.self, Suggest.self, Reports.self, Relay.self, Sync.self, Audit.self])
 
     struct Intake: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -51,7 +51,7 @@ struct BenchCommand: AsyncParsableCommand {
             var ports = portStream.makeAsyncIterator()
             guard let port = await ports.next() else { throw ValidationError("server did not start") }
             let center = try await runtime.store.createUnit(name: "压测中心", kind: .center, parentId: nil, by: .system)
-            let benchUser = try await runtime.store.createUser(username: "bench-agent-\(center.id)", displayName: "压测话务员", password: "bench-password",
+            let benchUser = try await runtime.store.createUser(username: "bench-agent-\(center.id)", displayName: "压测话务员", password: "Bench-password-1",
                                                    role: .agent, unitId: center.id, by: .system)
             let base = "http://127.0.0.1:\(port)"
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
@@ -146,7 +146,7 @@ struct BenchCommand: AsyncParsableCommand {
             var request = HTTPClientRequest(url: base + "/api/v1/auth/login")
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: #"{"username":"\#(username)","password":"bench-password"}"#))
+            request.body = .bytes(ByteBuffer(string: #"{"username":"\#(username)","password":"Bench-password-1"}"#))
             let response = try await client.execute(request, timeout: .seconds(30))
             let body = try await response.body.collect(upTo: 1 << 20)
             struct Login: Decodable { let token: String }
@@ -205,6 +205,8 @@ struct BenchScratch {
         configuration.databaseURL = databaseURL ?? folder.appendingPathComponent("bench.sqlite").path
         configuration.keyFile = folder.appendingPathComponent("bench.key").path
         configuration.filesDirectory = folder.appendingPathComponent("files").path
+        configuration.auditKeyFile = folder.appendingPathComponent("audit.keys").path
+        configuration.audit.checkpointFile = folder.appendingPathComponent("checkpoints.log").path
         configuration.bcryptCost = 4
         return configuration
     }

@@ -35,10 +35,10 @@ extension BenchCommand {
             try await prepare(runtime, logger: scratch.logger)
             let store = runtime.store
             let center = try await store.createUnit(name: "压测中心", kind: .center, parentId: nil, by: .system)
-            let user = try await store.createUser(username: "bench-relay-\(center.id)", displayName: "压测管理员", password: "bench-password",
+            let user = try await store.createUser(username: "bench-relay-\(center.id)", displayName: "压测管理员", password: "Bench-password-1",
                                                   role: .admin, unitId: center.id, by: .system)
             let admin = Actor.user(id: user.id, name: "压测管理员", role: .admin, unitId: center.id, unitPath: center.path, centerId: center.id)
-            let agentUser = try await store.createUser(username: "bench-relay-agent-\(center.id)", displayName: "压测话务员", password: "bench-password",
+            let agentUser = try await store.createUser(username: "bench-relay-agent-\(center.id)", displayName: "压测话务员", password: "Bench-password-1",
                                                        role: .agent, unitId: center.id, by: .system)
             let agent = Actor.user(id: agentUser.id, name: "压测话务员", role: .agent, unitId: center.id, unitPath: center.path, centerId: center.id)
             print("Hotline relay benchmark — \(runtime.database.dialect.rawValue), \(ProcessInfo.processInfo.activeProcessorCount) cores")

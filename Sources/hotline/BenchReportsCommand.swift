@@ -64,7 +64,7 @@ extension BenchCommand {
 
             let center = summary.centerId
             let centerUnit = try await store.units(visibleTo: .system).first { $0.id == center }!
-            let user = try await store.createUser(username: "bench-leader", displayName: "压测领导", password: "bench-password-1", role: .centerSupervisor,
+            let user = try await store.createUser(username: "bench-leader", displayName: "压测领导", password: "Bench-password-1", role: .centerSupervisor,
                                                   unitId: center, by: .system)
             let actor = Actor.user(id: user.id, name: "压测", role: .centerSupervisor, unitId: center, unitPath: centerUnit.path, centerId: center)
             let month = AssessmentPeriod.month(containing: CivilDate(now))

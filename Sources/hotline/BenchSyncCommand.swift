@@ -41,7 +41,7 @@ extension BenchCommand {
             // The province: a center, the city as a city platform with its linked system and key, its API on a port.
             let provinceCenter = try await province.store.createUnit(name: "压测省平台", kind: .center, parentId: nil, by: .system)
             let cityUnit = try await province.store.createUnit(name: "压测市平台", kind: .cityPlatform, parentId: provinceCenter.id, code: "BENCH", by: .system)
-            let linked = try await province.store.createUser(username: "bench-city-\(cityUnit.id)", displayName: "压测市平台", password: "bench-password",
+            let linked = try await province.store.createUser(username: "bench-city-\(cityUnit.id)", displayName: "压测市平台", password: "Bench-password-1",
                                                              role: .linkedSystem, unitId: cityUnit.id, by: .system)
             let key = try await province.store.createAPIKey(userId: linked.id, name: "bench", by: .system)
             var quiet = provinceScratch.logger
@@ -56,10 +56,10 @@ extension BenchCommand {
 
             // The city: a center, an agent, the link up.
             let cityCenter = try await city.store.createUnit(name: "压测市中心", kind: .center, parentId: nil, by: .system)
-            let adminUser = try await city.store.createUser(username: "bench-sync-admin", displayName: "压测管理员", password: "bench-password",
+            let adminUser = try await city.store.createUser(username: "bench-sync-admin", displayName: "压测管理员", password: "Bench-password-1",
                                                             role: .admin, unitId: cityCenter.id, by: .system)
             let admin = Actor.user(id: adminUser.id, name: "压测管理员", role: .admin, unitId: cityCenter.id, unitPath: cityCenter.path, centerId: cityCenter.id)
-            let agentUser = try await city.store.createUser(username: "bench-sync-agent", displayName: "压测话务员", password: "bench-password",
+            let agentUser = try await city.store.createUser(username: "bench-sync-agent", displayName: "压测话务员", password: "Bench-password-1",
                                                             role: .agent, unitId: cityCenter.id, by: .system)
             let agent = Actor.user(id: agentUser.id, name: "压测话务员", role: .agent, unitId: cityCenter.id, unitPath: cityCenter.path, centerId: cityCenter.id)
             _ = try await city.store.saveUpstreamLink(url: "http://127.0.0.1:\(listening)", apiKey: key, identity: .masked, active: true, by: admin)

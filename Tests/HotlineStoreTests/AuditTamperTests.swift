@@ -58,17 +58,7 @@ struct AuditTamperTests {
     /// Every event, oldest first, as the chain reads it.
     static func records(_ t: TestDatabase) async throws -> [AuditRecord] {
         try await t.database.read { db in
-            try await db.raw("SELECT * FROM ticket_events ORDER BY seq").all().map { row in
-                AuditRecord(
-                    seq: try row.decode(column: "seq", as: Int64.self), ticketId: try row.decode(column: "ticket_id", as: Int64?.self),
-                    at: try row.decode(column: "at", as: Int64.self), actorId: try row.decode(column: "actor_id", as: Int64?.self),
-                    actorName: try row.decode(column: "actor_name", as: String.self), action: try row.decode(column: "action", as: String.self),
-                    fromStatus: try row.decode(column: "from_status", as: String?.self), toStatus: try row.decode(column: "to_status", as: String?.self),
-                    note: try row.decode(column: "note", as: String?.self), details: try row.decode(column: "details", as: String.self),
-                    isPublic: try row.decode(column: "public", as: Bool.self), keyId: try row.decode(column: "key_id", as: Int64?.self),
-                    ticketDigest: try row.decode(column: "ticket_digest", as: String?.self),
-                    prevHash: try row.decode(column: "prev_hash", as: String.self), hash: try row.decode(column: "hash", as: String.self))
-            }
+            try await db.raw("SELECT * FROM ticket_events ORDER BY seq").all().map(Store.auditRecord(from:))
         }
     }
 

@@ -157,7 +157,8 @@ extension Store {
         }
     }
 
-    static func auditRecord(from row: any SQLRow) throws -> AuditRecord {
+    /// An event row as the chain reads it.
+    public static func auditRecord(from row: any SQLRow) throws -> AuditRecord {
         AuditRecord(
             seq: try row.decode(column: "seq", as: Int64.self), ticketId: try row.decode(column: "ticket_id", as: Int64?.self),
             at: try row.decode(column: "at", as: Int64.self), actorId: try row.decode(column: "actor_id", as: Int64?.self),

@@ -77,4 +77,32 @@ extension Store {
             done += rows.count
         }
     }
+
+    /// For `hotline bench audit` only: reads every event and ticket row the way the verification does, page by page,
+    /// without checking anything — the baseline its cost is measured against. Returns the rows read.
+    public func readTrailForBenchmark() async throws -> (events: Int, tickets: Int) {
+        var events = 0
+        var next: Int64 = 1
+        while true {
+            let from = next
+            let page = try await database.read { db in
+                try await db.raw("SELECT * FROM ticket_events WHERE seq >= \(bind: from) ORDER BY seq LIMIT 5000").all().map(Self.auditRecord(from:))
+            }
+            guard let last = page.last else { break }
+            events += page.count
+            next = last.seq + 1
+        }
+        var tickets = 0
+        var after: Int64 = 0
+        while true {
+            let from = after
+            let rows = try await database.read { db in
+                try await db.raw("SELECT * FROM tickets WHERE id > \(bind: from) ORDER BY id LIMIT 2000").all().map(TicketRow.init(row:))
+            }
+            guard let last = rows.last else { break }
+            tickets += rows.count
+            after = last.id
+        }
+        return (events, tickets)
+    }
 }
