@@ -241,6 +241,13 @@ public struct AuditCheckpoint: Codable, Sendable, Equatable {
         return signer.publicKey.isValidSignature(signature, for: signedText)
     }
 
+    /// Whether the signature is that of the base64 Ed25519 `publicKey` (what a witness holds; it has no audit key).
+    public func isValid(publicKey: String) -> Bool {
+        guard let raw = Data(base64Encoded: publicKey), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
+              let signature = Data(base64Encoded: signature) else { return false }
+        return key.isValidSignature(signature, for: signedText)
+    }
+
     /// One line of the checkpoint file.
     public var line: String {
         let encoder = JSONEncoder()

@@ -32,6 +32,37 @@ struct WebhookRelayTests {
                           centerId: city.center.id)
     }
 
+    @Test("a witness subscribed to audit.checkpoint receives each signed checkpoint and checks it with the public key alone",
+          arguments: Backend.available)
+    func checkpointWitness(_ backend: Backend) async throws {
+        try await withTestDatabase(backend) { t in
+            let city = try await TestCity.make(t.store)
+            let receiver = WebhookReceiver(clock: { t.clock.now })
+            try await receiver.run { base in
+                let created = try await t.store.createSubscription(name: "省平台存证", url: base + "/hook/witness", topics: ["audit.checkpoint"],
+                                                                   scope: .center, by: city.admin)
+                receiver.secrets.withLock { $0["witness"] = created.secret }
+                _ = try await t.store.createTicket(TestCity.draft(), centerId: city.center.id, by: city.agent)
+                let checkpoint = try #require(try await t.store.writeAuditCheckpoint())
+                #expect(try await t.store.writeAuditCheckpoint() == nil, "no new event, no new checkpoint")
+                try await Self.drain(Self.relay(t))
+                let got = receiver.received("witness")
+                // Only the checkpoint: the ticket's own changes are not the witness's.
+                #expect(got.map(\.topic) == ["audit.checkpoint"])
+                let event = try #require(got.first?.event)
+                #expect(event["checkpointSeq"] == [String(checkpoint.seq)] && event["head"] == [checkpoint.head])
+                let publicKey = try #require(t.store.audit.current.publicKey(checkpoint.key))
+                let received = AuditCheckpoint(seq: Int64(event["checkpointSeq"]?.first ?? "") ?? 0, head: event["head"]?.first ?? "",
+                                               at: Int64(event["checkpointAt"]?.first ?? "") ?? 0, key: Int64(event["key"]?.first ?? "") ?? 0,
+                                               signature: event["signature"]?.first ?? "")
+                #expect(received.isValid(publicKey: publicKey))
+                var forged = received
+                forged.head = String(repeating: "0", count: 64)
+                #expect(!forged.isValid(publicKey: publicKey))
+            }
+        }
+    }
+
     @Test("signed, in order per ticket; a refusal is tried again with backoff, then a dead letter an admin redelivers under the same id",
           arguments: Backend.available)
     func retriesAndDeadLetters(_ backend: Backend) async throws {

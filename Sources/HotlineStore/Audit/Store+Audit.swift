@@ -196,8 +196,8 @@ extension Store {
             let checkpoint = try AuditCheckpoint.signed(seq: seq, head: try head.decode(column: "hash", as: String.self), at: at, keyring: self.audit.current)
             try await self.appendEvent(db, ticketId: nil, number: nil, actor: .system, draft: EventDraft(
                 action: .auditCheckpoint, fromStatus: nil, toStatus: nil, note: nil,
-                details: ["seq": [String(checkpoint.seq)], "head": [checkpoint.head], "at": [String(checkpoint.at)], "key": [String(checkpoint.key)],
-                          "signature": [checkpoint.signature]]), at: at)
+                details: ["checkpointSeq": [String(checkpoint.seq)], "head": [checkpoint.head], "checkpointAt": [String(checkpoint.at)],
+                          "key": [String(checkpoint.key)], "signature": [checkpoint.signature]]), at: at)
             // The checkpoint names the head before this transaction, committed already: it holds even if its own
             // event does not commit.
             try self.audit.append(checkpoint)
