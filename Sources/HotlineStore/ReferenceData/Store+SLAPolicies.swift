@@ -32,8 +32,12 @@ extension Store {
     @discardableResult
     public func saveSLAPolicy(_ policy: SLAPolicy, by actor: Actor) async throws -> SLAPolicy {
         try actor.require(.manageReferenceData)
-        guard !policy.name.trimmingCharacters(in: .whitespaces).isEmpty, policy.name.count <= 100 else {
+        let policy = { var trimmed = policy; trimmed.name = policy.name.trimmingCharacters(in: .whitespacesAndNewlines); return trimmed }()
+        guard !policy.name.isEmpty, policy.name.count <= 100 else {
             throw HotlineError.invalid("name", "名称不能为空且不超过100字 (required, at most 100 characters)")
+        }
+        if let prefix = policy.categoryPrefix, prefix.count > 12 || !prefix.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw HotlineError.invalid("categoryPrefix", "分类代码前缀须为不超过12位的数字 (at most 12 digits)")
         }
         guard policy.sign.amount > 0, policy.reply.amount > 0, policy.sign.amount <= 10000, policy.reply.amount <= 10000 else {
             throw HotlineError.invalid("amount", "时限须为1到10000之间的整数 (limits must be 1–10000)")
